@@ -1,0 +1,7 @@
+"""Figures for the notebooks and reports.
+
+Every function takes data and returns a ``matplotlib.figure.Figure`` built
+without pyplot (so nothing is shown or kept in global state); every figure has a
+title and axis labels with units. One submodule per topic; the names are
+re-exported here.
+"""
