@@ -5,3 +5,4 @@ without pyplot (so nothing is shown or kept in global state); every figure has a
 title and axis labels with units. One submodule per topic; the names are
 re-exported here.
 """
+from .pareto import pareto_curve
