@@ -1,0 +1,239 @@
+"""Bundled sample datasets, by name, in the kamlab data contract.
+
+``load(name)`` returns a :class:`Dataset`; ``resolve(name_or_path, ...)`` does the
+same for a registered name and loads an analyst's own file otherwise, so a
+notebook parameter ``dataset`` can be either. Provenance, sizes and columns of
+every dataset are documented in ``datasets/README.md``.
+
+CDNOW (Fader & Hardie's CD retailer data) and the donations summary of Fader,
+Hardie & Shang (2010) are read from the copies shipped inside the ``lifetimes``
+package; the synthetic worlds are read from ``datasets/`` in this repository.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import pandas as pd
+
+#: Folder holding the committed synthetic datasets (``make datasets`` writes it).
+DATASETS_DIR = Path(__file__).resolve().parents[1] / "datasets"
+
+# CDNOW: the 39-week calibration window of Fader, Hardie & Lee (2005) runs from
+# 1997-01-01 to 1997-09-30; the holdout window from 1997-10-01 to 1998-06-30.
+CDNOW_CALIBRATION_END = pd.Timestamp("1997-09-30")
+CDNOW_OBSERVATION_END = pd.Timestamp("1998-06-30")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One dataset in the kamlab contract (see DESIGN, "The data contract").
+
+    Attributes
+    ----------
+    name : str
+        Registered name, or the file stem for an analyst's own file.
+    transactions : DataFrame or None
+        ``customer_id`` (str), ``date`` (datetime64), ``amount`` (currency units),
+        optionally ``cost`` and ``quantity``. None for summary-only data.
+    accounts : DataFrame or None
+        One row per account, indexed by ``customer_id``.
+    truth : DataFrame or None
+        Ground truth per account (synthetic worlds only).
+    summary : DataFrame or None
+        A ready-made per-account summary, for data published only that way.
+    calibration_end, observation_end : Timestamp or None
+        Last day the definitions may see, and last day of data (inclusive).
+    source : str
+        One line of provenance.
+    report : object or None
+        The validation report of ``kamlab.data.load_transactions``, if it ran.
+    extra : dict
+        Further named frames (e.g. the game world's session events).
+    """
+
+    name: str
+    transactions: pd.DataFrame | None = None
+    accounts: pd.DataFrame | None = None
+    truth: pd.DataFrame | None = None
+    summary: pd.DataFrame | None = None
+    calibration_end: pd.Timestamp | None = None
+    observation_end: pd.Timestamp | None = None
+    source: str = ""
+    report: Any = None
+    extra: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def _lifetimes_file(filename: str) -> Path:
+    import lifetimes.datasets
+
+    return Path(lifetimes.datasets.__file__).resolve().parent / filename
+
+
+def _cdnow_master() -> Dataset:
+    raw = pd.read_csv(
+        _lifetimes_file("CDNOW_master.txt"),
+        sep=r"\s+",
+        dtype={"customer_id": str, "date": str},
+    )
+    tx = pd.DataFrame(
+        {
+            "customer_id": raw["customer_id"],
+            "date": pd.to_datetime(raw["date"], format="%Y%m%d"),
+            "amount": raw["dollar_value"].astype(float),
+            "quantity": raw["number_of_cds"].astype(int),
+        }
+    )
+    return Dataset(
+        name="cdnow",
+        transactions=tx,
+        calibration_end=CDNOW_CALIBRATION_END,
+        observation_end=CDNOW_OBSERVATION_END,
+        source="CDNOW master file (Fader & Hardie), as shipped in the lifetimes package: "
+        "all purchases 1997-01 to 1998-06 of the 23,570 customers who first bought in Q1 1997",
+    )
+
+
+def _cdnow_sample() -> Dataset:
+    raw = pd.read_csv(
+        _lifetimes_file("CDNOW_sample.txt"),
+        sep=r"\s+",
+        header=None,
+        names=["master_id", "customer_id", "date", "number_of_cds", "dollar_value"],
+        dtype={"master_id": str, "customer_id": str, "date": str},
+    )
+    tx = pd.DataFrame(
+        {
+            "customer_id": raw["customer_id"],
+            "date": pd.to_datetime(raw["date"], format="%Y%m%d"),
+            "amount": raw["dollar_value"].astype(float),
+            "quantity": raw["number_of_cds"].astype(int),
+        }
+    )
+    return Dataset(
+        name="cdnow_sample",
+        transactions=tx,
+        calibration_end=CDNOW_CALIBRATION_END,
+        observation_end=CDNOW_OBSERVATION_END,
+        source="CDNOW 1/10 sample (2,357 customers) used by Fader, Hardie & Lee (2005), "
+        "as shipped in the lifetimes package",
+    )
+
+
+def _cdnow_summary() -> Dataset:
+    raw = pd.read_csv(_lifetimes_file("cdnow_customers_summary.csv"), dtype={"ID": str})
+    summary = raw.rename(columns={"ID": "customer_id"}).set_index("customer_id")
+    return Dataset(
+        name="cdnow_summary",
+        summary=summary[["frequency", "recency", "T"]],
+        calibration_end=CDNOW_CALIBRATION_END,
+        source="Published calibration summary of the 2,357-customer CDNOW sample "
+        "(frequency, recency, T in weeks; Fader, Hardie & Lee 2005)",
+    )
+
+
+def _donations() -> Dataset:
+    summary = pd.read_csv(_lifetimes_file("donations.csv"))
+    return Dataset(
+        name="donations",
+        summary=summary,
+        source="Donation histories 1995-2001 of 11,104 first-time supporters of a US "
+        "non-profit, as (frequency, recency, periods, weights) patterns "
+        "(Fader, Hardie & Shang 2010), shipped in the lifetimes package",
+    )
+
+
+#: name -> loader. Add new datasets here and document them in datasets/README.md.
+_REGISTRY: dict[str, Callable[[], Dataset]] = {
+    "cdnow": _cdnow_master,
+    "cdnow_sample": _cdnow_sample,
+    "cdnow_summary": _cdnow_summary,
+    "donations": _donations,
+}
+
+
+def names() -> list[str]:
+    """Names of the registered datasets, sorted."""
+    return sorted(_REGISTRY)
+
+
+@functools.lru_cache(maxsize=None)
+def _load_cached(name: str) -> Dataset:
+    return _REGISTRY[name]()
+
+
+def load(name: str) -> Dataset:
+    """Load a registered dataset by name.
+
+    Parameters
+    ----------
+    name : str
+        One of :func:`names` (e.g. ``"cdnow"``, ``"donations"``).
+
+    Returns
+    -------
+    Dataset
+        A fresh copy: callers may modify its frames freely.
+    """
+    if name not in _REGISTRY:
+        raise KeyError(f"unknown dataset {name!r}; registered datasets: {', '.join(names())}")
+    return copy.deepcopy(_load_cached(name))
+
+
+def resolve(
+    dataset: str | Path,
+    *,
+    customer_col: str = "customer_id",
+    date_col: str = "date",
+    amount_col: str = "amount",
+    cost_col: str | None = None,
+    **load_options: Any,
+) -> Dataset:
+    """A registered dataset by name, or an analyst's own transaction file.
+
+    A registered name returns :func:`load` (the column map must then be left at
+    its defaults). Anything else is taken as the path of a CSV or parquet file and
+    read with :func:`kamlab.data.load_transactions`, which validates it; the
+    result has transactions and the validation report, ``observation_end`` = the
+    last date in the file, and ``calibration_end`` halfway between the first and
+    last dates (notebooks let the analyst override the split).
+    """
+    name = str(dataset)
+    if name in _REGISTRY:
+        mapped = (customer_col, date_col, amount_col, cost_col) != ("customer_id", "date", "amount", None)
+        if mapped:
+            raise ValueError(
+                f"{name!r} is a registered dataset in the kamlab contract already; "
+                "column mappings (customer_col=..., date_col=...) apply only to your own files"
+            )
+        return load(name)
+    path = Path(dataset)
+    if not path.exists():
+        raise FileNotFoundError(
+            f"dataset {name!r} is neither a registered dataset ({', '.join(names())}) "
+            "nor an existing file"
+        )
+    from kamlab.data import load_transactions  # data sits below datasets in the flow
+
+    loaded = load_transactions(
+        path,
+        customer_col=customer_col,
+        date_col=date_col,
+        amount_col=amount_col,
+        cost_col=cost_col,
+        **load_options,
+    )
+    tx = loaded.transactions
+    first, last = tx["date"].min(), tx["date"].max()
+    return Dataset(
+        name=path.stem,
+        transactions=tx,
+        calibration_end=(first + (last - first) / 2).normalize(),
+        observation_end=last.normalize(),
+        source=f"analyst file {path.name}",
+        report=loaded.report,
+    )
