@@ -1,0 +1,185 @@
+"""kamlab.clv: published estimates, lifetimes as oracle, compression, recovery, errors."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import lifetimes
+from kamlab import clv, datasets
+
+
+@pytest.fixture(scope="module")
+def cdnow_summary():
+    return datasets.load("cdnow_summary").summary
+
+
+@pytest.fixture(scope="module")
+def bgnbd(cdnow_summary):
+    return clv.fit_bgnbd(cdnow_summary)
+
+
+@pytest.fixture(scope="module")
+def repeat_spend():
+    """Calibration-window repeat purchases of the 2,357-customer CDNOW sample.
+
+    Per customer: number of repeat purchase days and their mean daily spend
+    (unrounded; the published table rounds spend to cents)."""
+    ds = datasets.load("cdnow_sample")
+    tx = ds.transactions[ds.transactions["date"] <= ds.calibration_end]
+    daily = tx.groupby(["customer_id", "date"], as_index=False)["amount"].sum()
+    first = daily.groupby("customer_id")["date"].transform("min")
+    repeat = daily[daily["date"] > first].groupby("customer_id")["amount"]
+    out = pd.DataFrame({"frequency": repeat.size(), "monetary_value": repeat.mean()})
+    # the sample's ids are zero-padded ("0001"), the published summary's are not ("1")
+    return out.set_axis(out.index.astype(int).astype(str))
+
+
+# ----------------------------------------------------------------- published values
+
+
+def test_bgnbd_reproduces_fader_hardie_lee_2005(bgnbd):
+    # Fader, Hardie & Lee (2005a), Table/section 5: r, alpha, a, b and LL = -9582.4
+    assert bgnbd.params.round(3).to_dict() == {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+    assert round(bgnbd.log_likelihood, 1) == -9582.4
+    assert bgnbd.n_accounts == 2357
+
+
+def test_bgnbd_39_week_prediction_published(bgnbd):
+    one = pd.DataFrame({"frequency": [2], "recency": [30.43], "T": [38.86]}, index=["c1"])
+    assert round(float(clv.expected_purchases(bgnbd, one, 39).iloc[0]), 3) == 1.226
+
+
+def test_pareto_nbd_reproduces_published(cdnow_summary):
+    fit = clv.fit_pareto_nbd(cdnow_summary)
+    p = fit.params
+    assert (round(p["r"], 3), round(p["alpha"], 2), round(p["s"], 3), round(p["beta"], 2)) == (
+        0.553, 10.58, 0.606, 11.67)
+    assert round(fit.log_likelihood, 1) == -9595.0  # Fader, Hardie & Lee (2005a)
+    # lifetimes gives no standard errors for Pareto/NBD; ours exist and are positive
+    assert fit.standard_errors is not None and (fit.standard_errors > 0).all()
+
+
+def test_gamma_gamma_reproduces_fader_hardie_note_025(repeat_spend):
+    fit = clv.fit_gamma_gamma(repeat_spend)
+    assert fit.n_accounts == 946
+    assert (round(fit.params["p"], 2), round(fit.params["q"], 2), round(fit.params["v"], 2)) == (6.25, 3.74, 15.44)
+
+
+def test_bgbb_reproduces_fader_hardie_shang_2010():
+    fit = clv.fit_bgbb(datasets.load("donations").summary)
+    assert fit.params.round(3).to_dict() == {"alpha": 1.204, "beta": 0.75, "gamma": 0.657, "delta": 2.783}
+    assert fit.n_accounts == 11104
+    assert round(fit.log_likelihood, 1) == -33225.6
+
+
+# ----------------------------------------------------------------- lifetimes as oracle
+
+
+def test_standard_errors_match_lifetimes(bgnbd, cdnow_summary):
+    oracle = lifetimes.BetaGeoFitter().fit(
+        cdnow_summary["frequency"], cdnow_summary["recency"], cdnow_summary["T"]
+    )
+    np.testing.assert_allclose(bgnbd.standard_errors, oracle.standard_errors_, rtol=1e-3)
+
+
+def test_predictions_match_lifetimes(bgnbd, cdnow_summary):
+    s = cdnow_summary
+    m = bgnbd.model
+    np.testing.assert_allclose(
+        clv.expected_purchases(bgnbd, s, 52),
+        m.conditional_expected_number_of_purchases_up_to_time(52, s["frequency"], s["recency"], s["T"]),
+        rtol=1e-12,
+    )
+    np.testing.assert_allclose(
+        clv.probability_alive(bgnbd, s),
+        m.conditional_probability_alive(s["frequency"], s["recency"], s["T"]),
+        rtol=1e-12,
+    )
+
+
+def test_discounted_clv_matches_lifetimes_monthly_scheme(bgnbd, cdnow_summary, repeat_spend):
+    s = cdnow_summary.copy()
+    spend = repeat_spend.reindex(s.index)
+    assert (spend["frequency"].fillna(0) == s["frequency"]).all()  # same customers, same repeat days
+    s["monetary_value"] = spend["monetary_value"].fillna(0.0)
+    gg = clv.fit_gamma_gamma(s)
+    oracle = gg.model.customer_lifetime_value(
+        bgnbd.model, s["frequency"], s["recency"], s["T"], s["monetary_value"],
+        time=12, discount_rate=0.01, freq="W",
+    )
+    ours = clv.discounted_clv(
+        bgnbd, gg, s, horizon=12 * 4.345, periods_per_year=12 * 4.345,
+        annual_discount_rate=1.01**12 - 1, steps_per_year=12,
+    )
+    assert ours.index.equals(s.index)
+    np.testing.assert_allclose(ours, oracle, rtol=1e-9)
+    # margin scales linearly; a higher discount rate lowers every value
+    np.testing.assert_allclose(
+        clv.discounted_clv(bgnbd, gg, s, horizon=52, periods_per_year=52, margin=0.3),
+        0.3 * clv.discounted_clv(bgnbd, gg, s, horizon=52, periods_per_year=52),
+    )
+    low = clv.discounted_clv(bgnbd, gg, s, horizon=104, periods_per_year=52, annual_discount_rate=0.0)
+    high = clv.discounted_clv(bgnbd, gg, s, horizon=104, periods_per_year=52, annual_discount_rate=0.2)
+    assert (high < low).all()
+
+
+# ----------------------------------------------------------------- compression
+
+
+@pytest.mark.parametrize("fit", [clv.fit_bgnbd, clv.fit_pareto_nbd, clv.fit_mbgnbd])
+def test_compressed_fit_has_identical_parameters(fit, cdnow_summary):
+    full = fit(cdnow_summary, compressed=False)
+    small = fit(cdnow_summary, compressed=True)
+    assert small.n_patterns < full.n_patterns == len(cdnow_summary)
+    assert small.n_accounts == full.n_accounts
+    np.testing.assert_allclose(small.params, full.params, rtol=1e-4)
+    assert small.log_likelihood == pytest.approx(full.log_likelihood, abs=1e-3)
+
+
+def test_compress_counts_sum_to_accounts(cdnow_summary):
+    c = clv.compress(cdnow_summary)
+    assert c["weights"].sum() == len(cdnow_summary)
+    assert not c.duplicated(["frequency", "recency", "T"]).any()
+
+
+def test_calibration_column_names_are_accepted(cdnow_summary):
+    cal = cdnow_summary.add_suffix("_cal")
+    fit = clv.fit_bgnbd(cal)
+    assert fit.params.round(3)["r"] == 0.243
+    assert clv.expected_purchases(fit, cal, 39).index.equals(cal.index)
+
+
+# ----------------------------------------------------------------- bad input
+
+
+def test_errors_name_the_accounts():
+    bad = pd.DataFrame(
+        {"frequency": [1, 0, 2.5], "recency": [50.0, 3.0, 1.0], "T": [40.0, 40.0, 40.0]},
+        index=["acme", "globex", "initech"],
+    )
+    with pytest.raises(clv.SummaryError) as err:
+        clv.fit_bgnbd(bad)
+    msg = str(err.value)
+    assert "recency > T" in msg and "acme" in msg          # last purchase after the end
+    assert "frequency 0 but recency" in msg and "globex" in msg
+    assert "whole numbers" in msg and "initech" in msg
+    assert "3 problem(s)" in msg                           # all collected, not one at a time
+
+
+def test_empty_and_missing_columns():
+    with pytest.raises(clv.SummaryError, match="empty"):
+        clv.fit_bgnbd(pd.DataFrame({"frequency": [], "recency": [], "T": []}))
+    with pytest.raises(clv.SummaryError, match=r"lacks column\(s\) \['T'\]"):
+        clv.fit_bgnbd(pd.DataFrame({"frequency": [1], "recency": [1.0]}))
+
+
+def test_gamma_gamma_rejects_non_positive_spend():
+    s = pd.DataFrame({"frequency": [1, 2, 3, 0], "monetary_value": [10.0, -5.0, 0.0, 0.0]},
+                     index=["a", "refunder", "zero", "once"])
+    with pytest.raises(clv.SummaryError, match=r"2 repeat buyer\(s\) have monetary_value <= 0 \(refunder, zero\)"):
+        clv.fit_gamma_gamma(s)
+
+
+def test_wrong_model_for_prediction(bgnbd, cdnow_summary):
+    with pytest.raises(ValueError, match="fit_gamma_gamma"):
+        clv.expected_spend(bgnbd, cdnow_summary)
