@@ -111,21 +111,29 @@ def churn_durations(
 
     Rule (the seed's "a lost customer has not bought anything for a long time"):
     an account has churned when its last purchase lies at least ``inactivity``
-    before ``observation_end``; its lifetime ends at that last purchase.
-    Otherwise the account is right-censored: all we know is that it was still
-    alive at its last purchase.
+    before ``observation_end``; its lifetime ends at that last purchase. Otherwise
+    it is right-censored: still active, as far as we can tell.
 
-        churned      = observation_end - last_purchase >= inactivity
-        duration_days = last_purchase - first_purchase       (both cases)
-        churn_date   = last_purchase if churned, else NaT
+        horizon       = observation_end - inactivity   (last day a churn can be seen)
+        churned       = last_purchase <= horizon
+        duration_days = last_purchase - first_purchase   if churned
+                        horizon       - first_purchase   otherwise (censored)
+        churn_date    = last_purchase if churned, else NaT
 
-    The churn is only *confirmed* ``inactivity`` days after the last purchase;
-    dating it at the last purchase makes the survival curve read as "share of
-    accounts still buying t days after their first purchase", which is what game
-    analysts call rolling retention (D1, D7, D30). A gap longer than the threshold
-    in the middle of a history is not churn: the account came back. Purchases after
-    ``observation_end`` are ignored, so the rule can be applied to a calibration
-    window.
+    Censoring at the horizon, not at the last purchase, matters: every account of
+    the same age is censored at the same age (administrative censoring, which
+    Kaplan-Meier needs). Censoring at the last purchase would keep recent buyers
+    "at risk" during the last ``inactivity`` days, in which no churn can be seen,
+    and bias the survival curve upward. Accounts first seen after the horizon are
+    too new to have churned by this rule and carry no information; they are left
+    out, and their number is in ``result.attrs["too_new"]``.
+
+    Dating churn at the last purchase (it is only *confirmed* ``inactivity`` days
+    later) makes the survival curve read "share of accounts still buying more than
+    t days after their first purchase", which game analysts call rolling retention
+    (D1, D7, D30). A gap longer than the threshold in the middle of a history is
+    not churn: the account came back. Purchases after ``observation_end`` are
+    ignored, so the rule can be applied to a calibration window.
 
     Parameters
     ----------
@@ -136,7 +144,7 @@ def churn_durations(
     inactivity : int, float, str or Timedelta
         Threshold; numbers are days. Default 180 days, half a year, a common
         "lapsed customer" cut-off in retail; choose it from the purchase cycle
-        (a game uses days or weeks, a B2B supplier a year).
+        (a game uses days or weeks, a B2B supplier up to a year).
 
     Returns
     -------
@@ -147,20 +155,27 @@ def churn_durations(
     _check_transactions(transactions, need_amount=False)
     end = pd.Timestamp(observation_end)
     threshold = _as_days(inactivity)
+    horizon = end - threshold
     seen = transactions.loc[transactions["date"] <= end, ["customer_id", "date"]]
-    if seen.empty:
-        raise ValueError(f"no transactions on or before observation_end {end.date()}; "
-                         f"the data start on {transactions['date'].min()}")
     span = seen.groupby("customer_id", sort=True)["date"].agg(first_purchase="min", last_purchase="max")
-    since_last = end - span["last_purchase"]
-    churned = since_last >= threshold
+    judged = span["first_purchase"] <= horizon
+    if not judged.any():
+        raise ValueError(
+            f"no account was first seen on or before {horizon.date()} (observation_end {end.date()} minus "
+            f"inactivity {threshold.days} days), so no churn can be observed; "
+            "use a later observation_end or a shorter inactivity threshold")
+    too_new = int((~judged).sum())
+    span = span[judged]
+    churned = span["last_purchase"] <= horizon
+    stop = span["last_purchase"].where(churned, horizon)
     out = span.assign(
-        duration_days=(span["last_purchase"] - span["first_purchase"]).dt.days.astype(float),
+        duration_days=(stop - span["first_purchase"]).dt.days.astype(float),
         churned=churned,
         churn_date=span["last_purchase"].where(churned),
-        days_since_last=since_last.dt.days.astype(float),
+        days_since_last=(end - span["last_purchase"]).dt.days.astype(float),
     )
     out.index.name = "customer_id"
+    out.attrs["too_new"] = too_new
     return out
 
 

@@ -271,20 +271,41 @@ def _tx(rows):
 
 
 def test_churn_durations_by_hand():
-    tx = _tx([("a", "2020-01-01", 10), ("a", "2020-03-01", 5),          # last buy 2020-03-01: lost by 2020-12-31
-              ("b", "2020-02-01", 7), ("b", "2020-12-01", 1),          # bought 30 days ago: censored
-              ("c", "2020-06-01", 3),                                   # one purchase, 213 days ago: lost
-              ("d", "2020-07-05", 4),                                   # one purchase, exactly 179 days ago: censored
+    # observation end 2020-12-31, inactivity 180 days: churn visible up to the horizon 2020-07-04
+    tx = _tx([("a", "2020-01-01", 10), ("a", "2020-03-01", 5),          # last buy before the horizon: lost
+              ("b", "2020-02-01", 7), ("b", "2020-12-01", 1),          # bought 30 days ago: censored at the horizon
+              ("c", "2020-06-01", 3),                                   # one purchase, 213 days ago: lost at age 0
+              ("d", "2020-06-20", 2), ("d", "2020-07-05", 4),          # last buy 179 days ago: censored
+              ("f", "2020-10-01", 6),                                   # first seen after the horizon: too new
               ("e", "2021-02-01", 9)])                                  # after observation end: ignored
     out = sv.churn_durations(tx, "2020-12-31", inactivity=180)
-    assert list(out.index) == ["a", "b", "c", "d"]
+    assert list(out.index) == ["a", "b", "c", "d"] and out.attrs["too_new"] == 1
     assert out["churned"].tolist() == [True, False, True, False]
-    assert out["duration_days"].tolist() == [60.0, 304.0, 0.0, 0.0]
+    assert out["duration_days"].tolist() == [60.0, 154.0, 0.0, 14.0]
     assert out.loc["a", "churn_date"] == pd.Timestamp("2020-03-01") and pd.isna(out.loc["b", "churn_date"])
     assert out["days_since_last"].tolist() == [305.0, 30.0, 213.0, 179.0]
-    # exactly at the threshold counts as lost
-    assert sv.churn_durations(tx, "2020-12-31", inactivity=179).loc["d", "churned"]
-    assert sv.churn_durations(tx, "2020-12-31", inactivity="179D").loc["d", "churned"]
+    # a last purchase exactly `inactivity` days before the end counts as lost
+    for threshold in (179, "179D"):
+        shorter = sv.churn_durations(tx, "2020-12-31", inactivity=threshold)
+        assert shorter.loc["d", "churned"] and shorter.loc["d", "duration_days"] == 15.0
+
+
+def test_kaplan_meier_on_churn_durations_recovers_a_known_lifetime_distribution():
+    # accounts buy every 10 days for G ~ Geometric(p) purchases, acquired over 1000 days:
+    # time from first to last purchase T = 10 (G - 1), so S(t) = (1 - p) ** (floor(t / 10) + 1)
+    rng = np.random.default_rng(3)
+    n, p = 4000, 0.08
+    first, count = rng.integers(0, 1000, n), rng.geometric(p, n)
+    who = np.repeat(np.arange(n), count)
+    day = first[who] + 10 * (np.arange(len(who)) - np.repeat(np.cumsum(count) - count, count))
+    tx = pd.DataFrame({"customer_id": who.astype(str), "amount": 1.0,
+                       "date": pd.Timestamp("2020-01-01") + pd.to_timedelta(day, unit="D")})
+    durations = sv.churn_durations(tx, pd.Timestamp("2020-01-01") + pd.Timedelta(days=999), inactivity=30)
+    curve = sv.kaplan_meier(durations["duration_days"], durations["churned"])
+    t = np.array([0, 50, 100, 200, 300])
+    truth = (1 - p) ** (np.floor(t / 10) + 1)
+    se = curve.table["se"].to_numpy()[np.searchsorted(curve.table.index, t, side="right") - 1]
+    assert np.all(np.abs(curve.at(t)["survival"].to_numpy() - truth) < 4 * se)
 
 
 def test_churn_durations_explains_bad_input():
@@ -293,7 +314,7 @@ def test_churn_durations_explains_bad_input():
         sv.churn_durations(tx.rename(columns={"date": "day"}), "2020-12-31")
     with pytest.raises(ValueError, match="positive"):
         sv.churn_durations(tx, "2020-12-31", inactivity=0)
-    with pytest.raises(ValueError, match="no transactions on or before"):
+    with pytest.raises(ValueError, match="no churn can be observed"):
         sv.churn_durations(tx, "2019-12-31")
     bad = tx.astype({"customer_id": object})
     bad.loc[0, "customer_id"] = None
@@ -312,15 +333,23 @@ transactions_strategy = st.lists(
 @given(transactions_strategy, st.integers(1, 200), st.integers(0, 420))
 def test_censored_accounts_are_never_counted_as_churned(tx, inactivity, end_day):
     end = pd.Timestamp("2021-01-01") + pd.Timedelta(days=end_day)
-    if (tx["date"] > end).all():
+    horizon = end - pd.Timedelta(days=inactivity)
+    seen = tx[tx["date"] <= end]
+    first = seen.groupby("customer_id")["date"].min()
+    if (first > horizon).all():
+        with pytest.raises(ValueError, match="no churn can be observed"):
+            sv.churn_durations(tx, end, inactivity=inactivity)
         return
     out = sv.churn_durations(tx, end, inactivity=inactivity)
-    recent = tx[(tx["date"] <= end) & (tx["date"] > end - pd.Timedelta(days=inactivity))]["customer_id"].unique()
+    assert set(out.index) == set(first.index[first <= horizon])
+    assert out.attrs["too_new"] == (first > horizon).sum()
+    recent = seen.loc[seen["date"] > horizon, "customer_id"].unique()
     assert not out.loc[out.index.isin(recent), "churned"].any()          # bought inside the window: censored
     assert out.loc[~out.index.isin(recent), "churned"].all()             # no purchase inside it: lost
     assert out["churn_date"].isna().equals(~out["churned"])
     assert (out["duration_days"] >= 0).all()
-    assert set(out.index) == set(tx.loc[tx["date"] <= end, "customer_id"])
+    censored = out[~out["churned"]]                                      # censored at the horizon, same age rule
+    assert (censored["duration_days"] == (horizon - censored["first_purchase"]).dt.days).all()
 
 
 # --------------------------------------------------------------------------- cohorts
@@ -365,3 +394,24 @@ def test_cohort_tables_conserve_account_counts(tx, period):
     assert (table["active"] <= table["cohort_size"]).all()
     assert table["revenue"].sum() == pytest.approx(kept["amount"].sum())
     assert ((table["retention"] >= 0) & (table["retention"] <= 1)).all()
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def test_figures_have_titles_and_labelled_axes():
+    from matplotlib.figure import Figure
+
+    from kamlab import plots
+
+    frame = _grouped_sample()
+    tx = _tx([("a", "2020-01-05", 10), ("a", "2020-02-10", 4), ("b", "2020-01-20", 20), ("c", "2020-02-03", 8)])
+    fit = sv.fit_sbg(REGULAR, periods=7)
+    figures = [plots.survival_curves(sv.kaplan_meier_by(frame, "group"), marks=[7]),
+               plots.cohort_heatmap(sv.cohort_table(tx, "M", observation_end="2020-02-29")),
+               plots.sbg_projection(sv.project_sbg(fit, 12, REGULAR))]
+    for fig in figures:
+        assert isinstance(fig, Figure)
+        ax = fig.axes[0]
+        assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+        assert "(" in ax.get_xlabel() or "since" in ax.get_xlabel()

@@ -6,3 +6,4 @@ title and axis labels with units. One submodule per topic; the names are
 re-exported here.
 """
 from .pareto import pareto_curve
+from .survival import survival_curves, cohort_heatmap, sbg_projection

@@ -1,0 +1,120 @@
+"""Survival figures: Kaplan-Meier curves, cohort heat-maps, sBG projections."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from ..survival import SurvivalCurve, cohort_matrix
+
+
+def survival_curves(curves: dict[str, SurvivalCurve], *, time_unit: str = "days",
+                    title: str = "Share of accounts still active", marks=()) -> Figure:
+    """Kaplan-Meier step curves, one per group, each with its shaded pointwise band.
+
+    Parameters
+    ----------
+    curves : dict of label -> SurvivalCurve
+        E.g. ``kamlab.survival.kaplan_meier_by(durations, key_flag)``.
+    time_unit : str
+        Unit of the durations, for the x-axis label.
+    title : str
+        Figure title.
+    marks : sequence of float
+        Horizons to mark with dotted vertical lines (e.g. 1, 7, 30 days).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig = Figure(figsize=(7, 4.5), layout="constrained")
+    ax = fig.add_subplot()
+    for i, (label, curve) in enumerate(curves.items()):
+        t = np.concatenate(([0.0], curve.table.index.to_numpy(dtype=float), [curve.max_time]))
+        cols = {c: np.concatenate(([1.0], curve.table[c].to_numpy(dtype=float))) for c in ("survival", "lower", "upper")}
+        for c in cols:  # hold the last value to the end of follow-up
+            cols[c] = np.append(cols[c], cols[c][-1])
+        color = f"C{i}"
+        name = f"{label} (n = {curve.n_accounts:,}, median {curve.median:g} {time_unit})" if np.isfinite(curve.median) \
+            else f"{label} (n = {curve.n_accounts:,}, median not reached)"
+        ax.step(t, 100 * cols["survival"], where="post", color=color, label=name)
+        ax.fill_between(t, 100 * cols["lower"], 100 * cols["upper"], step="post", color=color, alpha=0.2, linewidth=0)
+    for h in marks:
+        ax.axvline(h, color="grey", linestyle=":", linewidth=1)
+    ax.set_ylim(0, 100)
+    ax.set_xlim(left=0)
+    ax.set_xlabel(f"time since first purchase ({time_unit})")
+    ax.set_ylabel("still active (% of accounts)")
+    ax.set_title(title)
+    ax.legend(loc="upper right", fontsize="small",
+              title=f"shaded: {100 * (1 - next(iter(curves.values())).alpha):.0f} % pointwise band" if curves else None)
+    return fig
+
+
+def cohort_heatmap(table: pd.DataFrame, value: str = "retention", *, period_label: str = "months",
+                   title: str | None = None, max_value: float | None = None) -> Figure:
+    """Heat-map of one column of ``kamlab.survival.cohort_table`` (cohorts down, age across).
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of ``cohort_table``.
+    value : str
+        "retention" or "revenue_retention" (shown in %), or "active" / "revenue".
+    period_label : str
+        Unit of the cohort period, for the x-axis label ("months", "quarters", ...).
+    title : str or None
+        Figure title; a default names the value.
+    max_value : float or None
+        Top of the colour scale (in displayed units); default the 95th percentile
+        of the cells after age 0, so later ages are not washed out by age 0 = 100 %.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    matrix = cohort_matrix(table, value)
+    percent = value in ("retention", "revenue_retention")
+    shown = 100 * matrix if percent else matrix
+    later = shown.iloc[:, 1:].to_numpy().ravel() if shown.shape[1] > 1 else shown.to_numpy().ravel()
+    later = later[np.isfinite(later)]
+    vmax = max_value if max_value is not None else (float(np.quantile(later, 0.95)) if later.size else None)
+    height = min(10, 1.5 + 0.25 * len(shown))
+    fig = Figure(figsize=(8, height), layout="constrained")
+    ax = fig.add_subplot()
+    image = ax.imshow(np.ma.masked_invalid(shown.to_numpy(dtype=float)), aspect="auto", cmap="viridis",
+                      vmin=0, vmax=vmax, interpolation="nearest")
+    step = max(1, len(shown) // 24)
+    ax.set_yticks(range(0, len(shown), step), shown.index[::step])
+    ax.set_xlabel(f"{period_label} since acquisition")
+    ax.set_ylabel("acquisition cohort")
+    unit = " (% of age 0)" if value == "revenue_retention" else (" (% of cohort)" if percent else "")
+    fig.colorbar(image, ax=ax, label=f"{value.replace('_', ' ')}{unit}", extend="max" if vmax is not None else "neither")
+    ax.set_title(title or f"Acquisition cohorts: {value.replace('_', ' ')} by age")
+    return fig
+
+
+def sbg_projection(projection: pd.DataFrame, *, period_label: str = "years",
+                   title: str = "Shifted-beta-geometric fit and projection") -> Figure:
+    """Actual versus sBG-projected survivors (``kamlab.survival.project_sbg`` output).
+
+    The fitted periods are shaded; to the right of them the model is projecting.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig = Figure(figsize=(7, 4.5), layout="constrained")
+    ax = fig.add_subplot()
+    fitted = projection.index[projection["in_fit"]]
+    ax.axvspan(fitted.min(), fitted.max(), color="grey", alpha=0.12, label="periods used for the fit")
+    ax.plot(projection.index, projection["projected"], color="C0", marker="o", markersize=3, label="sBG projection")
+    if "actual" in projection:
+        ax.plot(projection.index, projection["actual"], color="black", linestyle="none", marker="x", label="actual")
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel(f"{period_label} since acquisition")
+    ax.set_ylabel("accounts still active (count)")
+    ax.set_title(title)
+    ax.legend(loc="upper right")
+    return fig
