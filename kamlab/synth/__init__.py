@@ -1,0 +1,20 @@
+"""Synthetic worlds with known ground truth: B2B key accounts and a free-to-play game.
+
+``b2b_accounts(...)`` and ``game_players(...)`` return a :class:`SyntheticWorld`
+(observable transactions and account attributes for the calibration window,
+plus the ground truth); ``python -m kamlab.synth --write datasets`` writes the
+default worlds as CSV, :func:`read_world` reads them back.
+"""
+
+from .b2b import B2BKnobs, b2b_accounts
+from .calibration import b2b_targets, window_totals
+from .io import read_world, write_world
+from .world import SyntheticWorld
+
+__all__ = ["B2BKnobs", "SyntheticWorld", "b2b_accounts", "b2b_targets", "default_worlds", "read_world",
+           "window_totals", "write_world"]
+
+
+def default_worlds() -> list[SyntheticWorld]:
+    """The worlds committed in ``datasets/``: every argument at its default."""
+    return [b2b_accounts()]
