@@ -659,18 +659,18 @@ def _parse_dates(s: pd.Series, dayfirst: bool, date_format: str | None) -> _Date
     return _Dates(values, bad, zone & ~bad, notes, hint)
 
 
-def _parse_ids(s: pd.Series) -> tuple[pd.Series, np.ndarray, int]:
-    """Customer ids as stripped strings; mask of missing ones; count of ids stripped."""
+def _parse_ids(s: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """Customer ids as stripped strings; masks of missing ids and of ids that had spaces trimmed."""
     if pd.api.types.is_float_dtype(s):
         text = _as_text(s)
-        return text, (text == "").to_numpy(), 0
+        return text, (text == "").to_numpy(), np.zeros(len(s), bool)
     if pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty"):
         text = s.fillna("").astype(object)
     else:
         text = s.map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
     stripped = text.str.strip()
-    changed = int(((stripped != text) & (stripped != "")).sum())
-    return stripped.astype(object), (stripped == "").to_numpy(), changed
+    trimmed = ((stripped != text) & (stripped != "")).to_numpy()
+    return stripped.astype(object), (stripped == "").to_numpy(), trimmed
 
 
 # --------------------------------------------------------------------------- returns
@@ -839,168 +839,188 @@ def load_transactions(
         raise ValueError(f"decimal must be '.', ',' or None (detect); got {decimal!r}")
 
     raw = _read_source(source, sep, encoding, source_name)
-    name = raw.name
     mapping = {"customer_id": customer_col, "date": date_col, "amount": amount_col,
                "cost": cost_col, "quantity": quantity_col}
     problems = _check_columns(raw, mapping)
     if problems:
-        raise TransactionDataError(name, problems)
-    frame = raw.frame
-    n = len(frame)
-    if n == 0:
-        raise TransactionDataError(name, [
-            "has a header but no data rows (columns " + ", ".join(map(repr, frame.columns)) +
+        raise TransactionDataError(raw.name, problems)
+    if len(raw.frame) == 0:
+        raise TransactionDataError(raw.name, [
+            "has a header but no data rows (columns " + ", ".join(map(repr, raw.frame.columns)) +
             "); export the transactions themselves, not only the header"
         ])
-    notes = list(raw.notes)
-    items: list[ReportItem] = []
-    bad = np.zeros(n, bool)
+    parsed = _parse_columns(raw, mapping, dayfirst=dayfirst, date_format=date_format, decimal=decimal,
+                            report_bad=bad_rows == "error")
+    ledger = _Ledger(raw, parsed.tx, list(parsed.problems), list(raw.notes) + list(parsed.notes))
+    # bad rows are refused (bad_rows='error': listed in problems already) or dropped
+    ledger.drop(parsed.bad, "missing customer id, or a date or number that cannot be read (bad_rows='drop')")
+    _apply_duplicates(ledger, duplicates)
+    if observation_end is not None:
+        _apply_observation_end(ledger, observation_end)
+    _apply_amount_policies(ledger, amount_col, returns=returns, zero_amounts=zero_amounts)
+    ledger.flag(parsed.tz_converted, "changed", "timestamps with a time zone converted to UTC, zone dropped")
+    ledger.flag(parsed.ids_trimmed, "changed", "customer ids with surrounding spaces trimmed")
+    return ledger.result(mapping)
 
-    ids, missing_id, ids_stripped = _parse_ids(frame[customer_col])
-    if missing_id.any() and bad_rows == "error":
-        problems.append(f"column {customer_col!r}: {_plural(int(missing_id.sum()), 'row')} "
-                        f"{'has' if missing_id.sum() == 1 else 'have'} no customer id ({raw.where(missing_id)}); "
-                        "fill them in, or pass bad_rows='drop' to drop these rows")
-    bad |= missing_id
 
+@dataclass
+class _Parsed:
+    tx: pd.DataFrame              # contract columns + "_row" (position in the input)
+    bad: np.ndarray               # rows with a missing id or an unreadable date or number
+    problems: list[str]
+    notes: list[str]
+    tz_converted: np.ndarray
+    ids_trimmed: np.ndarray
+
+
+def _parse_columns(raw: _Raw, mapping, *, dayfirst, date_format, decimal, report_bad) -> _Parsed:
+    """Parse the mapped columns; describe unreadable values as problems when ``report_bad``."""
+    frame, n = raw.frame, len(raw.frame)
+    problems, notes = [], []
+    customer_col, date_col = mapping["customer_id"], mapping["date"]
+    ids, missing_id, trimmed = _parse_ids(frame[customer_col])
+    if missing_id.any() and report_bad:
+        k = int(missing_id.sum())
+        problems.append(f"column {customer_col!r}: {_plural(k, 'row')} {'has' if k == 1 else 'have'} "
+                        f"no customer id ({raw.where(missing_id)}); fill them in, or pass bad_rows='drop' "
+                        "to drop these rows")
     dates = _parse_dates(frame[date_col], dayfirst, date_format)
     notes += dates.notes
-    if dates.bad.any() and bad_rows == "error":
-        k = int(dates.bad.sum())
-        problems.append(f"column {date_col!r}: {_is_not(k, 'a date', 'dates')} "
+    if dates.bad.any() and report_bad:
+        problems.append(f"column {date_col!r}: {_is_not(int(dates.bad.sum()), 'a date', 'dates')} "
                         f"({raw.where(dates.bad, frame[date_col])}){dates.hint}")
-    bad |= dates.bad
-
-    numeric_cols = {c: col for c, col in (("amount", amount_col), ("cost", cost_col), ("quantity", quantity_col)) if col}
+    tx = pd.DataFrame({"customer_id": ids.to_numpy(dtype=object), "date": dates.values.to_numpy()})
+    numeric = {c: mapping[c] for c in ("amount", "cost", "quantity") if mapping[c] is not None}
     if decimal is None:
-        decimal = _sniff_decimal([frame[col] for col in numeric_cols.values()])
+        decimal = _sniff_decimal([frame[col] for col in numeric.values()])
         if decimal == ",":
             notes.append("decimal comma detected")
-    numbers = {}
-    for contract, col in numeric_cols.items():
-        values, not_number = _parse_numbers(frame[col], decimal)
-        numbers[contract] = values
-        if not_number.any() and bad_rows == "error":
-            k = int(not_number.sum())
+    bad = missing_id | dates.bad
+    for contract, col in numeric.items():
+        tx[contract], not_number = _parse_numbers(frame[col], decimal)
+        if not_number.any() and report_bad:
             problems.append(
-                f"column {col!r}: {_is_not(k, 'a number', 'numbers')} ({raw.where(not_number, frame[col])}); "
-                f"decimal mark taken as {decimal!r} (set decimal= if wrong), or pass bad_rows='drop'"
+                f"column {col!r}: {_is_not(int(not_number.sum()), 'a number', 'numbers')} "
+                f"({raw.where(not_number, frame[col])}); decimal mark taken as {decimal!r} "
+                "(set decimal= if wrong), or pass bad_rows='drop'"
             )
         bad |= not_number
-
-    tx = pd.DataFrame({"customer_id": ids.to_numpy(dtype=object), "date": dates.values.to_numpy()})
-    for contract, values in numbers.items():
-        tx[contract] = values
     tx["_row"] = np.arange(n)
-    alive = np.ones(n, bool)
+    return _Parsed(tx, bad, problems, notes, dates.tz_converted, trimmed)
 
-    def drop(mask: np.ndarray, reason: str) -> None:
-        mask = mask & alive
+
+class _Ledger:
+    """The rows still in, the report items and the problems, as the policies run."""
+
+    def __init__(self, raw: _Raw, tx: pd.DataFrame, problems: list[str], notes: list[str]):
+        self.raw, self.tx, self.problems, self.notes = raw, tx, problems, notes
+        self.alive = np.ones(len(tx), bool)
+        self.items: list[ReportItem] = []
+
+    def drop(self, mask: np.ndarray, reason: str) -> None:
+        """Remove the live rows in ``mask`` and count them under ``reason``."""
+        mask = mask & self.alive
         if mask.any():
-            items.append(ReportItem("dropped", reason, int(mask.sum())))
-            alive[mask] = False
+            self.items.append(ReportItem("dropped", reason, int(mask.sum())))
+            self.alive[mask] = False
 
-    # bad rows are refused (bad_rows='error', listed in problems above) or dropped
-    drop(bad, "missing customer id, or a date or number that cannot be read (bad_rows='drop')")
+    def flag(self, mask: np.ndarray, action: str, reason: str) -> None:
+        """Count the live rows in ``mask`` as changed or flagged."""
+        k = int((mask & self.alive).sum())
+        if k:
+            self.items.append(ReportItem(action, reason, k))
 
-    dup = frame.duplicated(keep="first").to_numpy() & alive
-    if dup.any():
-        if duplicates == "error":
-            problems.append(f"{_plural(int(dup.sum()), 'exact duplicate row')} ({raw.where(dup)}); "
-                            "pass duplicates='drop' to drop or duplicates='keep' to keep them")
-        elif duplicates == "drop":
-            drop(dup, "exact duplicate rows, first copy kept (duplicates='drop')")
-        else:
-            items.append(ReportItem("flagged", "exact duplicate rows, kept (duplicates='keep')", int(dup.sum())))
+    def refuse_if_problems(self) -> None:
+        if self.problems:
+            raise TransactionDataError(self.raw.name, self.problems)
 
-    if observation_end is not None:
-        end = pd.Timestamp(observation_end)
-        if end.tzinfo is not None:
-            end = end.tz_convert("UTC").tz_localize(None)
-        cut = end + pd.Timedelta(days=1) if end == end.normalize() else end
-        late = (tx["date"] >= cut if end == end.normalize() else tx["date"] > cut).to_numpy()
-        drop(late, f"dated after the observation end {end:%Y-%m-%d}"
-                   f"{'' if end == end.normalize() else f' {end:%H:%M:%S}'}")
+    def result(self, mapping: dict[str, str | None]) -> LoadedTransactions:
+        """The kept rows in contract order, with the report; refuses if problems remain or nothing is left."""
+        self.refuse_if_problems()
+        name, tx = self.raw.name, self.tx
+        out = tx[self.alive[tx["_row"].to_numpy()]]
+        out = out.sort_values(["customer_id", "date", "_row"], kind="mergesort").drop(columns="_row")
+        out = out.reset_index(drop=True)
+        out["date"] = out["date"].astype("datetime64[ns]")
+        if "quantity" in out and np.array_equal(out["quantity"], np.round(out["quantity"])):
+            out["quantity"] = out["quantity"].astype(np.int64)
+        if not len(out):
+            reasons = "; ".join(f"{i.rows:,} {i.reason}" for i in self.items if i.action == "dropped")
+            raise TransactionDataError(name, [f"no rows are left after validation ({reasons}); "
+                                              "check observation_end= and the policies"])
+        unused = [c for c in self.raw.frame.columns if c not in mapping.values()]
+        notes = self.notes + (["columns not used: " + ", ".join(map(repr, unused))] if unused else [])
+        report = ValidationReport(
+            source=name, rows_read=len(self.raw.frame), rows_kept=len(out), items=tuple(self.items),
+            columns=tuple((c, col) for c, col in mapping.items() if col is not None),
+            notes=tuple(notes), n_customers=int(out["customer_id"].nunique()),
+            first_date=out["date"].min(), last_date=out["date"].max(),
+        )
+        return LoadedTransactions(out, report)
 
-    negative = (tx["amount"].to_numpy() < 0) & alive
+
+def _apply_duplicates(ledger: _Ledger, policy: str) -> None:
+    """Exact duplicates: identical in every input column (first copy is the original)."""
+    dup = ledger.raw.frame.duplicated(keep="first").to_numpy() & ledger.alive
+    if not dup.any():
+        return
+    if policy == "error":
+        ledger.problems.append(f"{_plural(int(dup.sum()), 'exact duplicate row')} ({ledger.raw.where(dup)}); "
+                               "pass duplicates='drop' to drop or duplicates='keep' to keep them")
+    elif policy == "drop":
+        ledger.drop(dup, "exact duplicate rows, first copy kept (duplicates='drop')")
+    else:
+        ledger.flag(dup, "flagged", "exact duplicate rows, kept (duplicates='keep')")
+
+
+def _apply_observation_end(ledger: _Ledger, observation_end) -> None:
+    """Drop rows after the end; an end without a time of day includes that whole day."""
+    end = pd.Timestamp(observation_end)
+    if end.tzinfo is not None:
+        end = end.tz_convert("UTC").tz_localize(None)
+    dates = ledger.tx["date"]
+    if end == end.normalize():
+        late, label = dates >= end + pd.Timedelta(days=1), f"{end:%Y-%m-%d}"
+    else:
+        late, label = dates > end, f"{end:%Y-%m-%d %H:%M:%S}"
+    ledger.drop(late.to_numpy(), f"dated after the observation end {label}")
+
+
+def _apply_amount_policies(ledger: _Ledger, amount_col: str, *, returns: str, zero_amounts: str) -> None:
+    """Zero amounts, then returns (negative amounts), each by its policy."""
+    amount = ledger.tx["amount"].to_numpy()
+    negative, zero = (amount < 0) & ledger.alive, (amount == 0) & ledger.alive
+    where = ledger.raw.where
     if negative.any() and returns == "error":
-        problems.append(f"column {amount_col!r}: {_plural(int(negative.sum()), 'negative amount')} "
-                        f"(returns or refunds; {raw.where(negative, frame[amount_col])}); "
-                        "pass returns='drop', 'net' or 'keep' to choose a policy")
-    zero = (tx["amount"].to_numpy() == 0) & alive
+        ledger.problems.append(
+            f"column {amount_col!r}: {_plural(int(negative.sum()), 'negative amount')} (returns or refunds; "
+            f"{where(negative, ledger.raw.frame[amount_col])}); pass returns='drop', 'net' or 'keep' "
+            "to choose a policy")
     if zero.any() and zero_amounts == "error":
-        problems.append(f"column {amount_col!r}: {_plural(int(zero.sum()), 'amount')} of 0 "
-                        f"({raw.where(zero)}); pass zero_amounts='keep' or 'drop'")
-    if problems:
-        raise TransactionDataError(name, problems)
-
-    if zero.any():
-        if zero_amounts == "drop":
-            drop(zero, "amount is 0 (zero_amounts='drop')")
-        else:
-            items.append(ReportItem("flagged", "amount is 0, kept (zero_amounts='keep')", int(zero.sum())))
-
-    if negative.any():
-        if returns == "drop":
-            drop(negative, "negative amounts: returns or refunds (returns='drop')")
-        elif returns == "keep":
-            items.append(ReportItem("flagged", "negative amounts: returns or refunds, kept (returns='keep')",
-                                    int(negative.sum())))
-        else:  # net
-            netted, kept_rows, n_returns, n_reduced, n_removed, unmatched = _apply_net(tx, alive)
-            items.append(ReportItem("dropped", "returns netted against the customer's earlier purchases "
-                                    "(returns='net')" + (f"; {unmatched:,.2f} of returns found no earlier "
-                                                         "purchase and were discarded" if unmatched > 0 else ""),
-                                    n_returns))
-            if n_removed:
-                items.append(ReportItem("dropped", "purchases returned in full (returns='net')", n_removed))
-            if n_reduced:
-                items.append(ReportItem("changed", "purchases reduced by later returns (returns='net')", n_reduced))
-            alive[:] = False
-            alive[kept_rows] = True
-            tx = netted
-
-    if dates.tz_converted.any():
-        k = int((dates.tz_converted & alive).sum())
-        if k:
-            items.append(ReportItem("changed", "timestamps with a time zone converted to UTC, zone dropped", k))
-    if ids_stripped:
-        k = int((_stripped_mask(frame[customer_col]) & alive).sum())
-        if k:
-            items.append(ReportItem("changed", "customer ids with surrounding spaces trimmed", k))
-
-    out = tx[alive[tx["_row"].to_numpy()]]
-    out = out.sort_values(["customer_id", "date", "_row"], kind="mergesort").drop(columns="_row")
-    out = out.reset_index(drop=True)
-    out["date"] = out["date"].astype("datetime64[ns]")
-    if "quantity" in out and np.array_equal(out["quantity"], np.round(out["quantity"])):
-        out["quantity"] = out["quantity"].astype(np.int64)
-    if not len(out):
-        reasons = "; ".join(f"{i.rows:,} {i.reason}" for i in items if i.action == "dropped")
-        raise TransactionDataError(name, [f"no rows are left after validation ({reasons}); "
-                                          "check observation_end= and the policies"])
-    columns = tuple((c, col) for c, col in mapping.items() if col is not None)
-    unused = [c for c in frame.columns if c not in mapping.values()]
-    if unused:
-        notes.append("columns not used: " + ", ".join(map(repr, unused)))
-    report = ValidationReport(
-        source=name, rows_read=n, rows_kept=len(out), items=tuple(items), columns=columns,
-        notes=tuple(notes), n_customers=int(out["customer_id"].nunique()),
-        first_date=out["date"].min(), last_date=out["date"].max(),
-    )
-    return LoadedTransactions(out, report)
-
-
-def _stripped_mask(s: pd.Series) -> np.ndarray:
-    text = s.map(lambda v: v if isinstance(v, str) else "")
-    return (text != text.str.strip()).to_numpy() & (text.str.strip() != "").to_numpy()
-
-
-def _apply_net(tx: pd.DataFrame, alive: np.ndarray):
-    """Run :func:`_net_returns` on the live rows; the netted frame and the kept row positions."""
-    live = tx.loc[alive]
-    netted, n_returns, n_reduced, n_removed, unmatched = _net_returns(live)
-    return netted, netted["_row"].to_numpy(), n_returns, n_reduced, n_removed, unmatched
+        ledger.problems.append(f"column {amount_col!r}: {_plural(int(zero.sum()), 'amount')} of 0 "
+                               f"({where(zero)}); pass zero_amounts='keep' or 'drop'")
+    ledger.refuse_if_problems()
+    if zero_amounts == "drop":
+        ledger.drop(zero, "amount is 0 (zero_amounts='drop')")
+    else:
+        ledger.flag(zero, "flagged", "amount is 0, kept (zero_amounts='keep')")
+    if returns == "drop":
+        ledger.drop(negative, "negative amounts: returns or refunds (returns='drop')")
+    elif returns == "keep":
+        ledger.flag(negative, "flagged", "negative amounts: returns or refunds, kept (returns='keep')")
+    elif negative.any():  # net
+        live = ledger.tx.loc[ledger.alive]
+        netted, n_returns, n_reduced, n_removed, unmatched = _net_returns(live)
+        rest = f"; {unmatched:,.2f} of returns found no earlier purchase and were discarded" if unmatched > 0 else ""
+        ledger.items.append(ReportItem(
+            "dropped", f"returns netted against the customer's earlier purchases (returns='net'){rest}", n_returns))
+        if n_removed:
+            ledger.items.append(ReportItem("dropped", "purchases returned in full (returns='net')", n_removed))
+        if n_reduced:
+            ledger.items.append(ReportItem("changed", "purchases reduced by later returns (returns='net')", n_reduced))
+        ledger.alive[:] = False
+        ledger.alive[netted["_row"].to_numpy()] = True
+        ledger.tx = pd.concat([netted, ledger.tx.loc[~ledger.tx["_row"].isin(netted["_row"])]]).sort_values("_row")
 
 
 # --------------------------------------------------------------------------- accounts
