@@ -147,12 +147,30 @@ def _donations() -> Dataset:
     )
 
 
+def _synthetic(name: str) -> Dataset:
+    from kamlab.synth.io import read_world  # the committed CSVs of `make datasets`
+
+    world = read_world(name, DATASETS_DIR)
+    return Dataset(
+        name=name,
+        transactions=world.transactions,
+        accounts=world.accounts,
+        truth=world.truth,
+        calibration_end=world.calibration_end,
+        observation_end=world.observation_end,
+        source=f"synthetic {name} world of kamlab.synth (seed {world.params['seed']}, default knobs), "
+        "with ground truth; regenerate with `make datasets`",
+        extra={} if world.events is None else {"events": world.events},
+    )
+
+
 #: name -> loader. Add new datasets here and document them in datasets/README.md.
 _REGISTRY: dict[str, Callable[[], Dataset]] = {
     "cdnow": _cdnow_master,
     "cdnow_sample": _cdnow_sample,
     "cdnow_summary": _cdnow_summary,
     "donations": _donations,
+    "b2b": functools.partial(_synthetic, "b2b"),
 }
 
 

@@ -173,3 +173,13 @@ def test_committed_datasets_regenerate_byte_identical(tmp_path):
 def test_read_world_names_missing_files(tmp_path):
     with pytest.raises(FileNotFoundError, match="make datasets"):
         synth.read_world("b2b", tmp_path)
+
+
+def test_registry_loads_committed_b2b(b2b_worlds):
+    from kamlab import datasets
+
+    ds = datasets.load("b2b")
+    w = b2b_worlds[0]
+    for part in ("transactions", "accounts", "truth"):
+        pd.testing.assert_frame_equal(getattr(ds, part), getattr(w, part))
+    assert (ds.calibration_end, ds.observation_end) == (w.calibration_end, w.observation_end)
