@@ -106,6 +106,7 @@ def churn_durations(
     observation_end: str | pd.Timestamp,
     *,
     inactivity: int | float | str | pd.Timedelta = DEFAULT_INACTIVITY_DAYS,
+    landmark: str | pd.Timestamp | None = None,
 ) -> pd.DataFrame:
     """Lifetime of each account, with churn defined by inactivity.
 
@@ -145,6 +146,20 @@ def churn_durations(
         Threshold; numbers are days. Default 180 days, half a year, a common
         "lapsed customer" cut-off in retail; choose it from the purchase cycle
         (a game uses days or weeks, a B2B supplier up to a year).
+    landmark : str, Timestamp or None
+        Measure remaining lifetimes from this date instead of from each account's
+        first purchase (a "landmark analysis"). Only accounts first seen on or
+        before the landmark and still active at it (a purchase in the
+        ``inactivity`` days up to it) are kept, and
+
+            duration_days = max(last_purchase - landmark, 0)   if churned
+                            horizon - landmark                 otherwise.
+
+        Use it to compare groups chosen on data up to the landmark (e.g. key
+        accounts by calibration revenue): measured from the first purchase, such
+        groups are biased toward long lives, because an account had to survive to
+        become big ("immortal time"). The accounts lost before the landmark are
+        counted in ``result.attrs["lost_before_landmark"]``.
 
     Returns
     -------
@@ -158,24 +173,40 @@ def churn_durations(
     horizon = end - threshold
     seen = transactions.loc[transactions["date"] <= end, ["customer_id", "date"]]
     span = seen.groupby("customer_id", sort=True)["date"].agg(first_purchase="min", last_purchase="max")
-    judged = span["first_purchase"] <= horizon
-    if not judged.any():
+    if landmark is None:
+        origin = span["first_purchase"]
+        keep = span["first_purchase"] <= horizon
+        lost_before = 0
+    else:
+        origin = pd.Timestamp(landmark)
+        if origin >= horizon:
+            raise ValueError(
+                f"landmark {origin.date()} must come before {horizon.date()} (observation_end {end.date()} minus "
+                f"inactivity {threshold.days} days), or no churn after it can be seen")
+        before = seen.loc[seen["date"] <= origin].groupby("customer_id")["date"].max().reindex(span.index)
+        born = span["first_purchase"] <= origin
+        keep = born & (before > origin - threshold)
+        lost_before = int((born & ~keep).sum())
+    if not keep.any():
         raise ValueError(
             f"no account was first seen on or before {horizon.date()} (observation_end {end.date()} minus "
-            f"inactivity {threshold.days} days), so no churn can be observed; "
-            "use a later observation_end or a shorter inactivity threshold")
-    too_new = int((~judged).sum())
-    span = span[judged]
+            f"inactivity {threshold.days} days) and active at the start, so no churn can be observed; "
+            "use a later observation_end, an earlier landmark or a shorter inactivity threshold")
+    too_new = int((span["first_purchase"] > (horizon if landmark is None else origin)).sum())
+    span = span[keep]
+    origin = origin[keep] if landmark is None else origin
     churned = span["last_purchase"] <= horizon
     stop = span["last_purchase"].where(churned, horizon)
     out = span.assign(
-        duration_days=(stop - span["first_purchase"]).dt.days.astype(float),
+        duration_days=(stop - origin).dt.days.clip(lower=0).astype(float),
         churned=churned,
         churn_date=span["last_purchase"].where(churned),
         days_since_last=(end - span["last_purchase"]).dt.days.astype(float),
     )
     out.index.name = "customer_id"
     out.attrs["too_new"] = too_new
+    if landmark is not None:
+        out.attrs["lost_before_landmark"] = lost_before
     return out
 
 

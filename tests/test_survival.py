@@ -290,6 +290,22 @@ def test_churn_durations_by_hand():
         assert shorter.loc["d", "churned"] and shorter.loc["d", "duration_days"] == 15.0
 
 
+def test_churn_durations_from_a_landmark():
+    # landmark 2020-04-01; observation end 2020-12-31 and 180 days give the horizon 2020-07-04
+    tx = _tx([("a", "2020-01-01", 10), ("a", "2020-03-01", 5),          # active at the landmark, never again: lost at 0
+              ("b", "2020-02-01", 7), ("b", "2020-12-01", 1),          # still buying: censored at the horizon
+              ("g", "2019-06-01", 3),                                   # lost before the landmark: left out
+              ("h", "2020-03-15", 2), ("h", "2020-05-10", 4),          # lost 39 days after the landmark
+              ("c", "2020-06-01", 3)])                                  # first seen after the landmark: too new
+    out = sv.churn_durations(tx, "2020-12-31", inactivity=180, landmark="2020-04-01")
+    assert list(out.index) == ["a", "b", "h"]
+    assert out["churned"].tolist() == [True, False, True]
+    assert out["duration_days"].tolist() == [0.0, 94.0, 39.0]
+    assert out.attrs == {"too_new": 1, "lost_before_landmark": 1}
+    with pytest.raises(ValueError, match="must come before 2020-07-04"):
+        sv.churn_durations(tx, "2020-12-31", inactivity=180, landmark="2020-08-01")
+
+
 def test_kaplan_meier_on_churn_durations_recovers_a_known_lifetime_distribution():
     # accounts buy every 10 days for G ~ Geometric(p) purchases, acquired over 1000 days:
     # time from first to last purchase T = 10 (G - 1), so S(t) = (1 - p) ** (floor(t / 10) + 1)
