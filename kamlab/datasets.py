@@ -75,22 +75,21 @@ def _lifetimes_file(filename: str) -> Path:
 
 
 def _cdnow_master() -> Dataset:
-    raw = pd.read_csv(
+    from kamlab.data import load_transactions
+
+    # 255 rows repeat another row exactly; with no order id they are kept, as in
+    # the published analyses (69,659 transactions). See datasets/README.md.
+    tx, report = load_transactions(
         _lifetimes_file("CDNOW_master.txt"),
-        sep=r"\s+",
-        dtype={"customer_id": str, "date": str},
-    )
-    tx = pd.DataFrame(
-        {
-            "customer_id": raw["customer_id"],
-            "date": pd.to_datetime(raw["date"], format="%Y%m%d"),
-            "amount": raw["dollar_value"].astype(float),
-            "quantity": raw["number_of_cds"].astype(int),
-        }
+        amount_col="dollar_value",
+        quantity_col="number_of_cds",
+        duplicates="keep",
+        source_name="CDNOW_master.txt",
     )
     return Dataset(
         name="cdnow",
         transactions=tx,
+        report=report,
         calibration_end=CDNOW_CALIBRATION_END,
         observation_end=CDNOW_OBSERVATION_END,
         source="CDNOW master file (Fader & Hardie), as shipped in the lifetimes package: "
@@ -99,24 +98,26 @@ def _cdnow_master() -> Dataset:
 
 
 def _cdnow_sample() -> Dataset:
-    raw = pd.read_csv(
+    from kamlab.data import load_transactions
+
+    raw = pd.read_csv(  # no header in this file
         _lifetimes_file("CDNOW_sample.txt"),
         sep=r"\s+",
         header=None,
         names=["master_id", "customer_id", "date", "number_of_cds", "dollar_value"],
         dtype={"master_id": str, "customer_id": str, "date": str},
     )
-    tx = pd.DataFrame(
-        {
-            "customer_id": raw["customer_id"],
-            "date": pd.to_datetime(raw["date"], format="%Y%m%d"),
-            "amount": raw["dollar_value"].astype(float),
-            "quantity": raw["number_of_cds"].astype(int),
-        }
+    tx, report = load_transactions(
+        raw.drop(columns="master_id"),
+        amount_col="dollar_value",
+        quantity_col="number_of_cds",
+        duplicates="keep",
+        source_name="CDNOW_sample.txt",
     )
     return Dataset(
         name="cdnow_sample",
         transactions=tx,
+        report=report,
         calibration_end=CDNOW_CALIBRATION_END,
         observation_end=CDNOW_OBSERVATION_END,
         source="CDNOW 1/10 sample (2,357 customers) used by Fader, Hardie & Lee (2005), "
