@@ -509,6 +509,16 @@ def logrank_test(
 
 # --------------------------------------------------------------------------- sBG
 
+#: Fader & Hardie (2007), "How to project customer retention", Table 1: customers
+#: still active, of 1000 acquired, at the start of years 0..12, for two cohorts.
+SBG_COHORTS = {
+    "regular": (1000, 631, 468, 382, 326, 289, 262, 241, 223, 207, 194, 183, 173),
+    "high end": (1000, 869, 743, 653, 593, 551, 517, 491, 468, 445, 427, 409, 394),
+}
+#: The estimates the paper reports from years 1-7 of each cohort: (alpha, beta).
+SBG_PUBLISHED_ESTIMATES = {"regular": (0.704, 1.182), "high end": (0.668, 3.806)}
+
+
 
 def sbg_survival(alpha: float, beta: float, t) -> np.ndarray:
     """Share of a cohort still active after t periods under the sBG model.

@@ -25,6 +25,11 @@ def test_sbg_reproduces_published_estimates(survivors, alpha, beta):
     assert fit.fit_periods == 7 and fit.cohort_size == 1000
 
 
+def test_bundled_sbg_data_match_the_paper_table():
+    assert sv.SBG_COHORTS == {"regular": tuple(REGULAR), "high end": tuple(HIGH_END)}
+    assert sv.SBG_PUBLISHED_ESTIMATES == {"regular": (0.704, 1.182), "high end": (0.668, 3.806)}
+
+
 def _sbg_negloglik(log_params, s):
     a, b = np.exp(log_params)
     t = np.arange(1, len(s))

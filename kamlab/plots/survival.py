@@ -95,23 +95,29 @@ def cohort_heatmap(table: pd.DataFrame, value: str = "retention", *, period_labe
     return fig
 
 
-def sbg_projection(projection: pd.DataFrame, *, period_label: str = "years",
+def sbg_projection(projection: pd.DataFrame | dict[str, pd.DataFrame], *, period_label: str = "years",
                    title: str = "Shifted-beta-geometric fit and projection") -> Figure:
     """Actual versus sBG-projected survivors (``kamlab.survival.project_sbg`` output).
 
-    The fitted periods are shaded; to the right of them the model is projecting.
+    One table, or a dict of cohort name -> table drawn in one panel. The periods
+    used for the fit are shaded; to the right of them the model is projecting.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
+    projections = projection if isinstance(projection, dict) else {"": projection}
     fig = Figure(figsize=(7, 4.5), layout="constrained")
     ax = fig.add_subplot()
-    fitted = projection.index[projection["in_fit"]]
+    first = next(iter(projections.values()))
+    fitted = first.index[first["in_fit"]]
     ax.axvspan(fitted.min(), fitted.max(), color="grey", alpha=0.12, label="periods used for the fit")
-    ax.plot(projection.index, projection["projected"], color="C0", marker="o", markersize=3, label="sBG projection")
-    if "actual" in projection:
-        ax.plot(projection.index, projection["actual"], color="black", linestyle="none", marker="x", label="actual")
+    for i, (name, table) in enumerate(projections.items()):
+        prefix = f"{name}: " if name else ""
+        ax.plot(table.index, table["projected"], color=f"C{i}", marker="o", markersize=3, label=f"{prefix}sBG projection")
+        if "actual" in table:
+            ax.plot(table.index, table["actual"], color=f"C{i}", linestyle="none", marker="x", markersize=8,
+                    label=f"{prefix}actual")
     ax.set_ylim(bottom=0)
     ax.set_xlabel(f"{period_label} since acquisition")
     ax.set_ylabel("accounts still active (count)")
