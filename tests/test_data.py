@@ -479,13 +479,18 @@ def test_clean_frames_round_trip_with_counts_conserved(tmp_path, rows):
 def test_cdnow_master_through_the_loader():
     import lifetimes.datasets
 
-    path = Path(lifetimes.datasets.__file__).parent / "CDNOW_master.txt"
-    tx, report = load_transactions(path, amount_col="dollar_value", quantity_col="number_of_cds", duplicates="keep")
+    from kamlab.datasets import load
+
+    ds = load("cdnow")  # reads the lifetimes copy through load_transactions
+    tx, report = ds.transactions, ds.report
     # Fader & Hardie: 23,570 customers, 69,659 purchase records, 1997-01-01 to 1998-06-30
     assert (report.rows_read, report.rows_kept, report.n_customers) == (69_659, 69_659, 23_570)
     assert (report.first_date, report.last_date) == (pd.Timestamp("1997-01-01"), pd.Timestamp("1998-06-30"))
-    raw = pd.read_csv(path, sep=r"\s+")
+    raw = pd.read_csv(Path(lifetimes.datasets.__file__).parent / "CDNOW_master.txt", sep=r"\s+",
+                      dtype={"customer_id": str})
     assert tx["amount"].sum() == pytest.approx(raw["dollar_value"].sum())
+    assert tx["customer_id"].tolist() == raw["customer_id"].tolist()  # the file is sorted already
+    assert tx["quantity"].tolist() == raw["number_of_cds"].tolist()
 
 
 # --------------------------------------------------------------------------- accounts
