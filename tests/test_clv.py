@@ -183,3 +183,106 @@ def test_gamma_gamma_rejects_non_positive_spend():
 def test_wrong_model_for_prediction(bgnbd, cdnow_summary):
     with pytest.raises(ValueError, match="fit_gamma_gamma"):
         clv.expected_spend(bgnbd, cdnow_summary)
+
+
+# ----------------------------------------------------------------- parameter recovery
+#
+# Our own simulation of each generative story (not lifetimes' generate_data).
+# At 10k accounts the sampling standard errors are 2-5 % of the parameter values
+# (largest: BG/NBD b, Pareto/NBD beta, about 5 %), so "within 10 %" is about two
+# standard errors for the loosest parameter; we also check "within 3 SE".
+
+
+def simulate_bgnbd(n, r, alpha, a, b, rng):
+    """BG/NBD: Poisson purchases at rate lambda ~ Gamma(r, alpha) until the account
+    drops out, with probability p ~ Beta(a, b) after each repeat purchase."""
+    T = rng.integers(104, 209, n).astype(float)  # weeks since first purchase
+    lam = rng.gamma(r, 1 / alpha, n)
+    p = rng.beta(a, b, n)
+    arrivals = rng.poisson(lam * T)  # purchases in (0, T] had the account stayed
+    lives = rng.geometric(p)  # the repeat purchase after which it drops out
+    x = np.minimum(arrivals, lives)
+    # given k Poisson arrivals in (0, T], the x-th is the x-th order statistic of k uniforms
+    recency = np.where(x > 0, T * rng.beta(np.maximum(x, 1), arrivals - x + 1), 0.0)
+    return pd.DataFrame({"frequency": x, "recency": recency, "T": T})
+
+
+def simulate_pareto_nbd(n, r, alpha, s, beta, rng):
+    """Pareto/NBD: Poisson purchases at rate lambda ~ Gamma(r, alpha) during an
+    exponential lifetime with rate mu ~ Gamma(s, beta)."""
+    T = rng.integers(104, 209, n).astype(float)
+    lam = rng.gamma(r, 1 / alpha, n)
+    mu = rng.gamma(s, 1 / beta, n)
+    active = np.minimum(rng.exponential(1 / mu), T)
+    x = rng.poisson(lam * active)
+    recency = np.where(x > 0, active * rng.beta(np.maximum(x, 1), 1), 0.0)  # max of x uniforms
+    return pd.DataFrame({"frequency": x, "recency": recency, "T": T})
+
+
+@pytest.mark.parametrize(
+    "simulate, fit, truth",
+    [
+        (simulate_bgnbd, clv.fit_bgnbd, {"r": 2.0, "alpha": 10.0, "a": 1.0, "b": 4.0}),
+        (simulate_pareto_nbd, clv.fit_pareto_nbd, {"r": 2.0, "alpha": 10.0, "s": 1.0, "beta": 20.0}),
+    ],
+    ids=["bgnbd", "pareto_nbd"],
+)
+def test_parameter_recovery_at_10k_accounts(simulate, fit, truth):
+    data = simulate(10_000, *truth.values(), np.random.default_rng(0))
+    est = fit(data)
+    truth = pd.Series(truth)
+    rel = (est.params / truth - 1).abs()
+    assert (rel < 0.10).all(), f"relative errors {rel.round(3).to_dict()}"
+    z = ((est.params - truth) / est.standard_errors).abs()
+    assert (z < 3).all(), f"errors in standard errors {z.round(2).to_dict()}"
+
+
+def test_in_weeks_floors_days_to_whole_weeks():
+    days = pd.DataFrame({"frequency": [0, 1, 3], "recency": [0.0, 6.0, 20.0], "T": [13.0, 13.0, 21.0]},
+                        index=["a", "b", "c"])
+    weeks = clv.in_weeks(days)
+    assert weeks["recency"].tolist() == [0, 0, 2] and weeks["T"].tolist() == [1, 1, 3]
+    assert weeks["frequency"].tolist() == [0, 1, 3]
+    clv.fit_bgnbd(pd.concat([weeks] * 5).set_axis(range(15)))  # passes the input checks
+
+
+# ----------------------------------------------------------------- holdout
+
+
+def test_holdout_check_aggregates(bgnbd, cdnow_summary):
+    rng = np.random.default_rng(1)
+    calhold = cdnow_summary.add_suffix("_cal").assign(duration_holdout=39.0)
+    calhold["frequency_holdout"] = rng.poisson(0.5 + calhold["frequency_cal"])
+    check = clv.holdout_check(bgnbd, calhold, max_frequency=5)
+    expected = clv.expected_purchases(bgnbd, cdnow_summary, 39)
+    np.testing.assert_allclose(check.accounts["predicted"], expected)
+    assert check.total_actual == calhold["frequency_holdout"].sum()
+    assert check.total_error == pytest.approx((expected.sum() - check.total_actual) / check.total_actual)
+    assert check.mae == pytest.approx((expected - calhold["frequency_holdout"]).abs().mean())
+    assert check.by_frequency.index.tolist() == [0, 1, 2, 3, 4, 5]
+    assert check.by_frequency["accounts"].sum() == len(calhold)
+    # a per-account horizon: doubling it for everyone equals horizon=78
+    longer = clv.holdout_check(bgnbd, calhold.assign(duration_holdout=78.0))
+    np.testing.assert_allclose(longer.accounts["predicted"], clv.expected_purchases(bgnbd, cdnow_summary, 78))
+    with pytest.raises(clv.SummaryError, match="frequency_holdout"):
+        clv.holdout_check(bgnbd, cdnow_summary)
+
+
+def test_bgbb_predictions_match_lifetimes():
+    d = datasets.load("donations").summary
+    fit = clv.fit_bgbb(d)
+    oracle = fit.model.conditional_expected_number_of_purchases_up_to_time(5, d["frequency"], d["recency"], d["periods"])
+    np.testing.assert_allclose(clv.expected_purchases(fit, d, 5), oracle, rtol=1e-12)
+    alive = clv.probability_alive(fit, d)
+    assert ((alive > 0) & (alive <= 1)).all()
+
+
+def test_expected_spend_shrinks_towards_population_mean(repeat_spend):
+    fit = clv.fit_gamma_gamma(repeat_spend)
+    p, q, v = fit.params
+    mean = p * v / (q - 1)
+    s = pd.DataFrame({"frequency": [0, 1, 50], "monetary_value": [0.0, 100.0, 100.0]}, index=list("abc"))
+    e = clv.expected_spend(fit, s)
+    assert e["a"] == pytest.approx(mean)
+    assert mean < e["b"] < e["c"] < 100  # more purchases, more weight on the account's own mean
+    np.testing.assert_allclose(e, fit.model.conditional_expected_average_profit(s["frequency"], s["monetary_value"]))
