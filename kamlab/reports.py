@@ -586,7 +586,7 @@ def header_html(
 
 _HEADER_CSS = """
 <style>
-.kamlab-header { font-family: system-ui, sans-serif; max-width: 1100px; margin: 1.5em auto 2em;
+.kamlab-header { font-family: system-ui, sans-serif; max-width: 1100px; margin: 1em 0 2em;
   padding: 1em 1.5em; border: 1px solid #c8ccd2; border-radius: 6px; background: #f7f8fa; }
 .kamlab-header h1 { margin-top: 0.2em; }
 .kamlab-meta { display: grid; grid-template-columns: 8em 1fr; gap: 0.3em 1em; }
@@ -594,7 +594,7 @@ _HEADER_CSS = """
 .kamlab-meta dd { margin: 0; }
 .kamlab-validation { margin: 0; white-space: pre-wrap; font-size: 90%; }
 .kamlab-params { border-collapse: collapse; margin-top: 1em; font-size: 92%; }
-.kamlab-params caption { text-align: left; font-weight: 600; padding-bottom: 0.3em; }
+.kamlab-params caption { text-align: left; font-weight: 600; padding-bottom: 0.3em; white-space: nowrap; }
 .kamlab-params th, .kamlab-params td { border: 1px solid #d5d8dd; padding: 0.2em 0.6em; text-align: left; }
 .kamlab-params tr.set td { background: #fff3c4; }
 .kamlab-failed { color: #a00; font-weight: 600; }
