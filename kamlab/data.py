@@ -371,7 +371,7 @@ def _read_csv_text(text: str, sep: str | None, name: str) -> _Raw:
             records.append(rec)
             starts.append(prev_end + 1)
             prev_end = reader.line_num
-    keep = [i for i, r in enumerate(records) if any(v.strip() for v in r)]
+    keep = [i for i, r in enumerate(records) if len(r) > 1 or (r and r[0].strip())]
     header_at = keep[0]
     header = [h.strip() for h in records[header_at]]
     body = keep[1:]
@@ -852,9 +852,9 @@ def load_transactions(
     parsed = _parse_columns(raw, mapping, dayfirst=dayfirst, date_format=date_format, decimal=decimal,
                             report_bad=bad_rows == "error")
     ledger = _Ledger(raw, parsed.tx, list(parsed.problems), list(raw.notes) + list(parsed.notes))
+    _apply_duplicates(ledger, duplicates)
     # bad rows are refused (bad_rows='error': listed in problems already) or dropped
     ledger.drop(parsed.bad, "missing customer id, or a date or number that cannot be read (bad_rows='drop')")
-    _apply_duplicates(ledger, duplicates)
     if observation_end is not None:
         _apply_observation_end(ledger, observation_end)
     _apply_amount_policies(ledger, amount_col, returns=returns, zero_amounts=zero_amounts)

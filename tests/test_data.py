@@ -272,6 +272,12 @@ def test_bad_rows_can_be_dropped_and_are_counted(tmp_path):
     assert report.rows_dropped == 3 and report.items[0].rows == 3
 
 
+def test_duplicates_are_reported_next_to_unreadable_values(tmp_path):
+    path = write(tmp_path, "customer_id,date,amount\nA,oops,1\nA,oops,1\n")
+    message = error_of(path, duplicates="error")
+    assert "has 2 problems" in message and "1 exact duplicate row (line 3)" in message
+
+
 def test_customer_id_whitespace_is_trimmed_and_counted(tmp_path):
     tx, report = load_transactions(write(tmp_path, "customer_id,date,amount\n A ,2021-01-05,1\nA,2021-01-06,2\n"))
     assert tx["customer_id"].tolist() == ["A", "A"]
