@@ -53,6 +53,7 @@ __all__ = [
     "expected_spend",
     "discounted_clv",
     "holdout_check",
+    "holdout_value_check",
     "contractual_clv",
 ]
 
@@ -751,3 +752,51 @@ def holdout_check(fit: FittedModel, calhold: pd.DataFrame, *, horizon: float | N
         total_actual=total_a,
         total_error=(total_p - total_a) / total_a if total_a else float("nan"),
     )
+
+
+def holdout_value_check(
+    purchases: FittedModel, spend: FittedModel, calhold: pd.DataFrame, *, groups: int = 10
+) -> pd.DataFrame:
+    """Predicted versus actual holdout revenue, by group of predicted value.
+
+    predicted_i = E[X_i(holdout) | calibration] * E[spend_i | calibration], compared
+    with actual_i = ``revenue_holdout``. Accounts are ranked by predicted value and
+    cut into ``groups`` equal-count groups (1 = highest predicted); a ratio
+    predicted / actual above 1 means the model over-values that group. This is
+    where a ranking by CLV (the "future profit" definition) pays for its errors.
+
+    Parameters
+    ----------
+    purchases, spend : FittedModel
+        A counting model and a Gamma-Gamma fit, both on the calibration window.
+    calhold : DataFrame
+        From ``kamlab.rfm.calibration_holdout`` (needs ``revenue_holdout`` and
+        ``duration_holdout`` besides the calibration columns).
+    groups : int
+        Number of groups (10 = deciles).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``group`` (1..groups): ``accounts``, ``predicted`` and ``actual``
+        (mean holdout revenue per account, currency units), ``ratio``
+        (predicted / actual) and ``share_with_no_purchase`` (share of the group's
+        accounts that bought nothing in the holdout).
+    """
+    if "revenue_holdout" not in calhold.columns:
+        raise SummaryError("holdout_value_check: calhold lacks 'revenue_holdout'; build it with kamlab.rfm.calibration_holdout")
+    check = holdout_check(purchases, calhold)
+    s = as_rfm(calhold)
+    predicted = check.accounts["predicted"] * expected_spend(spend, s)
+    actual = s["revenue_holdout"].astype(float)
+    rank = predicted.rank(method="first", ascending=False)
+    group = np.ceil(rank * groups / len(rank)).astype(int).rename("group")
+    frame = pd.DataFrame({"predicted": predicted, "actual": actual, "none": check.accounts["actual"] == 0})
+    out = frame.groupby(group).agg(
+        accounts=("predicted", "size"),
+        predicted=("predicted", "mean"),
+        actual=("actual", "mean"),
+        share_with_no_purchase=("none", "mean"),
+    )
+    out.insert(3, "ratio", out["predicted"] / out["actual"])
+    return out

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import lifetimes
-from kamlab import clv, datasets
+from kamlab import clv, datasets, rfm
 
 
 @pytest.fixture(scope="module")
@@ -20,16 +20,12 @@ def bgnbd(cdnow_summary):
 
 @pytest.fixture(scope="module")
 def repeat_spend():
-    """Calibration-window repeat purchases of the 2,357-customer CDNOW sample.
+    """Calibration RFM of the 2,357-customer CDNOW sample from its transactions.
 
-    Per customer: number of repeat purchase days and their mean daily spend
-    (unrounded; the published table rounds spend to cents)."""
+    Weeks measured to the day, as in the paper; spend unrounded (the published
+    table rounds it to cents)."""
     ds = datasets.load("cdnow_sample")
-    tx = ds.transactions[ds.transactions["date"] <= ds.calibration_end]
-    daily = tx.groupby(["customer_id", "date"], as_index=False)["amount"].sum()
-    first = daily.groupby("customer_id")["date"].transform("min")
-    repeat = daily[daily["date"] > first].groupby("customer_id")["amount"]
-    out = pd.DataFrame({"frequency": repeat.size(), "monetary_value": repeat.mean()})
+    out = rfm.summarise_rfm(ds.transactions, ds.calibration_end, freq="D", freq_multiplier=7)
     # the sample's ids are zero-padded ("0001"), the published summary's are not ("1")
     return out.set_axis(out.index.astype(int).astype(str))
 
@@ -100,8 +96,8 @@ def test_predictions_match_lifetimes(bgnbd, cdnow_summary):
 def test_discounted_clv_matches_lifetimes_monthly_scheme(bgnbd, cdnow_summary, repeat_spend):
     s = cdnow_summary.copy()
     spend = repeat_spend.reindex(s.index)
-    assert (spend["frequency"].fillna(0) == s["frequency"]).all()  # same customers, same repeat days
-    s["monetary_value"] = spend["monetary_value"].fillna(0.0)
+    assert (spend["frequency"] == s["frequency"]).all()  # same customers, same repeat days
+    s["monetary_value"] = spend["monetary_value"]
     gg = clv.fit_gamma_gamma(s)
     oracle = gg.model.customer_lifetime_value(
         bgnbd.model, s["frequency"], s["recency"], s["T"], s["monetary_value"],
@@ -286,3 +282,39 @@ def test_expected_spend_shrinks_towards_population_mean(repeat_spend):
     assert e["a"] == pytest.approx(mean)
     assert mean < e["b"] < e["c"] < 100  # more purchases, more weight on the account's own mean
     np.testing.assert_allclose(e, fit.model.conditional_expected_average_profit(s["frequency"], s["monetary_value"]))
+
+
+# ----------------------------------------------------------------- over-valuation and figures
+
+
+@pytest.fixture(scope="module")
+def cdnow_calhold():
+    ds = datasets.load("cdnow_sample")
+    return rfm.calibration_holdout(ds.transactions, ds.calibration_end, ds.observation_end,
+                                   freq="D", freq_multiplier=7)
+
+
+def test_holdout_value_check_groups(cdnow_calhold):
+    bg, gg = clv.fit_bgnbd(cdnow_calhold), clv.fit_gamma_gamma(cdnow_calhold)
+    table = clv.holdout_value_check(bg, gg, cdnow_calhold, groups=5)
+    assert table.index.tolist() == [1, 2, 3, 4, 5]
+    assert table["accounts"].sum() == len(cdnow_calhold)
+    assert table["predicted"].is_monotonic_decreasing  # groups are ranked by prediction
+    # group means recombine to the overall mean of actual holdout revenue
+    overall = (table["actual"] * table["accounts"]).sum() / table["accounts"].sum()
+    assert overall == pytest.approx(cdnow_calhold["revenue_holdout"].mean())
+
+
+def test_clv_figures_have_titles_and_labels(cdnow_calhold):
+    from kamlab import plots
+
+    bg, gg = clv.fit_bgnbd(cdnow_calhold), clv.fit_gamma_gamma(cdnow_calhold)
+    figures = [
+        plots.holdout_by_frequency(clv.holdout_check(bg, cdnow_calhold).by_frequency),
+        plots.holdout_value_by_group(clv.holdout_value_check(bg, gg, cdnow_calhold)),
+        plots.clv_concentration(clv.discounted_clv(bg, gg, cdnow_calhold, horizon=52, periods_per_year=52)),
+    ]
+    for fig in figures:
+        ax = fig.axes[0]
+        assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+        assert "(" in ax.get_ylabel()  # a unit

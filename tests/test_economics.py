@@ -83,3 +83,22 @@ def test_breadwinner_decision():
     # a 50 % chance of keeping halves the breadwinner's worth: break-even doubles
     assert ec.breadwinner_decision(50_000, 3_000, 1_000, success=0.5).break_even_value == 60_000
     assert ec.breadwinner_decision(5_000, 500, 1_000).decision == "neither"
+
+
+def test_economics_figures_have_titles_and_labels():
+    import pandas as pd
+
+    from kamlab import plots
+
+    figures = [
+        plots.margin_multiple_curves(retention=0.8),
+        plots.improvement_sensitivity(100, 0.10, 200, retention=0.8),
+        plots.payback_curve(300, 50, 0.9),
+        plots.channel_value_vs_cost(pd.DataFrame({"cost_per_install": [2.0, 5.0], "value_per_install": [3.0, 1.0]},
+                                                 index=["organic", "paid"])),
+    ]
+    for fig in figures:
+        ax = fig.axes[0]
+        assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+    # the payback figure marks the payback computed by the formula: 8.7 months
+    assert any("8.7 months" in t.get_text() for t in figures[2].axes[0].get_legend().get_texts())

@@ -7,3 +7,5 @@ re-exported here.
 """
 from .pareto import pareto_curve
 from .survival import survival_curves, cohort_heatmap, sbg_projection
+from .clv import holdout_by_frequency, holdout_value_by_group, clv_concentration
+from .economics import margin_multiple_curves, improvement_sensitivity, payback_curve, channel_value_vs_cost
