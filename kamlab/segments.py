@@ -527,9 +527,9 @@ def customer_tiers(
     Rules, first match wins:
 
     1. **non-customers**: in the accounts table but no purchase in the window;
-    2. **difficult**: buys but loses money: profit (revenue - cost) minus
-       ``cost_to_serve`` where known is < 0; without cost data nobody is
-       classed difficult;
+    2. **difficult**: buys but loses money: ``profit`` < 0 (pass profit after
+       cost-to-serve, as :func:`account_table` gives it); without cost data
+       nobody is classed difficult;
     3. **key**: loyal and fits;
     4. **important**: loyal or fits, not both;
     5. **customers**: the rest.
@@ -572,10 +572,45 @@ def customer_tiers(
     tier[loyal ^ fits] = "important"
     tier[loyal & fits] = "key"
     if "profit" in summary.columns:
-        net = summary["profit"].astype(float)
-        if "cost_to_serve" in accounts.columns:
-            net = net - accounts["cost_to_serve"].reindex(buyers).astype(float).fillna(0.0)
-        tier[net < 0] = "difficult"
+        tier[summary["profit"].astype(float) < 0] = "difficult"
     tier = tier.reindex(everyone).fillna("non-customers")
     tier.index.name = "customer_id"
     return pd.Series(pd.Categorical(tier.to_numpy(), categories=list(TIERS)), index=tier.index, name="tier")
+
+
+def account_table(
+    transactions: pd.DataFrame,
+    accounts: pd.DataFrame | None = None,
+    *,
+    end: pd.Timestamp | None = None,
+    freq: str = "M",
+) -> pd.DataFrame:
+    """One row per account with the values the segment rules need.
+
+    Over the transactions up to ``end`` (inclusive; default the last date):
+
+    - ``revenue``: total amount (currency units);
+    - ``profit``: revenue - cost, minus the account's ``cost_to_serve`` when
+      the accounts table has it (currency units); only when the
+      transactions carry ``cost``;
+    - ``frequency``: repeat purchases on distinct days (``kamlab.rfm``
+      convention), the loyalty signal of :func:`customer_tiers`;
+    - ``periods``, ``mean_revenue``, ``cv``: revenue variability per period
+      of ``freq`` (:func:`revenue_cv`), for :func:`xyz_classes`.
+
+    Returns
+    -------
+    pd.DataFrame
+        Indexed by ``customer_id``, the accounts with a purchase up to ``end``.
+    """
+    from kamlab import rfm
+
+    end = transactions["date"].max() if end is None else pd.Timestamp(end)
+    summary = rfm.summarise_rfm(transactions, end, freq="D", monetary=False)
+    table = summary[["revenue", "frequency"]].copy()
+    if "profit" in summary.columns:
+        table["profit"] = summary["profit"]
+        if accounts is not None and "cost_to_serve" in accounts.columns:
+            table["profit"] -= accounts["cost_to_serve"].reindex(table.index).astype(float).fillna(0.0)
+    cv = revenue_cv(transactions, freq=freq, end=end)
+    return table.join(cv)

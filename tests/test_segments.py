@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from kamlab.segments import (
     TIERS,
     abc_classes,
+    account_table,
     abc_xyz_matrix,
     customer_tiers,
     key_client_types,
@@ -170,6 +171,7 @@ def test_key_client_types_says_when_no_breadwinner_and_what_is_missing():
 def test_customer_tiers_hand_built():
     summary, accounts = _world()
     accounts.loc["c10"] = [0.5, 0, 0, 0.5, 0]  # known account that never bought
+    summary["profit"] -= accounts["cost_to_serve"]  # profit after cost-to-serve, as account_table gives it
     tiers = customer_tiers(summary, accounts)
     assert list(tiers.cat.categories) == list(TIERS)
     assert tiers["c10"] == "non-customers"
@@ -196,3 +198,14 @@ def test_segment_figures_have_titles_and_labels():
     for fig in (abc_xyz_heatmap(matrix), key_client_type_profile(types, summary[["revenue", "profit"]])):
         ax = fig.axes[0]
         assert ax.get_title() and "(" in ax.get_xlabel() and ax.get_ylabel()
+
+
+def test_account_table_nets_cost_to_serve():
+    tx = _tx([("a", "2020-01-05", 100.0), ("a", "2020-02-05", 50.0), ("b", "2020-02-07", 30.0)])
+    tx["cost"] = [60.0, 30.0, 10.0]
+    accounts = pd.DataFrame({"cost_to_serve": [25.0, 0.0]}, index=pd.Index(["a", "b"], name="customer_id"))
+    table = account_table(tx, accounts)
+    assert table.loc["a", "revenue"] == 150 and table.loc["a", "profit"] == 150 - 90 - 25
+    assert table.loc["a", "frequency"] == 1 and table.loc["b", "frequency"] == 0
+    assert table.loc["a", "periods"] == 2 and table.loc["b", "periods"] == 1
+    assert "profit" not in account_table(tx.drop(columns="cost")).columns
