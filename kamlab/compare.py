@@ -78,6 +78,11 @@ class Comparison:
         The scores compared (name -> DefinitionScore or NotComputable).
     diagnostics : dict
         Further numbers of the study (e.g. the weight sensitivity of ``strategic``).
+    accounts : pd.DataFrame
+        From :func:`run_comparison`: one row per account to choose from, with
+        the calibration summary (``*_cal``), the account attributes, the
+        holdout outcomes (``*_holdout``, ``true_profit``, ``uplift_*``) and
+        every definition's score (``score_<name>``); empty otherwise.
     """
 
     table: pd.DataFrame
@@ -95,6 +100,7 @@ class Comparison:
     programme_cost: float
     scores: dict = field(default_factory=dict, repr=False)
     diagnostics: dict = field(default_factory=dict)
+    accounts: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
 
 # ----------------------------------------------------------------- pieces
@@ -604,7 +610,15 @@ def run_comparison(
         actual = calhold["profit_holdout"] if "profit_holdout" in calhold.columns else calhold["revenue_holdout"]
         diagnostics["future_profit_predicted"] = float((predicted * fp.details["margin"].reindex(chosen)).sum())
         diagnostics["future_profit_actual"] = float(actual.reindex(chosen).sum())
-    return dataclasses.replace(result, diagnostics=diagnostics)
+    per_account = summary.add_suffix("_cal")
+    if accounts is not None:
+        per_account = per_account.join(accounts.reindex(per_account.index))
+    renamed = {c: f"{c}_holdout" for c in ("revenue", "profit", "cost_to_serve")}
+    per_account = per_account.join(outcomes.rename(columns=renamed))
+    for name, scored in scores.items():
+        if isinstance(scored, DefinitionScore):
+            per_account[f"score_{name}"] = scored.scores.reindex(per_account.index)
+    return dataclasses.replace(result, diagnostics=diagnostics, accounts=per_account)
 
 
 # ----------------------------------------------------------------- plain language
