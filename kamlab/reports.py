@@ -29,6 +29,7 @@ import ast
 import datetime as dt
 import fcntl
 import html
+import io
 import json
 import os
 import queue
@@ -40,6 +41,7 @@ import sys
 import tempfile
 import threading
 import time
+import tokenize
 from collections import deque
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -102,15 +104,61 @@ class NotebookParameter:
     help: str  # the comment after the assignment
 
 
+def _cell_assignments(source: str) -> dict[str, dict[str, str]] | None:
+    """Top-level ``name = value  # help`` assignments of a cell, parsed as Python.
+
+    papermill's line parser skips any line holding two '=' signs (a comment such as
+    ``# 0.2 = top 20 %``) and multi-line values it cannot join; Python's own parser
+    does not. None when the cell is not plain Python (e.g. holds %magics).
+    """
+    try:
+        tree = ast.parse(source)
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (SyntaxError, tokenize.TokenError, IndentationError):
+        return None
+    comments = {tok.start[0]: tok.string.lstrip("#").strip() for tok in tokens if tok.type == tokenize.COMMENT}
+    found = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name, annotation = node.targets[0].id, "None"
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            name, annotation = node.target.id, ast.unparse(node.annotation)
+        else:
+            continue
+        found[name] = {"default": ast.get_source_segment(source, node.value) or "",
+                       "inferred_type_name": annotation, "help": comments.get(node.end_lineno, "")}
+    return found
+
+
 def notebook_parameters(notebook: str | Path) -> dict[str, NotebookParameter]:
-    """The parameters of a notebook, in cell order, from papermill's inspection."""
+    """The parameters of a notebook, in cell order.
+
+    papermill's ``inspect_notebook`` reads the cell tagged ``parameters``; the
+    assignments its line parser skips are completed from a Python parse of the
+    same cell (:func:`_cell_assignments`), so every name papermill would inject
+    is known.
+    """
+    import logging
+
+    import nbformat
     import papermill
 
     path = Path(notebook)
     if not path.is_file():
         raise FileNotFoundError(f"notebook {path} does not exist")
+    papermill_log = logging.getLogger("papermill")
+    level = papermill_log.level
+    papermill_log.setLevel(logging.ERROR)  # its "Unable to parse line" warnings are handled below
+    try:
+        inspected = papermill.inspect_notebook(str(path))
+    finally:
+        papermill_log.setLevel(level)
+    nb = nbformat.read(str(path), as_version=4)
+    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    parsed = _cell_assignments(cells[0].source) if cells and cells[0].cell_type == "code" else None
+    merged = {name: inspected.get(name, raw) for name, raw in parsed.items()} if parsed is not None else inspected
     params = {}
-    for name, raw in papermill.inspect_notebook(str(path)).items():
+    for name, raw in merged.items():
         source = str(raw["default"]).strip()
         try:
             default = ast.literal_eval(source)

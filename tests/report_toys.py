@@ -31,6 +31,7 @@ rate = 0.5  # a share in [0, 1]
 verbose = False  # print more
 weights = [1, 2]  # a list of numbers
 limit = None  # optional cap
+cutoff = 0.2  # share kept (0.2 = top 20 %); papermill's own parser skips this line
 """
 
 TOY_FIGURE = """\

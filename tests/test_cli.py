@@ -92,7 +92,7 @@ def test_unknown_parameter_fails_before_running_and_lists_the_parameters(project
     assert code == 2
     err = capsys.readouterr().err
     assert "unknown parameter 'colour'" in err
-    for name in ("n", "label", "rate", "verbose", "weights", "limit"):
+    for name in ("n", "label", "rate", "verbose", "weights", "limit", "cutoff"):
         assert re.search(rf"^  {name} +: ", err, re.MULTILINE), name
     assert not out.exists()  # nothing ran
 

@@ -29,12 +29,15 @@ def toy_params(toy):
 
 
 def test_parameters_are_read_with_types_defaults_and_help(toy_params):
-    assert list(toy_params) == ["n", "label", "rate", "verbose", "weights", "limit"]
+    assert list(toy_params) == ["n", "label", "rate", "verbose", "weights", "limit", "cutoff"]
     kinds = {name: p.type_name for name, p in toy_params.items()}
     assert kinds == {"n": "int", "label": "str", "rate": "float", "verbose": "bool",
-                     "weights": "list", "limit": "None"}
+                     "weights": "list", "limit": "None", "cutoff": "float"}
     assert toy_params["n"].default == 3 and toy_params["n"].help == "multiplier, a count"
     assert toy_params["label"].source == '"abc"'
+    # a comment holding '=' defeats papermill's line parser; the Python parse recovers it
+    assert toy_params["cutoff"].default == 0.2
+    assert toy_params["cutoff"].help == "share kept (0.2 = top 20 %); papermill's own parser skips this line"
 
 
 @pytest.mark.parametrize(
@@ -71,7 +74,7 @@ def test_unknown_parameter_is_an_error_listing_every_parameter(toy):
     message = str(err.value)
     assert "unknown parameter 'nn'" in message
     assert "parameter 'n' = 'x': not an integer" in message  # both problems at once
-    for name in ("n", "label", "rate", "verbose", "weights", "limit"):
+    for name in ("n", "label", "rate", "verbose", "weights", "limit", "cutoff"):
         assert f"\n  {name} " in message
     assert "multiplier, a count" in message  # the help comment is shown too
 
