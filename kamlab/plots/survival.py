@@ -10,6 +10,7 @@ from ..survival import SurvivalCurve, cohort_matrix
 
 
 def survival_curves(curves: dict[str, SurvivalCurve], *, time_unit: str = "days",
+                    time_label: str = "time since first purchase",
                     title: str = "Share of accounts still active", marks=()) -> Figure:
     """Kaplan-Meier step curves, one per group, each with its shaded pointwise band.
 
@@ -19,10 +20,14 @@ def survival_curves(curves: dict[str, SurvivalCurve], *, time_unit: str = "days"
         E.g. ``kamlab.survival.kaplan_meier_by(durations, key_flag)``.
     time_unit : str
         Unit of the durations, for the x-axis label.
+    time_label : str
+        What the clock measures, for the x-axis label (e.g. "days after the
+        calibration end" for landmark durations).
     title : str
         Figure title.
     marks : sequence of float
-        Horizons to mark with dotted vertical lines (e.g. 1, 7, 30 days).
+        Horizons to mark with dotted vertical lines (e.g. 1, 7, 30 days); those
+        beyond the longest follow-up are not drawn.
 
     Returns
     -------
@@ -40,11 +45,12 @@ def survival_curves(curves: dict[str, SurvivalCurve], *, time_unit: str = "days"
             else f"{label} (n = {curve.n_accounts:,}, median not reached)"
         ax.step(t, 100 * cols["survival"], where="post", color=color, label=name)
         ax.fill_between(t, 100 * cols["lower"], 100 * cols["upper"], step="post", color=color, alpha=0.2, linewidth=0)
-    for h in marks:
+    follow_up = max((c.max_time for c in curves.values()), default=0.0)
+    for h in (h for h in marks if h <= follow_up):
         ax.axvline(h, color="grey", linestyle=":", linewidth=1)
     ax.set_ylim(0, 100)
     ax.set_xlim(left=0)
-    ax.set_xlabel(f"time since first purchase ({time_unit})")
+    ax.set_xlabel(f"{time_label} ({time_unit})")
     ax.set_ylabel("still active (% of accounts)")
     ax.set_title(title)
     ax.legend(loc="upper right", fontsize="small",
