@@ -46,8 +46,22 @@ def test_sbg_is_the_maximum_found_by_an_independent_optimiser(survivors):
     fit = sv.fit_sbg(survivors, periods=7)
     np.testing.assert_allclose([fit.alpha, fit.beta], np.exp(ref.x), rtol=1e-5)
     assert fit.log_likelihood == pytest.approx(-ref.fun, abs=1e-6)
-    # standard errors: inverse of the observed information of an explicit finite-difference Hessian
-    assert 0 < fit.alpha_se < fit.alpha and 0 < fit.beta_se < fit.beta
+
+
+@pytest.mark.parametrize("survivors", [REGULAR, HIGH_END])
+def test_sbg_standard_errors_invert_the_observed_information(survivors):
+    # central-difference Hessian of the negative log-likelihood in (alpha, beta), inverted
+    s = np.asarray(survivors[:8], dtype=float)
+    fit = sv.fit_sbg(survivors, periods=7)
+    f = lambda a, b: _sbg_negloglik(np.log([a, b]), s)  # noqa: E731
+    x, h = np.array([fit.alpha, fit.beta]), 1e-4
+    hess = np.empty((2, 2))
+    for i in range(2):
+        for j in range(2):
+            ei, ej = np.eye(2)[i] * h, np.eye(2)[j] * h
+            hess[i, j] = (f(*(x + ei + ej)) - f(*(x + ei - ej)) - f(*(x - ei + ej)) + f(*(x - ei - ej))) / (4 * h * h)
+    se = np.sqrt(np.diag(np.linalg.inv(hess)))
+    np.testing.assert_allclose([fit.alpha_se, fit.beta_se], se, rtol=1e-3)
 
 
 def test_sbg_recovers_parameters_from_a_simulated_cohort():
