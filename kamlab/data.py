@@ -282,7 +282,7 @@ class _Raw:
 def _show_value(v):
     if isinstance(v, np.generic):
         v = v.item()
-    if v is None or (isinstance(v, float) and np.isnan(v)):
+    if _missing(v):
         return ""
     if isinstance(v, str):
         return v if len(v) <= 30 else v[:27] + "..."
@@ -504,13 +504,21 @@ def _clean_number_text(s: pd.Series) -> pd.Series:
     return s.where(~trailing, "-" + s.str.slice(0, -1))
 
 
+def _missing(v) -> bool:
+    """None, NaN, NaT or pd.NA (a scalar that pandas counts as missing)."""
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):  # list-like values
+        return False
+
+
 def _as_text(s: pd.Series) -> pd.Series:
     """Values as stripped strings, '' for missing; dates in ISO form, whole floats without '.0'."""
     if pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty"):
         return s.fillna("").astype(object).str.strip()
 
     def one(v):
-        if v is None or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
+        if _missing(v):
             return ""
         if isinstance(v, str):
             return v.strip()
@@ -667,7 +675,7 @@ def _parse_ids(s: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     if pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty"):
         text = s.fillna("").astype(object)
     else:
-        text = s.map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
+        text = s.map(lambda v: "" if _missing(v) else str(v))
     stripped = text.str.strip()
     trimmed = ((stripped != text) & (stripped != "")).to_numpy()
     return stripped.astype(object), (stripped == "").to_numpy(), trimmed
@@ -846,7 +854,7 @@ def load_transactions(
         raise TransactionDataError(raw.name, problems)
     if len(raw.frame) == 0:
         raise TransactionDataError(raw.name, [
-            "has a header but no data rows (columns " + ", ".join(map(repr, raw.frame.columns)) +
+            "has column names but no data rows (columns " + ", ".join(map(repr, raw.frame.columns)) +
             "); export the transactions themselves, not only the header"
         ])
     parsed = _parse_columns(raw, mapping, dayfirst=dayfirst, date_format=date_format, decimal=decimal,

@@ -221,7 +221,7 @@ def test_empty_file(tmp_path):
 
 def test_header_only_file(tmp_path):
     message = error_of(write(tmp_path, "customer_id,date,amount\n"))
-    assert "has a header but no data rows" in message and "'customer_id', 'date', 'amount'" in message
+    assert "has column names but no data rows" in message and "'customer_id', 'date', 'amount'" in message
 
 
 def test_ragged_lines_name_the_lines_and_the_delimiter(tmp_path):
@@ -393,6 +393,15 @@ def test_dataframe_rows_are_named_by_index_label():
                       index=[10, 11])
     message = error_of(df, source_name="orders")
     assert message.startswith("orders has 1 problem") and "(index 11: 'x')" in message
+
+
+def test_pandas_missing_values_count_as_missing():
+    df = pd.DataFrame({"customer_id": pd.array(["A", pd.NA], dtype="string"),
+                       "date": [pd.Timestamp("2021-01-05"), pd.NaT],
+                       "amount": pd.array([1, pd.NA], dtype="Int64")})
+    message = error_of(df)
+    assert "has 3 problems" in message and "no customer id (index 1)" in message
+    assert "1 value is not a date (index 1: '')" in message and "1 value is not a number (index 1: '')" in message
 
 
 def test_policy_values_are_checked():
