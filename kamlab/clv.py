@@ -37,6 +37,7 @@ import pandas as pd
 from kamlab.economics import customer_value as contractual_clv  # noqa: F401  (re-export)
 
 __all__ = [
+    "PUBLISHED",
     "SummaryError",
     "FittedModel",
     "HoldoutCheck",
@@ -59,6 +60,18 @@ __all__ = [
 
 _RFM = ("frequency", "recency", "T")
 _BGBB = ("frequency", "recency", "periods")
+
+
+#: Published estimates, for side-by-side tables. BG/NBD and Pareto/NBD on the
+#: 2,357-customer CDNOW sample, weeks (Fader, Hardie & Lee 2005a, section 5);
+#: Gamma-Gamma on its 946 repeat buyers (Fader & Hardie 2013, note 025); BG/BB on
+#: the donations data (Fader, Hardie & Shang 2010, Table 2).
+PUBLISHED: dict[str, dict[str, float]] = {
+    "bgnbd": {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426, "log_likelihood": -9582.4},
+    "pareto_nbd": {"r": 0.553, "alpha": 10.58, "s": 0.606, "beta": 11.67, "log_likelihood": -9595.0},
+    "gamma_gamma": {"p": 6.25, "q": 3.74, "v": 15.44},
+    "bgbb": {"alpha": 1.204, "beta": 0.750, "gamma": 0.657, "delta": 2.783, "log_likelihood": -33225.6},
+}
 
 
 class SummaryError(ValueError):
@@ -103,6 +116,13 @@ class FittedModel:
         """Estimates and standard errors side by side (NaN where not available)."""
         se = self.standard_errors if self.standard_errors is not None else np.nan
         return pd.DataFrame({"estimate": self.params, "std_error": se})
+
+    def beside(self, published: dict[str, float]) -> pd.DataFrame:
+        """Estimates, standard errors and published values side by side, with the log-likelihood as a last row."""
+        table = self.table()
+        table.loc["log_likelihood", "estimate"] = self.log_likelihood
+        table["published"] = pd.Series(published, dtype=float)
+        return table
 
 
 # --------------------------------------------------------------------------- input
