@@ -464,6 +464,29 @@ def survival_summary(curves: dict[str, SurvivalCurve], horizons: Sequence[float]
     return table
 
 
+def rolling_retention(curves: dict[str, SurvivalCurve], days: Sequence[int] = (1, 7, 30)) -> pd.DataFrame:
+    """Rolling (unbounded) retention Dn per group, read off Kaplan-Meier curves.
+
+        Dn = share of accounts active on day n after acquisition or later
+           = P(T >= n) = S(n - 1)          (T in whole days, first to last activity)
+
+    This is the games industry's "rolling" D1/D7/D30 (the classic Dn counts only
+    activity on day n itself). With ``churn_durations`` durations, censored
+    players count through Kaplan-Meier rather than as lost. NaN when n - 1 lies
+    beyond a group's longest observation.
+    """
+    days = [int(d) for d in days]
+    if any(d < 1 for d in days):
+        raise ValueError(f"retention days must be whole days >= 1, got {days}")
+    rows = {}
+    for label, curve in curves.items():
+        at = curve.at([d - 1 for d in days])["survival"].to_numpy()
+        rows[label] = {"players": curve.n_accounts, **{f"D{d}": v for d, v in zip(days, at)}}
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "group"
+    return table
+
+
 @dataclass(frozen=True)
 class LogRankResult:
     """Log-rank test of equal survival across groups."""

@@ -232,6 +232,17 @@ def test_logrank_equals_lifelines_for_three_groups():
     assert ours.dof == 2
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 40), min_size=1, max_size=60))
+def test_rolling_retention_is_the_share_active_on_day_n_or_later_without_censoring(days_active):
+    last_day = np.array(days_active, dtype=float)
+    curves = {"all": sv.kaplan_meier(last_day, np.ones(len(last_day)))}
+    table = sv.rolling_retention(curves, [1, 7, 30])
+    for n in (1, 7, 30):
+        expected = (last_day >= n).mean() if n - 1 <= last_day.max() else np.nan
+        np.testing.assert_allclose(table.loc["all", f"D{n}"], expected, rtol=1e-12)
+
+
 def test_kaplan_meier_by_group_and_summary():
     frame = _grouped_sample()
     curves = sv.kaplan_meier_by(frame, "group")
