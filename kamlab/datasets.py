@@ -172,6 +172,7 @@ _REGISTRY: dict[str, Callable[[], Dataset]] = {
     "cdnow_summary": _cdnow_summary,
     "donations": _donations,
     "b2b": functools.partial(_synthetic, "b2b"),
+    "game": functools.partial(_synthetic, "game"),
 }
 
 

@@ -183,3 +183,78 @@ def test_registry_loads_committed_b2b(b2b_worlds):
     for part in ("transactions", "accounts", "truth"):
         pd.testing.assert_frame_equal(getattr(ds, part), getattr(w, part))
     assert (ds.calibration_end, ds.observation_end) == (w.calibration_end, w.observation_end)
+
+
+# ---------------------------------------------------------------- game
+
+
+@pytest.fixture(scope="module")
+def game_worlds():
+    return {seed: synth.game_players(seed=seed) for seed in SEEDS}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_game_calibration_targets(game_worlds, seed):
+    table = synth.game_targets(game_worlds[seed])
+    failed = table[~table["ok"]]
+    assert failed.empty, f"seed {seed}: targets missed:\n{failed}"
+
+
+def test_game_contract_and_events(game_worlds):
+    w = game_worlds[0]
+    assert list(w.transactions.columns) == ["customer_id", "date", "amount", "cost"]
+    assert list(w.events.columns) == ["customer_id", "date", "sessions"]
+    assert (w.events["sessions"] >= 1).all()
+    assert not w.events.duplicated(["customer_id", "date"]).any()
+    # every purchase happens on an active day
+    active = pd.MultiIndex.from_frame(w.events[["customer_id", "date"]])
+    assert pd.MultiIndex.from_frame(w.transactions[["customer_id", "date"]]).isin(active).all()
+    np.testing.assert_allclose(w.transactions["cost"], (w.transactions["amount"] * 0.30).round(2))
+    assert w.truth.index.equals(w.accounts.index)
+    installs = w.events.groupby("customer_id")["date"].min()
+    assert (installs[w.accounts.index] == w.accounts["acquired"]).all()
+    assert set(w.accounts["channel"]) == {"organic", "paid_social", "ad_network", "search", "streamer"}
+
+
+def test_game_expected_holdout_matches_realised(game_worlds):
+    """Analytic expected active days and revenue in the holdout agree with the simulation (4 standard errors)."""
+    w = game_worlds[0]
+    t = w.truth
+    hold_ev = w.events[(w.events["date"] > w.calibration_end) & w.events["customer_id"].isin(t.index)]
+    hold_tx = w.transactions[(w.transactions["date"] > w.calibration_end) & w.transactions["customer_id"].isin(t.index)]
+    days = hold_ev.groupby("customer_id").size().reindex(t.index, fill_value=0)
+    revenue = hold_tx.groupby("customer_id")["amount"].sum().reindex(t.index, fill_value=0)
+    for real, exp in ((days, t["true_future_active_days"]), (revenue, t["true_future_revenue"])):
+        gap, se = real.sum() - exp.sum(), np.sqrt(((real - exp) ** 2).sum())
+        assert abs(gap) < 4 * se, (gap, se)
+
+
+def test_game_ad_network_installs_retain_worst(game_worlds):
+    """The ad network's installs are the cheapest and the worst: lowest D7 retention of the paid channels."""
+    w = game_worlds[0]
+    ev = w.events.merge(w.accounts["channel"], left_on="customer_id", right_index=True)
+    d7 = {ch: synth.retention_rates(g, w.observation_end, days=(7,))["D7"] for ch, g in ev.groupby("channel")}
+    assert d7["ad_network"] < min(d7["paid_social"], d7["search"], d7["organic"])
+
+
+def test_game_same_arguments_same_frames():
+    a, b = synth.game_players(n_players=800, seed=4), synth.game_players(n_players=800, seed=4)
+    for part in ("transactions", "accounts", "truth", "events"):
+        pd.testing.assert_frame_equal(getattr(a, part), getattr(b, part))
+
+
+def test_game_bad_arguments():
+    with pytest.raises(ValueError, match="days"):
+        synth.game_players(days=30)
+    with pytest.raises(TypeError, match="whales"):
+        synth.game_players(whales=3)
+
+
+def test_registry_loads_committed_game(game_worlds):
+    from kamlab import datasets
+
+    ds = datasets.load("game")
+    w = game_worlds[0]
+    for part in ("transactions", "accounts", "truth"):
+        pd.testing.assert_frame_equal(getattr(ds, part), getattr(w, part))
+    pd.testing.assert_frame_equal(ds.extra["events"], w.events)

@@ -357,7 +357,7 @@ def b2b_accounts(n_accounts: int = 400, years: int = 3, seed: int = 0, **knobs) 
         "referral_value": referral_value,
         "true_future_value": profit_h + referral_value,
     }, index=pd.Index(ids, name="customer_id"))
-    truth["referred_by"] = truth["referred_by"].replace("", np.nan)
+    truth["referred_by"] = truth["referred_by"].where(truth["referred_by"] != "")
 
     money = ("order_value", "revenue_cal", "profit_cal", "true_future_revenue", "true_cost_to_serve",
              "true_future_profit", "true_future_profit_kam", "true_uplift", "referral_value", "true_future_value")

@@ -131,3 +131,44 @@ def pilot_outcomes(world: SyntheticWorld) -> pd.DataFrame:
     out["aov_pilot"] = out["revenue_pilot"] / out["orders_pilot"].where(out["orders_pilot"] > 0)
     out["log_aov_ratio"] = np.log(out["aov_pilot"] / out["aov_pre"])
     return out
+
+
+def retention_rates(events: pd.DataFrame, observation_end: pd.Timestamp, days=(1, 7, 30)) -> pd.Series:
+    """Classic day-N retention: share of installs active exactly N days after install.
+
+    Install day = a player's first active day; only installs at least N days
+    before ``observation_end`` count for day N.
+    """
+    install = events.groupby("customer_id")["date"].transform("min")
+    age = (events["date"] - install).dt.days
+    first = events.groupby("customer_id")["date"].min()
+    out = {}
+    for n in days:
+        cohort = first[first <= observation_end - pd.Timedelta(days=n)]
+        active = events.loc[(age == n) & events["customer_id"].isin(cohort.index), "customer_id"].nunique()
+        out[f"D{n}"] = active / len(cohort)
+    return pd.Series(out, name="retention")
+
+
+def game_targets(world: SyntheticWorld) -> pd.DataFrame:
+    """The game calibration targets, measured.
+
+    * ``D1_retention`` in [0.25, 0.45], ``D7_retention`` in [0.08, 0.20],
+      ``D30_retention`` in [0.02, 0.08] (:func:`retention_rates` on the events);
+    * ``payer_conversion``: share of players known at calibration_end who paid
+      at least once by observation_end, in [0.01, 0.06];
+    * ``top1_payer_revenue_share``: share of all revenue brought by the top
+      1 % of paying players, >= 0.30.
+    """
+    ret = retention_rates(world.events, world.observation_end)
+    tx = world.transactions
+    spend = tx.groupby("customer_id")["amount"].sum().sort_values(ascending=False)
+    n_top = max(1, int(round(0.01 * len(spend))))
+    rows = [
+        ("D1_retention", ret["D1"], 0.25, 0.45),
+        ("D7_retention", ret["D7"], 0.08, 0.20),
+        ("D30_retention", ret["D30"], 0.02, 0.08),
+        ("payer_conversion", world.accounts.index.isin(spend.index).mean(), 0.01, 0.06),
+        ("top1_payer_revenue_share", spend.iloc[:n_top].sum() / spend.sum(), 0.30, 1.0),
+    ]
+    return _table(rows)
