@@ -300,12 +300,20 @@ def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, list[str
             raise TransactionDataError(name, [
                 f"cannot be read as encoding {encoding!r} ({exc}); leave encoding=None to detect it"
             ]) from None
+    notes = []
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), ["UTF-8 byte-order mark removed"]
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        data, notes = data[3:], ["UTF-8 byte-order mark removed"]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), ["encoding UTF-16 detected from its byte-order mark"]
+    head = data[:2000]
+    if head.count(b"\x00") > len(head) // 4:  # text in UTF-16 without a byte-order mark
+        enc = "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
+        try:
+            return data.decode(enc), [f"encoding {enc.upper()} detected (no byte-order mark)"]
+        except UnicodeDecodeError:
+            pass
     try:
-        return data.decode("utf-8"), []
+        return data.decode("utf-8"), notes
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         byte = data[exc.start: exc.start + 1].hex()
@@ -367,10 +375,16 @@ def _read_csv_text(text: str, sep: str | None, name: str) -> _Raw:
     else:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
         records, starts, prev_end = [], [], 0
-        for rec in reader:
-            records.append(rec)
-            starts.append(prev_end + 1)
-            prev_end = reader.line_num
+        try:
+            for rec in reader:
+                records.append(rec)
+                starts.append(prev_end + 1)
+                prev_end = reader.line_num
+        except csv.Error as exc:
+            raise TransactionDataError(name, [
+                f"cannot be read as CSV (line {reader.line_num}: {exc}); if the file is UTF-16 "
+                "without a byte-order mark pass encoding='utf-16', otherwise check the export"
+            ]) from None
     keep = [i for i, r in enumerate(records) if len(r) > 1 or (r and r[0].strip())]
     header_at = keep[0]
     header = [h.strip() for h in records[header_at]]

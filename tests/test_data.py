@@ -111,6 +111,12 @@ def test_utf16_with_byte_order_mark(tmp_path):
     assert len(tx) == 3 and any("UTF-16" in n for n in report.notes)
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_byte_order_mark(tmp_path, encoding):
+    tx, report = load_transactions(write(tmp_path, CLEAN, encoding=encoding))
+    assert len(tx) == 3 and any(encoding.upper() in n for n in report.notes)
+
+
 def test_wrong_explicit_encoding_is_reported(tmp_path):
     path = write(tmp_path, "customer_id,date,amount\nMüller,2021-01-05,1\n", encoding="cp1252")
     message = error_of(path, encoding="utf-8")
