@@ -88,5 +88,5 @@ def key_client_type_profile(
     ax.set_xlabel("share of the total (%)")
     ax.set_ylabel("key-client type")
     ax.set_title(title)
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="best", fontsize=8)
     return fig
