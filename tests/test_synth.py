@@ -258,3 +258,39 @@ def test_registry_loads_committed_game(game_worlds):
     for part in ("transactions", "accounts", "truth"):
         pd.testing.assert_frame_equal(getattr(ds, part), getattr(w, part))
     pd.testing.assert_frame_equal(ds.extra["events"], w.events)
+
+
+# ---------------------------------------------------------------- figures
+
+
+def test_figures_have_titles_and_labels(b2b_worlds, game_worlds):
+    from matplotlib.figure import Figure
+
+    from kamlab import plots
+
+    v = synth.account_view(b2b_worlds[0])
+    g = game_worlds[0]
+    figures = [
+        plots.size_vs_profit(v["revenue_cal"], v["profit_cal"]),
+        plots.demand_vs_profit(v["service_tickets"], v["profit_cal"]),
+        plots.staff_hours_habit(v["staff_hours"], v["revenue_cal"], v["true_future_profit"]),
+        plots.oak_trees(v["revenue_cal"], v["revenue_holdout"], v["oak_tree"]),
+        plots.referral_value_vs_profit(v["true_future_profit"], v["referral_value"]),
+        plots.uplift_distribution(v["true_uplift"]),
+        plots.silence_vs_alive(v["days_silent"], v["alive_at_calibration_end"]),
+        plots.retention_curve(g.events, g.observation_end, by=g.accounts["channel"]),
+    ]
+    for fig in figures:
+        assert isinstance(fig, Figure)
+        title = fig.get_suptitle() or fig.axes[0].get_title()
+        assert title
+        for ax in fig.axes:
+            assert ax.get_xlabel() and (ax.get_ylabel() or ax is not fig.axes[0])
+
+
+def test_account_view_joins_without_loss(b2b_worlds):
+    w = b2b_worlds[0]
+    v = synth.account_view(w)
+    assert v.index.equals(w.accounts.index)
+    np.testing.assert_allclose(v["profit_cal"], w.truth["profit_cal"], atol=0.011)
+    assert (v["days_silent"] >= 0).all()

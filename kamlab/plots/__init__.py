@@ -9,3 +9,5 @@ from .pareto import pareto_curve
 from .survival import survival_curves, cohort_heatmap, sbg_projection
 from .clv import holdout_by_frequency, holdout_value_by_group, clv_concentration
 from .economics import margin_multiple_curves, improvement_sensitivity, payback_curve, channel_value_vs_cost
+from .synth import (size_vs_profit, demand_vs_profit, staff_hours_habit, oak_trees, referral_value_vs_profit,
+                    uplift_distribution, silence_vs_alive, retention_curve)

@@ -7,12 +7,12 @@ default worlds as CSV, :func:`read_world` reads them back.
 """
 
 from .b2b import B2BKnobs, b2b_accounts
-from .calibration import b2b_targets, game_targets, pilot_outcomes, retention_rates, window_totals
+from .calibration import account_view, b2b_targets, game_targets, pilot_outcomes, retention_rates, window_totals
 from .game import GameKnobs, game_players
 from .io import read_world, write_world
 from .world import SyntheticWorld
 
-__all__ = ["B2BKnobs", "GameKnobs", "SyntheticWorld", "b2b_accounts", "b2b_targets", "default_worlds", "game_players",
+__all__ = ["B2BKnobs", "account_view", "GameKnobs", "SyntheticWorld", "b2b_accounts", "b2b_targets", "default_worlds", "game_players",
            "game_targets", "pilot_outcomes", "read_world", "retention_rates", "window_totals", "write_world"]
 
 

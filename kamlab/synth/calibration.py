@@ -172,3 +172,21 @@ def game_targets(world: SyntheticWorld) -> pd.DataFrame:
         ("top1_payer_revenue_share", spend.iloc[:n_top].sum() / spend.sum(), 0.30, 1.0),
     ]
     return _table(rows)
+
+
+def account_view(world: SyntheticWorld) -> pd.DataFrame:
+    """One row per known account: attributes, window totals, days silent and the truth.
+
+    Joins ``world.accounts``, :func:`window_totals` (revenue and profit per
+    window) and ``world.truth`` (its own ``revenue_cal``/``profit_cal``
+    dropped, they equal the window totals), plus ``days_silent``: days from the
+    last calibration order to ``calibration_end``.
+    """
+    tx = world.transactions
+    cal = tx[tx["date"] <= world.calibration_end]
+    last = cal.groupby("customer_id")["date"].max().reindex(world.accounts.index)
+    totals = window_totals(world)
+    truth = world.truth.drop(columns=[c for c in ("revenue_cal", "profit_cal") if c in world.truth])
+    view = world.accounts.join(totals).join(truth)
+    view["days_silent"] = (world.calibration_end - last).dt.days
+    return view

@@ -1,0 +1,240 @@
+"""Figures of the synthetic worlds: one per warning the worlds make emergent.
+
+Each function takes per-account frames (as built by ``kamlab.synth``) and
+returns a ``matplotlib.figure.Figure``; money is in currency units.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+
+
+def _top_mask(values: pd.Series, share: float) -> pd.Series:
+    n = int(round(share * len(values)))
+    top = values.sort_values(ascending=False, kind="stable").index[:n]
+    return values.index.isin(top)
+
+
+def _money_label(value: float, _pos=None) -> str:
+    """Compact money tick label: 0, 1k, -10k, 1M."""
+    if value == 0:
+        return "0"
+    sign, a = ("-" if value < 0 else ""), abs(value)
+    for div, suffix in ((1e6, "M"), (1e3, "k"), (1, "")):
+        if a >= div:
+            return f"{sign}{a / div:g}{suffix}"
+    return f"{value:g}"
+
+
+def _money_symlog(ax, axis: str, values, linthresh: float = 1000.0, nonnegative: bool = False) -> None:
+    """Symmetric-log money axis with ticks at 0 and +-10^k (k >= log10 linthresh), compact labels."""
+    values = np.asarray(values, dtype=float)
+    top = max(float(np.nanmax(np.abs(values))), linthresh)
+    powers = 10.0 ** np.arange(np.ceil(np.log10(linthresh)), np.ceil(np.log10(top)) + 1)
+    neg = [] if nonnegative or np.nanmin(values) >= 0 else list(-powers[::-1])
+    ticks = neg + [0.0] + list(powers)
+    set_scale = ax.set_xscale if axis == "x" else ax.set_yscale
+    set_scale("symlog", linthresh=linthresh)
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_locator(FixedLocator(ticks))
+    target.set_minor_locator(NullLocator())
+    target.set_major_formatter(FuncFormatter(_money_label))
+    if not neg:
+        (ax.set_xlim if axis == "x" else ax.set_ylim)(0, None)
+
+
+def size_vs_profit(revenue: pd.Series, profit: pd.Series, *, top: float = 0.10,
+                   title: str = "Big is not always profitable") -> Figure:
+    """Calibration revenue (log scale) against profit after cost-to-serve, top ``top`` share in red.
+
+    Points below the zero line lost money; red points below it are "biggest"
+    accounts that lose money after discounts, payment terms and service.
+    """
+    is_top = _top_mask(revenue, top)
+    fig = Figure(figsize=(6.5, 4.5), layout="constrained")
+    ax = fig.add_subplot()
+    ax.scatter(revenue[~is_top], profit[~is_top], s=10, alpha=0.5, color="C0", label="other accounts")
+    ax.scatter(revenue[is_top], profit[is_top], s=18, color="C3",
+               label=f"top {100 * top:.0f} % by revenue ({int((profit[is_top] < 0).sum())} lose money)")
+    ax.axhline(0, color="grey", linewidth=1)
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(FuncFormatter(_money_label))
+    _money_symlog(ax, "y", profit)
+    ax.set_xlabel("revenue in the calibration window (currency, log scale)")
+    ax.set_ylabel("profit after cost-to-serve (currency, symlog)")
+    ax.set_title(title)
+    ax.legend(loc="upper left")
+    return fig
+
+
+def demand_vs_profit(tickets: pd.Series, profit: pd.Series, *, groups: int = 10,
+                     title: str = "Loud is not valuable: profit by service-demand decile") -> Figure:
+    """Mean profit per account in each decile of service tickets, with the median account's profit.
+
+    Deciles are formed on the ticket rank (ties broken by order), decile 10 =
+    the most demanding accounts.
+    """
+    rank = tickets.rank(method="first")
+    decile = np.ceil(rank / len(rank) * groups).astype(int)
+    mean_profit = profit.groupby(decile).mean()
+    fig = Figure(figsize=(6.5, 4.2), layout="constrained")
+    ax = fig.add_subplot()
+    colors = ["C3" if d == groups else "C0" for d in mean_profit.index]
+    ax.bar(mean_profit.index, mean_profit.to_numpy(), color=colors)
+    ax.axhline(profit.median(), color="black", linestyle="--", linewidth=1,
+               label=f"median account: {profit.median():,.0f}")
+    ax.set_xticks(mean_profit.index)
+    ax.set_xlabel(f"service-ticket decile (1 = fewest, {groups} = most tickets)")
+    ax.set_ylabel("mean profit per account (currency)")
+    ax.set_title(title)
+    ax.legend(loc="best")
+    return fig
+
+
+def staff_hours_habit(staff_hours: pd.Series, past_revenue: pd.Series, future_profit: pd.Series,
+                      title: str = "Staff hours follow past revenue, not future profit") -> Figure:
+    """Two panels: staff hours against calibration revenue and against true future profit.
+
+    Each panel title gives the Spearman rank correlation.
+    """
+    fig = Figure(figsize=(10, 4.2), layout="constrained")
+    axes = fig.subplots(1, 2, sharey=True)
+    for ax, x, label in ((axes[0], past_revenue, "revenue in the calibration window (currency, symlog)"),
+                         (axes[1], future_profit, "true expected profit in the holdout year (currency, symlog)")):
+        rho = staff_hours.corr(x, method="spearman")
+        ax.scatter(x, staff_hours, s=10, alpha=0.5)
+        _money_symlog(ax, "x", x)
+        ax.set_xlabel(label)
+        ax.set_title(f"Spearman rank correlation {rho:.2f}")
+    axes[0].set_ylabel("staff hours logged in calibration (hours)")
+    fig.suptitle(title)
+    return fig
+
+
+def oak_trees(revenue_cal: pd.Series, revenue_holdout: pd.Series, oak: pd.Series | None = None,
+              title: str = "Tomorrow's oak trees: calibration versus holdout revenue") -> Figure:
+    """Calibration against holdout revenue (symlog axes), latent oak trees marked if given.
+
+    Dashed lines mark the calibration median and the holdout top-decile threshold:
+    points left of the vertical and above the horizontal line were small and became key.
+    """
+    fig = Figure(figsize=(6.5, 4.8), layout="constrained")
+    ax = fig.add_subplot()
+    if oak is None:
+        oak = pd.Series(False, index=revenue_cal.index)
+    oak = oak.astype(bool)
+    ax.scatter(revenue_cal[~oak], revenue_holdout[~oak], s=10, alpha=0.5, color="C0", label="accounts")
+    ax.scatter(revenue_cal[oak], revenue_holdout[oak], s=22, color="C2", marker="^", label="oak trees (truth)")
+    ax.axvline(revenue_cal.median(), color="grey", linestyle="--", linewidth=1, label="calibration median")
+    threshold = revenue_holdout.sort_values(ascending=False).iloc[max(0, int(round(0.1 * len(revenue_holdout))) - 1)]
+    ax.axhline(threshold, color="C3", linestyle="--", linewidth=1, label="holdout top-decile threshold")
+    _money_symlog(ax, "x", revenue_cal, nonnegative=True)
+    _money_symlog(ax, "y", revenue_holdout, nonnegative=True)
+    ax.set_xlabel("revenue in the calibration window (currency, symlog)")
+    ax.set_ylabel("revenue in the holdout year (currency, symlog)")
+    ax.set_title(title)
+    ax.legend(loc="upper left", fontsize="small")
+    return fig
+
+
+def referral_value_vs_profit(own_profit: pd.Series, referral_value: pd.Series,
+                             title: str = "Image-makers: value outside own revenue") -> Figure:
+    """True own future profit against the expected profit of the accounts they will refer.
+
+    Points above the diagonal bring more through referrals than through their own orders.
+    """
+    fig = Figure(figsize=(6.5, 4.5), layout="constrained")
+    ax = fig.add_subplot()
+    ax.scatter(own_profit, referral_value, s=10, alpha=0.6)
+    lim = float(max(own_profit.abs().max(), referral_value.max(), 1.0))
+    ax.plot([0, lim], [0, lim], color="grey", linestyle="--", linewidth=1, label="referrals = own profit")
+    _money_symlog(ax, "x", own_profit)
+    _money_symlog(ax, "y", referral_value, linthresh=100, nonnegative=True)
+    ax.set_xlabel("true expected own profit in the holdout year (currency, symlog)")
+    ax.set_ylabel("referral value (currency, symlog)")
+    ax.set_title(title)
+    ax.legend(loc="upper left")
+    return fig
+
+
+def uplift_distribution(uplift: pd.Series, bins: int = 40,
+                        title: str = "Extra key-account effort pays for some accounts and not others") -> Figure:
+    """Histogram of true profit uplift from key-account treatment (symlog-spaced bins).
+
+    Bars right of zero are accounts where the extra effort earns more than it costs.
+    """
+    values = uplift.to_numpy(dtype=float)
+    lo, hi = np.min(values), np.max(values)
+    lin = 1000.0
+    edges = np.unique(np.concatenate([
+        -np.geomspace(max(-lo, lin), lin, bins // 4) if lo < -lin else [],
+        np.linspace(-lin, lin, bins // 2),
+        np.geomspace(lin, max(hi, lin), bins // 4) if hi > lin else [],
+    ]))
+    fig = Figure(figsize=(6.5, 4.2), layout="constrained")
+    ax = fig.add_subplot()
+    counts, edges = np.histogram(values, bins=edges)
+    centers = (edges[:-1] + edges[1:]) / 2
+    ax.bar(edges[:-1], counts, width=np.diff(edges), align="edge",
+           color=np.where(centers > 0, "C2", "C3"), edgecolor="white", linewidth=0.3)
+    ax.axvline(0, color="black", linewidth=1)
+    _money_symlog(ax, "x", values, linthresh=lin)
+    ax.set_xlabel("true profit uplift of key-account treatment in the holdout year (currency, symlog)")
+    ax.set_ylabel("accounts")
+    ax.set_title(title)
+    return fig
+
+
+def silence_vs_alive(days_silent: pd.Series, alive: pd.Series, bin_days: int = 60,
+                     title: str = "A lost customer has not bought for a long time") -> Figure:
+    """Share of accounts truly alive at calibration end, by days since their last order.
+
+    Bars are ``bin_days`` wide; the number above each bar is the count of accounts in it.
+    """
+    bins = (days_silent // bin_days).astype(int)
+    share = alive.astype(float).groupby(bins).mean()
+    count = alive.groupby(bins).size()
+    fig = Figure(figsize=(6.5, 4.2), layout="constrained")
+    ax = fig.add_subplot()
+    x = share.index * bin_days
+    ax.bar(x, 100 * share.to_numpy(), width=bin_days * 0.9, align="edge", color="C0")
+    for xi, yi, n in zip(x, 100 * share.to_numpy(), count.to_numpy()):
+        ax.text(xi + bin_days * 0.45, yi + 1, str(n), ha="center", fontsize="small")
+    ax.set_ylim(0, 110)
+    ax.set_xlabel("days since the last order at calibration end (days)")
+    ax.set_ylabel("accounts still alive (truth, %)")
+    ax.set_title(title)
+    return fig
+
+
+def retention_curve(events: pd.DataFrame, observation_end: pd.Timestamp, max_day: int = 60,
+                    by: pd.Series | None = None, title: str = "Day-N retention of players") -> Figure:
+    """Share of installs active exactly N days after install, N = 0 .. ``max_day``.
+
+    Only installs at least N days before ``observation_end`` count for day N.
+    ``by`` (indexed by customer_id, e.g. channel) draws one curve per group.
+    """
+    install = events.groupby("customer_id")["date"].min()
+    age = (events["date"] - events["customer_id"].map(install)).dt.days
+    groups = {"all players": install.index} if by is None else {
+        g: idx.index for g, idx in by.groupby(by)}
+    fig = Figure(figsize=(6.5, 4.2), layout="constrained")
+    ax = fig.add_subplot()
+    days = np.arange(0, max_day + 1)
+    for name, members in groups.items():
+        members = members.intersection(install.index)
+        act = pd.Series(age[events["customer_id"].isin(members)].to_numpy())
+        active = act.value_counts().reindex(days, fill_value=0).to_numpy()
+        old_enough = np.array([(install[members] <= observation_end - pd.Timedelta(days=int(d))).sum() for d in days])
+        ax.plot(days, 100 * active / np.maximum(old_enough, 1), label=str(name))
+    for d in (1, 7, 30):
+        ax.axvline(d, color="grey", linestyle=":", linewidth=1)
+    ax.set_yscale("log")
+    ax.set_xlabel("days since install (days)")
+    ax.set_ylabel("installs active that day (%, log scale)")
+    ax.set_title(title)
+    ax.legend(loc="upper right", fontsize="small")
+    return fig
