@@ -351,6 +351,54 @@ def _sep_label(sep: str) -> str:
     return {"\t": "tab", r"\s+": "runs of spaces", " ": "space"}.get(sep, repr(sep))
 
 
+def _check_structure(header: list[str], lines: list[int], widths: list[int], sep: str, sniffed: bool,
+                     name: str) -> None:
+    """Refuse lines whose field count differs from the header's, and repeated column names."""
+    width = len(header)
+    ragged = [(ln, w) for ln, w in zip(lines, widths) if w != width]
+    if ragged:
+        counts = sorted({w for _, w in ragged})
+        shown = ", ".join(str(ln) for ln, _ in ragged[:_SHOW])
+        more = f" and {len(ragged) - _SHOW:,} more" if len(ragged) > _SHOW else ""
+        raise TransactionDataError(name, [
+            f"{_plural(len(ragged), 'line')} {'has' if len(ragged) == 1 else 'have'} "
+            f"{' or '.join(map(str, counts))} fields but the header has {width} "
+            f"(line{'s' if len(ragged) > 1 else ''} {shown}{more}); the delimiter is "
+            f"{_sep_label(sep)}{' (detected)' if sniffed else ''}: pass sep= if that is wrong, "
+            "or quote values that contain it"
+        ])
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    if dupes:
+        raise TransactionDataError(name, [
+            f"the header names {', '.join(map(repr, dupes))} more than once; give every column its own name"
+        ])
+
+
+def _read_unquoted(text: str, all_lines: list[str], sep: str, name: str, sniffed: bool,
+                   notes: list[str]) -> _Raw | None:
+    """Fast path for text without quotes; None when pandas' rows do not match the lines."""
+    whitespace = sep in (r"\s+", " ")
+    if whitespace:
+        widths = [len(ln.split()) for ln in all_lines]
+    else:
+        widths = [ln.count(sep) + 1 if ln.strip() else 0 for ln in all_lines]
+    nonblank = [i for i, w in enumerate(widths) if w]
+    header = [h.strip() for h in (all_lines[nonblank[0]].split() if whitespace
+                                  else all_lines[nonblank[0]].split(sep))]
+    body = nonblank[1:]
+    _check_structure(header, [i + 1 for i in body], [widths[i] for i in body], sep, sniffed, name)
+    frame = pd.read_csv(io.StringIO(text), sep=r"\s+" if whitespace else sep, header=None,
+                        skiprows=nonblank[0] + 1, names=header, dtype=str, na_filter=False,
+                        index_col=False, quoting=csv.QUOTE_NONE, engine="c")
+    if len(frame) != len(body):
+        return None
+    blank = len(all_lines) - len(nonblank)
+    if blank > 0:
+        notes.append(f"{_plural(blank, 'blank line')} skipped")
+    return _Raw(frame.astype(object), name, np.array([i + 1 for i in body], dtype=np.int64),
+                ("line", "lines"), notes)
+
+
 def _read_csv_text(text: str, sep: str | None, name: str) -> _Raw:
     """Parse CSV text into strings, recording each record's first line number."""
     notes = []
@@ -366,12 +414,13 @@ def _read_csv_text(text: str, sep: str | None, name: str) -> _Raw:
         sep = _sniff_delimiter(sample)
         if sep != ",":
             notes.append(f"delimiter {_sep_label(sep)} detected")
+    if '"' not in text:  # no quoting: one record per line, parsed by pandas' C reader
+        fast = _read_unquoted(text, all_lines, sep, name, sniffed, notes)
+        if fast is not None:
+            return fast
     if sep in (r"\s+", " "):
-        records, starts = [], []
-        for i, ln in enumerate(all_lines, start=1):
-            parts = ln.split()
-            records.append(parts)
-            starts.append(i)
+        records = [ln.split() for ln in all_lines]
+        starts = list(range(1, len(all_lines) + 1))
     else:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
         records, starts, prev_end = [], [], 0
@@ -392,24 +441,7 @@ def _read_csv_text(text: str, sep: str | None, name: str) -> _Raw:
     blank = len(records) - len(keep)
     if blank > 0:
         notes.append(f"{_plural(blank, 'blank line')} skipped")
-    width = len(header)
-    ragged = [i for i in body if len(records[i]) != width]
-    if ragged:
-        counts = sorted({len(records[i]) for i in ragged})
-        shown = ", ".join(str(starts[i]) for i in ragged[:_SHOW])
-        more = f" and {len(ragged) - _SHOW:,} more" if len(ragged) > _SHOW else ""
-        raise TransactionDataError(name, [
-            f"{_plural(len(ragged), 'line')} {'has' if len(ragged) == 1 else 'have'} "
-            f"{' or '.join(map(str, counts))} fields but the header has {width} "
-            f"(line{'s' if len(ragged) > 1 else ''} {shown}{more}); the delimiter is "
-            f"{_sep_label(sep)}{' (detected)' if sniffed else ''}: pass sep= if that is wrong, "
-            "or quote values that contain it"
-        ])
-    dupes = sorted({h for h in header if header.count(h) > 1})
-    if dupes:
-        raise TransactionDataError(name, [
-            f"the header names {', '.join(map(repr, dupes))} more than once; give every column its own name"
-        ])
+    _check_structure(header, [starts[i] for i in body], [len(records[i]) for i in body], sep, sniffed, name)
     frame = pd.DataFrame([records[i] for i in body], columns=header, dtype=object)
     if not len(frame):
         frame = pd.DataFrame({h: pd.Series(dtype=object) for h in header})

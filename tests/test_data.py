@@ -535,3 +535,21 @@ def test_validate_accounts_reports_every_problem():
     assert "column 'staff_hours': 1 value is not a number (index 1: 'lots')" in message
     assert "column 'staff_hours': 1 negative value (index 2: -2)" in message
     assert "column 'kam_pilot': 1 value is not 0 or 1 (index 2: 2)" in message
+
+
+# --------------------------------------------------------------------------- the two CSV readers
+
+@pytest.mark.parametrize("sep", [",", ";", "\t"])
+def test_quoted_and_unquoted_files_read_the_same(tmp_path, sep):
+    plain = CLEAN.replace(",", sep) + "\n\n"
+    quoted = plain.replace("B", '"B"')  # any quote sends the file through the csv-module reader
+    a = load_transactions(write(tmp_path, plain, name="plain.csv"))
+    b = load_transactions(write(tmp_path, quoted, name="quoted.csv"))
+    pd.testing.assert_frame_equal(a.transactions, b.transactions)
+    assert a.report.notes == b.report.notes
+
+
+@pytest.mark.parametrize("quote", ["", '"'])
+def test_line_numbers_skip_blank_lines_in_both_readers(tmp_path, quote):
+    text = f"customer_id,date,amount\n\n   \n{quote}A{quote},2021-01-05,1\n\nB,2021-01-06,ten\n"
+    assert "(line 6: 'ten')" in error_of(write(tmp_path, text))
