@@ -26,6 +26,8 @@ fits on time rescaled to max(T) = 1).
 
 from __future__ import annotations
 
+import contextlib
+import io
 import math
 import warnings
 from dataclasses import dataclass
@@ -39,6 +41,7 @@ from kamlab.economics import customer_value as contractual_clv  # noqa: F401  (r
 __all__ = [
     "PUBLISHED",
     "SummaryError",
+    "FitError",
     "FittedModel",
     "HoldoutCheck",
     "as_rfm",
@@ -92,8 +95,10 @@ class FittedModel:
         ``alpha, beta, gamma, delta``). Rate parameters are in the summary's period.
     standard_errors : Series or None
         Asymptotic standard errors from the inverse Hessian of the negative
-        log-likelihood at the estimate; None if that Hessian is not positive
-        definite (the estimate sits on a flat ridge and the errors are not available).
+        log-likelihood at the estimate: lifetimes' own (autograd) where it has
+        them, a numerical Hessian (statsmodels ``approx_hess``) for Pareto/NBD,
+        where lifetimes has none. None if the Hessian is not positive definite
+        (the estimate sits on a flat ridge; the errors are not available).
     log_likelihood : float
         Maximised log-likelihood on the caller's time scale (summed over accounts).
     n_accounts : int
@@ -217,19 +222,21 @@ def compress(summary: pd.DataFrame, columns: tuple[str, ...] = _RFM) -> pd.DataF
 
 
 def in_weeks(summary: pd.DataFrame, days_per_period: float = 1.0) -> pd.DataFrame:
-    """Recency and T converted from days to whole weeks (floor), for faster fits.
+    """Recency and T converted from days to whole weeks (rounded to nearest), for faster fits.
 
-    recency_w = floor(recency * days_per_period / 7), T_w = floor(T * days_per_period / 7).
+    recency_w = round(recency * days_per_period / 7), T_w = round(T * days_per_period / 7).
     Frequency and money columns are unchanged. Whole weeks make many accounts share
     a (frequency, recency, T) pattern, so :func:`compress` shrinks the data far more
-    than with daily values; the cost is a time resolution of one week (an account
-    seen for 10 days has T = 1). Rate parameters fitted on the result are per week.
+    than with daily values; the price is a time resolution of one week. Rounding to
+    the nearest week keeps the estimates close to those on exact weeks (days / 7);
+    flooring both ages would not (it shifts recent repeat purchases to age 0 and
+    biases the drop-out parameters; ``benchmarks/clv.py`` prints the gap). Rate
+    parameters fitted on the result are per week.
     """
     summary = as_rfm(summary)
     out = summary.copy()
     for col in ("recency", "T"):
-        out[col] = np.floor(summary[col].astype(float) * days_per_period / 7.0 + 1e-9)
-    # a repeat purchase in the first week keeps frequency > 0 with recency 0: allowed
+        out[col] = np.round(summary[col].astype(float) * days_per_period / 7.0)
     return out
 
 
@@ -259,6 +266,32 @@ def _standard_errors(nll_total: Callable[[np.ndarray], float], params: np.ndarra
     return pd.Series(np.sqrt(var), index=names)
 
 
+class FitError(ValueError):
+    """The optimiser found no maximum of the likelihood (too few or degenerate data)."""
+
+
+def _run_fit(fit: Callable[[], Any], what: str, n_accounts: float, n_patterns: int) -> Any:
+    """Run a lifetimes fit quietly; turn its ConvergenceError (printed, then raised) into FitError."""
+    from lifetimes.utils import ConvergenceError
+
+    with warnings.catch_warnings(), np.errstate(all="ignore"), contextlib.redirect_stdout(io.StringIO()):
+        warnings.simplefilter("ignore")
+        try:
+            return fit()
+        except ConvergenceError as failure:
+            raise FitError(
+                f"{what}: the likelihood maximisation did not converge on {int(n_accounts):,} accounts "
+                f"({n_patterns:,} distinct patterns). The data may be too few or too uniform for the model; "
+                "collect a longer calibration window, or pass penalizer=0.001 to regularise the fit."
+            ) from failure
+
+
+def _lifetimes_standard_errors(fitter) -> pd.Series | None:
+    """lifetimes' standard errors (autograd Hessian in log-parameters, delta method), or None if not finite."""
+    se = pd.Series(fitter.standard_errors_, dtype=float)
+    return se if np.all(np.isfinite(se.to_numpy())) and np.all(se.to_numpy() > 0) else None
+
+
 def _fit_counting(
     name: str,
     summary: pd.DataFrame,
@@ -278,37 +311,37 @@ def _fit_counting(
     T = data["T"].to_numpy().astype(float)
     w = data["weights"].to_numpy().astype(float)
 
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        if name == "pareto_nbd":
-            cls = lifetimes.ParetoNBDFitter
+    what, n = f"fit_{name}", len(data)
+    if name == "pareto_nbd":
+        cls = lifetimes.ParetoNBDFitter
 
-            def nll_total(p):
-                return cls._negative_log_likelihood(p, x, tx, T, w, 0.0) * w.mean()
+        def nll_total(p):
+            return cls._negative_log_likelihood(p, x, tx, T, w, 0.0) * w.mean()
 
-            # lifetimes starts from a random point; a fixed one makes fits reproducible.
-            # BFGS reaches the same maximum as lifetimes' default Nelder-Mead in about a
-            # third of the likelihood evaluations; Nelder-Mead is the fallback.
-            fitter = cls(penalizer_coef=penalizer)
-            fitter.fit(x, tx, T, weights=w, initial_params=np.ones(4), tol=1e-6, fit_method="BFGS")
-            if not (np.all(fitter.params_ > 0) and np.isfinite(nll_total(fitter.params_.to_numpy()))):
-                fitter = cls(penalizer_coef=penalizer)
-                fitter.fit(x, tx, T, weights=w, initial_params=np.ones(4), tol=1e-6)
+        # lifetimes starts from a random point; a fixed one makes fits reproducible.
+        # BFGS reaches the same maximum as lifetimes' default Nelder-Mead in about a
+        # third of the likelihood evaluations; Nelder-Mead is the fallback.
+        fitter = _run_fit(lambda: cls(penalizer_coef=penalizer).fit(
+            x, tx, T, weights=w, initial_params=np.ones(4), tol=1e-6, fit_method="BFGS"), what, w.sum(), n)
+        with np.errstate(all="ignore"):
+            ok = np.all(fitter.params_ > 0) and np.isfinite(nll_total(fitter.params_.to_numpy()))
+        if not ok:
+            fitter = _run_fit(lambda: cls(penalizer_coef=penalizer).fit(
+                x, tx, T, weights=w, initial_params=np.ones(4), tol=1e-6), what, w.sum(), n)
+    else:
+        cls = lifetimes.BetaGeoFitter if name == "bgnbd" else lifetimes.ModifiedBetaGeoFitter
+        fitter = _run_fit(lambda: cls(penalizer_coef=penalizer).fit(x, tx, T, weights=w), what, w.sum(), n)
 
-        else:
-            cls = lifetimes.BetaGeoFitter if name == "bgnbd" else lifetimes.ModifiedBetaGeoFitter
-            fitter = cls(penalizer_coef=penalizer)
-            fitter.fit(x, tx, T, weights=w)
-
-            def nll_total(p):
-                return float(cls._negative_log_likelihood(np.log(p), x, tx, T, w, 0.0)) * w.sum()
+        def nll_total(p):
+            return float(cls._negative_log_likelihood(np.log(p), x, tx, T, w, 0.0)) * w.sum()
 
     params = fitter.params_.astype(float).copy()
     p = params.to_numpy()
     return FittedModel(
         name=name,
         params=params,
-        standard_errors=_standard_errors(nll_total, p, params.index),
+        standard_errors=_standard_errors(nll_total, p, params.index) if name == "pareto_nbd"
+        else _lifetimes_standard_errors(fitter),
         log_likelihood=-float(nll_total(p)),
         n_accounts=int(round(w.sum())),
         n_patterns=len(data),
@@ -439,9 +472,7 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, compressed: bool = True, penalizer
     m = data["monetary_value"].to_numpy().astype(float)
     w = data["weights"].to_numpy().astype(float)
     cls = lifetimes.GammaGammaFitter
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        fitter = cls(penalizer_coef=penalizer).fit(x, m, weights=w)
+    fitter = _run_fit(lambda: cls(penalizer_coef=penalizer).fit(x, m, weights=w), "fit_gamma_gamma", w.sum(), len(data))
 
     def nll_total(p):
         return float(cls._negative_log_likelihood(np.log(p), x, m, w, 0.0)) * w.sum()
@@ -450,7 +481,7 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, compressed: bool = True, penalizer
     return FittedModel(
         name="gamma_gamma",
         params=params,
-        standard_errors=_standard_errors(nll_total, params.to_numpy(), params.index),
+        standard_errors=_lifetimes_standard_errors(fitter),
         log_likelihood=-nll_total(params.to_numpy()),
         n_accounts=int(round(w.sum())),
         n_patterns=len(data),
@@ -491,9 +522,7 @@ def fit_bgbb(summary: pd.DataFrame, *, compressed: bool = True, penalizer: float
     n = data["periods"].to_numpy().astype(int)
     w = data["weights"].to_numpy().astype(float)
     cls = lifetimes.BetaGeoBetaBinomFitter
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        fitter = cls(penalizer_coef=penalizer).fit(x, tx, n, weights=w)
+    fitter = _run_fit(lambda: cls(penalizer_coef=penalizer).fit(x, tx, n, weights=w), "fit_bgbb", w.sum(), len(data))
 
     def nll_total(p):
         return float(cls._negative_log_likelihood(np.log(p), x, tx, n, w, 0.0)) * w.sum()
@@ -502,7 +531,7 @@ def fit_bgbb(summary: pd.DataFrame, *, compressed: bool = True, penalizer: float
     return FittedModel(
         name="bgbb",
         params=params,
-        standard_errors=_standard_errors(nll_total, params.to_numpy(), params.index),
+        standard_errors=_lifetimes_standard_errors(fitter),
         log_likelihood=-nll_total(params.to_numpy()),
         n_accounts=int(round(w.sum())),
         n_patterns=len(data),

@@ -71,11 +71,17 @@ def test_bgbb_reproduces_fader_hardie_shang_2010():
 # ----------------------------------------------------------------- lifetimes as oracle
 
 
-def test_standard_errors_match_lifetimes(bgnbd, cdnow_summary):
-    oracle = lifetimes.BetaGeoFitter().fit(
-        cdnow_summary["frequency"], cdnow_summary["recency"], cdnow_summary["T"]
-    )
-    np.testing.assert_allclose(bgnbd.standard_errors, oracle.standard_errors_, rtol=1e-3)
+def test_numerical_standard_errors_match_lifetimes_autograd(bgnbd, cdnow_summary):
+    # The numerical-Hessian route that gives Pareto/NBD its standard errors, checked
+    # on BG/NBD, where lifetimes computes them by automatic differentiation.
+    s = cdnow_summary
+    x, tx, T = s["frequency"].to_numpy(), s["recency"].to_numpy(), s["T"].to_numpy()
+    w = np.ones(len(s))
+    nll = lambda p: lifetimes.BetaGeoFitter._negative_log_likelihood(np.log(p), x, tx, T, w, 0.0) * w.sum()
+    numerical = clv._standard_errors(nll, bgnbd.params.to_numpy(), bgnbd.params.index)
+    oracle = lifetimes.BetaGeoFitter().fit(s["frequency"], s["recency"], s["T"]).standard_errors_
+    np.testing.assert_allclose(numerical, oracle, rtol=1e-3)
+    np.testing.assert_allclose(bgnbd.standard_errors, oracle, rtol=1e-6)
 
 
 def test_predictions_match_lifetimes(bgnbd, cdnow_summary):
@@ -233,13 +239,23 @@ def test_parameter_recovery_at_10k_accounts(simulate, fit, truth):
     assert (z < 3).all(), f"errors in standard errors {z.round(2).to_dict()}"
 
 
-def test_in_weeks_floors_days_to_whole_weeks():
-    days = pd.DataFrame({"frequency": [0, 1, 3], "recency": [0.0, 6.0, 20.0], "T": [13.0, 13.0, 21.0]},
+def test_in_weeks_rounds_days_to_nearest_week():
+    days = pd.DataFrame({"frequency": [0, 1, 3], "recency": [0.0, 3.0, 20.0], "T": [13.0, 13.0, 21.0]},
                         index=["a", "b", "c"])
     weeks = clv.in_weeks(days)
-    assert weeks["recency"].tolist() == [0, 0, 2] and weeks["T"].tolist() == [1, 1, 3]
+    # 3/7 = 0.43 -> 0, 20/7 = 2.86 -> 3; 13/7 = 1.86 -> 2, 21/7 = 3
+    assert weeks["recency"].tolist() == [0, 0, 3] and weeks["T"].tolist() == [2, 2, 3]
     assert weeks["frequency"].tolist() == [0, 1, 3]
-    clv.fit_bgnbd(pd.concat([weeks] * 5).set_axis(range(15)))  # passes the input checks
+
+
+
+def test_non_convergence_is_a_clear_error(capsys):
+    # 15 accounts with three histories: lifetimes prints its optimiser state and
+    # raises ConvergenceError; kamlab says what happened and what to try, quietly.
+    tiny = pd.DataFrame({"frequency": [0, 1, 3] * 5, "recency": [0.0, 0.0, 3.0] * 5, "T": [2.0, 2.0, 3.0] * 5})
+    with pytest.raises(clv.FitError, match="did not converge on 15 accounts"):
+        clv.fit_bgnbd(tiny)
+    assert capsys.readouterr().out == ""
 
 
 # ----------------------------------------------------------------- holdout
