@@ -11,7 +11,8 @@ from ..survival import SurvivalCurve, cohort_matrix
 
 def survival_curves(curves: dict[str, SurvivalCurve], *, time_unit: str = "days",
                     time_label: str = "time since first purchase",
-                    title: str = "Share of accounts still active", marks=()) -> Figure:
+                    title: str = "Share of accounts still active", marks=(),
+                    max_time: float | None = None) -> Figure:
     """Kaplan-Meier step curves, one per group, each with its shaded pointwise band.
 
     Parameters
@@ -28,6 +29,9 @@ def survival_curves(curves: dict[str, SurvivalCurve], *, time_unit: str = "days"
     marks : sequence of float
         Horizons to mark with dotted vertical lines (e.g. 1, 7, 30 days); those
         beyond the longest follow-up are not drawn.
+    max_time : float or None
+        Right end of the x-axis (same unit as the durations); default the
+        longest follow-up.
 
     Returns
     -------
@@ -49,7 +53,7 @@ def survival_curves(curves: dict[str, SurvivalCurve], *, time_unit: str = "days"
     for h in (h for h in marks if h <= follow_up):
         ax.axvline(h, color="grey", linestyle=":", linewidth=1)
     ax.set_ylim(0, 100)
-    ax.set_xlim(left=0)
+    ax.set_xlim(0, max_time if max_time is not None else None)
     ax.set_xlabel(f"{time_label} ({time_unit})")
     ax.set_ylabel("still active (% of accounts)")
     ax.set_title(title)
