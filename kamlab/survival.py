@@ -8,10 +8,16 @@ Five tools, each on a well-kept library where one exists:
   retention, revenue and net revenue retention);
 - ``kaplan_meier`` / ``kaplan_meier_by`` / ``logrank_test``: the product-limit
   estimator and the log-rank test through statsmodels (``SurvfuncRight``,
-  ``survdiff``), with pointwise confidence bands on the log(-log) scale;
+  ``survdiff``), with pointwise confidence bands on the log(-log) scale computed
+  here from statsmodels' Greenwood standard errors (statsmodels offers only
+  simultaneous bands); ``survival_summary`` (median, S at horizons) and
+  ``rolling_retention`` (D1/D7/D30) read the curves;
 - ``fit_sbg``: the shifted-beta-geometric cohort model of Fader & Hardie (2007),
   fitted by maximum likelihood with statsmodels' ``GenericLikelihoodModel``;
 - ``cox_regression``: proportional hazards through statsmodels ``PHReg`` (Efron ties).
+
+The module must not depend on key-account definitions (they sit downstream);
+groups such as "key vs other" are passed in as labels.
 
 Durations are in days unless a function says otherwise; ``tests/test_survival.py``
 checks the estimates against lifelines (a test-only oracle) and the paper's numbers.
@@ -373,7 +379,7 @@ def kaplan_meier(duration, event, *, label: str = "all", alpha: float = 0.05) ->
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be in (0, 1), got {alpha}")
     time = np.asarray(duration, dtype=float)
-    status = np.asarray(event).astype(float) if np.asarray(event).dtype == bool else np.asarray(event, dtype=float)
+    status = np.asarray(event, dtype=float)
     _check_durations(time, status)
     status = status.astype(int)
     index = pd.Index(np.empty(0), name="time")
