@@ -20,7 +20,7 @@ that shape. Real exports are messy, so it
   (``,`` ``;`` tab ``|`` or runs of spaces) and the decimal mark (``12.50`` or
   ``12,50``), and says what it detected in the report;
 - reads dates written as ISO 8601 (with or without a time and a UTC offset),
-  ``YYYYMMDD``, or ``01/02/1997``-style (month first unless ``dayfirst=True``),
+  ``YYYYMMDD``, or ``01/02/1997``-style (day or month first, detected per file),
   converting timestamps that carry a time zone to UTC and then dropping the zone;
 - applies explicit policies to returns (negative amounts), zero amounts, exact
   duplicate rows and rows dated after the observation end;
@@ -641,25 +641,46 @@ def _has_zone(text: pd.Series) -> np.ndarray:
     return zone
 
 
-def _parse_day_month_dates(text: pd.Series, dayfirst: bool) -> tuple[pd.Series, list[str], str]:
+def _order_of(first: pd.Series, second: pd.Series, dayfirst: bool | None) -> tuple[bool, str]:
+    """Day-first or not for '01/02/1997'-style dates, and how that was decided.
+
+    Given (True/False) it is used as is. Detected (None): day-first when some
+    first number exceeds 12 and no second number does, month-first in the
+    mirror case; when no number exceeds 12 the file is ambiguous and is read
+    month-first; when both do, the file mixes orders and is read month-first
+    (the day-first dates then show up as unreadable).
+    """
+    if dayfirst is not None:
+        return dayfirst, f"dayfirst={dayfirst}"
+    first_big, second_big = bool((first > 12).any()), bool((second > 12).any())
+    if first_big and not second_big:
+        return True, "detected: some first numbers exceed 12"
+    if second_big and not first_big:
+        return False, "detected: some second numbers exceed 12"
+    if first_big and second_big:
+        return False, "the file mixes both orders; pass dayfirst= or date_format="
+    return False, "ambiguous, no number exceeds 12: pass dayfirst=True if your file is day-first"
+
+
+def _parse_day_month_dates(text: pd.Series, dayfirst: bool | None) -> tuple[pd.Series, list[str], str]:
     """Dates that ISO 8601 does not cover: '01/02/1997'-style by ``dayfirst``, then anything dateutil reads."""
     notes, hint = [], ""
     iso = text.copy()
     num = text.str.extract(_NUMERIC_DATE)
     m = num[0].notna()
+    first, second = pd.to_numeric(num[0], errors="coerce"), pd.to_numeric(num[2], errors="coerce")
+    dayfirst, why = _order_of(first[m], second[m], dayfirst)
     if m.any():
         day, month = (num[0], num[2]) if dayfirst else (num[2], num[0])
         two = num[3].str.len() == 2  # two-digit years: 69-99 -> 1900s, 00-68 -> 2000s (as strptime %y)
         century = pd.Series(np.where(pd.to_numeric(num[3], errors="coerce") < 69, "20", "19"), index=num.index)
         year = num[3].where(~two, century + num[3])
         iso[m] = year[m] + "-" + month[m].str.zfill(2) + "-" + day[m].str.zfill(2) + num[4][m]
-        order = "day/month/year (dayfirst=True)" if dayfirst else "month/day/year (dayfirst=False)"
-        flip = "False" if dayfirst else "True"
-        notes.append(f"{_plural(int(m.sum()), 'date')} written like 01/02/1997 read as {order}; "
-                     f"pass dayfirst={flip} if that is wrong")
-        month_n, day_n = pd.to_numeric(month, errors="coerce"), pd.to_numeric(day, errors="coerce")
+        order = "day/month/year" if dayfirst else "month/day/year"
+        notes.append(f"{_plural(int(m.sum()), 'date')} written like 01/02/1997 read as {order} ({why})")
+        month_n, day_n = (second, first) if dayfirst else (first, second)
         if (m & (month_n > 12) & (day_n <= 12)).any():
-            hint = f"; they look {'month' if dayfirst else 'day'}-first: pass dayfirst={flip}"
+            hint = f"; they look {'month' if dayfirst else 'day'}-first: pass dayfirst={not dayfirst}"
     parsed = pd.to_datetime(iso.where(m), format="ISO8601", errors="coerce", utc=True)
     other = ~m & ~text.str.fullmatch(r"[\d.]+")
     if other.any():
@@ -667,7 +688,7 @@ def _parse_day_month_dates(text: pd.Series, dayfirst: bool) -> tuple[pd.Series, 
     return parsed, notes, hint
 
 
-def _parse_dates(s: pd.Series, dayfirst: bool, date_format: str | None) -> _Dates:
+def _parse_dates(s: pd.Series, dayfirst: bool | None, date_format: str | None) -> _Dates:
     """Parse a date column; see :func:`load_transactions` for the forms read."""
     n = len(s)
     if isinstance(s.dtype, pd.DatetimeTZDtype):
@@ -702,11 +723,14 @@ def _parse_dates(s: pd.Series, dayfirst: bool, date_format: str | None) -> _Date
     values = parsed.dt.tz_localize(None).astype("datetime64[ns]")
     bad = values.isna().to_numpy()
     if not hint and bad.any():
-        if text[bad].str.fullmatch(r"\d{4,6}(\.\d+)?").any():
+        shown = text[bad][text[bad] != ""]
+        if shown.str.fullmatch(r"\d{4,6}(\.\d+)?").any():
             hint = ("; numbers like these may be spreadsheet serial days: convert them with "
                     "pd.to_datetime(x, unit='D', origin='1899-12-30') or export dates as text")
+        elif len(shown) and (shown.str.match(_NUMERIC_DATE) | shown.str.match(r"^\d{4}-\d{1,2}-\d{1,2}")).all():
+            hint = "; they are written like dates but name no real day (e.g. 31 February): correct them"
         else:
-            hint = "; set date_format= (e.g. '%d.%m.%Y') or dayfirst=True"
+            hint = "; set date_format= (e.g. '%d.%m.%Y %H:%M') to say how dates are written"
     if zone.any() and (~zone & ~bad).any():
         notes.append(f"{_plural(int((~zone & ~bad).sum()), 'timestamp')} without a time zone taken as UTC, "
                      "because others in the file carry one")
@@ -799,7 +823,7 @@ def load_transactions(
     zero_amounts: str = "keep",
     duplicates: str = "drop",
     bad_rows: str = "error",
-    dayfirst: bool = False,
+    dayfirst: bool | None = None,
     date_format: str | None = None,
     sep: str | None = None,
     decimal: str | None = None,
@@ -846,9 +870,13 @@ def load_transactions(
     bad_rows : {"error", "drop"}
         Rows with a missing customer id or a date or amount (or cost, quantity)
         that cannot be read: refuse the file (default) or drop those rows.
-    dayfirst : bool
-        Read dates like 01/02/1997 as day/month/year. Default month/day/year.
-        Unambiguous forms (ISO 8601 ``1997-02-01``, ``19970201``) ignore it.
+    dayfirst : bool or None
+        How to read dates like 01/02/1997: True day/month/year, False
+        month/day/year, None (default) detect it once for the whole file: day
+        first if some first number exceeds 12 and no second one does (and the
+        mirror rule), month first when the file is ambiguous. The report says
+        which order was used and why. Unambiguous forms (ISO 8601
+        ``1997-02-01``, ``19970201``) ignore it.
     date_format : str or None
         An explicit ``strftime`` format (e.g. ``"%d.%m.%Y %H:%M"``), overriding
         detection.
@@ -1148,7 +1176,7 @@ def validate_accounts(frame: pd.DataFrame, *, customer_col: str = "customer_id",
         else:
             out["kam_pilot"] = values.astype(int)
     if "acquired" in out:
-        dates = _parse_dates(df["acquired"], False, None)
+        dates = _parse_dates(df["acquired"], None, None)
         wrong = dates.bad & df["acquired"].notna().to_numpy()
         if wrong.any():
             problems.append(f"column 'acquired': {_is_not(int(wrong.sum()), 'a date', 'dates')} "

@@ -131,11 +131,24 @@ def test_gzipped_csv(tmp_path):
 
 # --------------------------------------------------------------------------- dates
 
-def test_day_first_dates_are_rejected_with_the_fix_by_default(tmp_path):
+def test_day_first_dates_are_detected_for_the_whole_file(tmp_path):
     path = write(tmp_path, "customer_id,date,amount\nA,05/01/2021,1\nB,13/01/2021,2\nC,25/01/2021,3\n")
-    message = error_of(path)
+    tx, report = load_transactions(path)
+    assert tx["date"].tolist() == [pd.Timestamp(f"2021-01-{d}") for d in ("05", "13", "25")]
+    assert any("day/month/year (detected: some first numbers exceed 12)" in n for n in report.notes)
+
+
+def test_day_first_dates_refused_when_month_first_is_forced(tmp_path):
+    path = write(tmp_path, "customer_id,date,amount\nA,05/01/2021,1\nB,13/01/2021,2\nC,25/01/2021,3\n")
+    message = error_of(path, dayfirst=False)
     assert "column 'date': 2 values are not dates (lines 3, 4: '13/01/2021', '25/01/2021')" in message
-    assert "dayfirst=True" in message
+    assert "they look day-first: pass dayfirst=True" in message
+
+
+def test_files_mixing_date_orders_are_refused(tmp_path):
+    path = write(tmp_path, "customer_id,date,amount\nA,01/13/2021,1\nB,13/01/2021,2\n")
+    message = error_of(path)
+    assert "1 value is not a date (line 3: '13/01/2021'); they look day-first" in message
 
 
 def test_day_first_dates_load_with_dayfirst(tmp_path):
@@ -148,7 +161,7 @@ def test_day_first_dates_load_with_dayfirst(tmp_path):
 def test_ambiguous_slash_dates_say_how_they_were_read(tmp_path):
     tx, report = load_transactions(write(tmp_path, "customer_id,date,amount\nA,01/02/21,1\n"))
     assert tx["date"].tolist() == [pd.Timestamp("2021-01-02")]  # month first, two-digit year in the 2000s
-    assert any("month/day/year (dayfirst=False)" in n and "dayfirst=True" in n for n in report.notes)
+    assert any("month/day/year (ambiguous" in n and "dayfirst=True" in n for n in report.notes)
 
 
 def test_explicit_date_format(tmp_path):
@@ -193,6 +206,11 @@ def test_unparseable_dates_name_the_lines_and_values(tmp_path):
     message = error_of(path)
     assert "column 'date': 2 values are not dates (lines 3, 4: 'not-a-date', '')" in message
     assert "date_format=" in message
+
+
+def test_impossible_days_are_named(tmp_path):
+    message = error_of(write(tmp_path, "customer_id,date,amount\nA,2021-02-31,1\nB,2021-03-01,1\n"))
+    assert "(line 2: '2021-02-31'); they are written like dates but name no real day" in message
 
 
 def test_spreadsheet_serial_days_get_a_hint(tmp_path):
@@ -379,8 +397,8 @@ def test_all_problems_are_reported_together(tmp_path):
     message = error_of(write(tmp_path, text), duplicates="error")
     assert message.splitlines() == [
         "transactions.csv has 3 problems:",
-        "  - column 'date': 1 value is not a date (line 3: 'not-a-date'); set date_format= (e.g. '%d.%m.%Y') "
-        "or dayfirst=True",
+        "  - column 'date': 1 value is not a date (line 3: 'not-a-date'); set date_format= "
+        "(e.g. '%d.%m.%Y %H:%M') to say how dates are written",
         "  - column 'amount': 2 values are not numbers (lines 2, 4: 'ten', ''); decimal mark taken as '.' "
         "(set decimal= if wrong), or pass bad_rows='drop'",
         "  - 1 exact duplicate row (line 6); pass duplicates='drop' to drop or duplicates='keep' to keep them",
