@@ -164,8 +164,8 @@ def b2b_accounts(n_accounts: int = 400, years: int = 3, seed: int = 0, **knobs) 
       calibration profit than the median account;
     * ``staff_hours`` has a higher Spearman correlation with calibration
       revenue than with ``true_future_profit``;
-    * at least one account outside the calibration top revenue decile enters
-      the holdout top decile from below the calibration median;
+    * at least one latent oak tree outside the calibration top revenue decile
+      enters the holdout top decile;
     * referral value is material (above a quarter of the account's own
       absolute expected profit and above 1,000) for a minority (2-30 %);
     * ``true_uplift`` is positive for 10-90 % of the alive accounts.
