@@ -72,7 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     prm.add_argument("--name", help="output file stem for a one-off run (default: notebook-datafile)")
     prm.add_argument("--title", help="report title for a one-off run (default: the notebook's heading)")
     run = rep.add_argument_group("execution")
-    run.add_argument("--timeout", type=int, default=None, metavar="SECONDS", help="limit per cell")
+    run.add_argument("--timeout", type=int, default=600, metavar="SECONDS",
+                     help="a cell running longer fails its job (default: 600)")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     par = sub.add_parser("params", help="show a notebook's parameters",
