@@ -396,7 +396,7 @@ def compare_definitions(
         not_computable=pd.DataFrame(missing_rows, columns=["definition", "missing", "reason"]),
         overlap=overlap_matrix(selections),
         gains=pd.concat(gains, ignore_index=True),
-        turnover=pd.DataFrame(turnover_rows, columns=["definition", "turnover"]),
+        turnover=pd.DataFrame(turnover_rows, columns=["definition", "turnover"]).astype({"turnover": float}),
         selections=selections,
         unavailable=unavailable,
         k=int(k),
@@ -431,8 +431,8 @@ def holdout_outcomes(
     - ``cost_to_serve`` in the holdout window: the true expected value
       (``truth.true_cost_to_serve``) on synthetic worlds, else the
       calibration ``cost_to_serve`` scaled by holdout_days / calibration_days;
-    - ``profit`` = holdout revenue - cost of goods - that cost-to-serve
-      (when the transactions carry cost);
+    - ``gross_profit`` = holdout revenue - cost of goods, and ``profit`` =
+      gross_profit - that cost-to-serve (when the transactions carry cost);
     - ``true_profit`` = ``truth.true_future_profit`` (expected holdout profit, synthetic);
     - ``uplift_true`` = ``truth.true_uplift`` (synthetic).
 
@@ -450,7 +450,8 @@ def holdout_outcomes(
     if cts is not None:
         out["cost_to_serve"] = cts.astype(float)
     if "profit_holdout" in calhold.columns:
-        out["profit"] = calhold["profit_holdout"].astype(float) - (cts if cts is not None else 0.0)
+        out["gross_profit"] = calhold["profit_holdout"].astype(float)
+        out["profit"] = out["gross_profit"] - (cts if cts is not None else 0.0)
         basis = "holdout profit = revenue - cost of goods" + basis
     else:
         basis = "no profit: the transactions carry no cost"
@@ -480,6 +481,7 @@ def run_comparison(
     pilot_days: int = 182,
     annual_discount_rate: float = 0.10,
     sensitivity_draws: int = 200,
+    turnover: bool = True,
 ) -> Comparison:
     """The whole comparison on one dataset, in one call.
 
@@ -525,6 +527,8 @@ def run_comparison(
         Discount rate of the CLV of ``future_profit``.
     sensitivity_draws : int
         Perturbed weight vectors for the strategic sensitivity (0 = skip).
+    turnover : bool
+        Re-score on the next window for the turnover (False saves a second CLV fit).
 
     Returns
     -------
@@ -569,9 +573,9 @@ def run_comparison(
         outcomes["uplift_estimated"] = scores["extra_effort"].scores.reindex(outcomes.index).fillna(0.0)
 
     later = tx[tx["date"] > first + pd.Timedelta(days=holdout_days)]
-    next_summary = rfm.summarise_rfm(later, obs_end, freq="W")
+    next_summary = rfm.summarise_rfm(later, obs_end, freq="W") if turnover else None
     next_scores = {}
-    for name in RESCORABLE:
+    for name in RESCORABLE if turnover else ():
         if not isinstance(scores.get(name), DefinitionScore):
             continue
         try:
@@ -613,7 +617,7 @@ def run_comparison(
     per_account = summary.add_suffix("_cal")
     if accounts is not None:
         per_account = per_account.join(accounts.reindex(per_account.index))
-    renamed = {c: f"{c}_holdout" for c in ("revenue", "profit", "cost_to_serve")}
+    renamed = {c: f"{c}_holdout" for c in ("revenue", "profit", "gross_profit", "cost_to_serve")}
     per_account = per_account.join(outcomes.rename(columns=renamed))
     for name, scored in scores.items():
         if isinstance(scored, DefinitionScore):

@@ -154,6 +154,7 @@ def key_account_scatter(
     title: str,
     key_label: str = "key accounts",
     logx: bool = False,
+    diagonal: bool = False,
 ) -> Figure:
     """Scatter of two per-account quantities with one definition's key accounts highlighted.
 
@@ -174,7 +175,10 @@ def key_account_scatter(
     key_label : str
         Legend entry of the highlighted accounts.
     logx : bool
-        Logarithmic x axis (for positive, heavy-tailed quantities).
+        Logarithmic x axis (for heavy-tailed quantities; symmetric-log when
+        some values are <= 0).
+    diagonal : bool
+        Draw the line y = x (e.g. prediction against outcome).
 
     Returns
     -------
@@ -187,8 +191,16 @@ def key_account_scatter(
     ax.scatter(frame.loc[is_key, x], frame.loc[is_key, y], s=22, color="C3", label=key_label)
     if frame[y].min() < 0 < frame[y].max():
         ax.axhline(0, color="black", linewidth=0.7)
+    if diagonal:
+        low = min(frame[x].min(), frame[y].min())
+        high = max(frame[x].max(), frame[y].max())
+        ax.plot([low, high], [low, high], color="grey", linestyle="--", linewidth=1, label="y = x")
     if logx:
-        ax.set_xscale("symlog", linthresh=1.0)
+        positive = frame.loc[frame[x] > 0, x]
+        if (frame[x] > 0).all():
+            ax.set_xscale("log")
+        elif len(positive):
+            ax.set_xscale("symlog", linthresh=float(positive.min()))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
