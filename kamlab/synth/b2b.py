@@ -148,9 +148,14 @@ def b2b_accounts(n_accounts: int = 400, years: int = 3, seed: int = 0, **knobs) 
       pilot, the last ``pilot_days`` of the calibration window
       (``kam_pilot = 1``), the others are controls (``kam_pilot = 0``);
       the other accounts are not in the pilot (``kam_pilot`` missing).
-      Outcome to use: revenue in the pilot window versus revenue in the
-      ``pilot_days`` before it, e.g. with statsmodels
-      ``revenue_pilot ~ kam_pilot * (revenue_pre + strategic_fit + growth_potential)``.
+      Outcome to use: the change in average order value between the
+      pre-period and the pilot, ``log_aov_ratio`` of
+      :func:`kamlab.synth.pilot_outcomes` (KAM acts on order values, not on
+      order counts or churn), e.g. with statsmodels
+      ``log_aov_ratio ~ kam_pilot * (strategic_fit + growth_potential)``;
+      revenue totals (``revenue_pilot`` against ``revenue_pre``) carry the
+      same effect but are dominated by the heavy tail and by churn.  Pilot
+      dates are ``params["pre_start"]`` and ``params["pilot_start"]``.
       Nobody is treated in the holdout window.
 
     Calibration targets (tested on seed 0 and five other seeds, at the default
