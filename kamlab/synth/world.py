@@ -17,6 +17,12 @@ import numpy as np
 import pandas as pd
 
 
+#: The truth column an oracle should rank accounts by: expected holdout profit
+#: after cost-to-serve, without key-account treatment, plus the expected profit
+#: of the accounts it will refer (``true_future_profit + referral_value``).
+ORACLE_COLUMN = "true_future_value"
+
+
 @dataclass(frozen=True)
 class SyntheticWorld:
     """A generated world: observable data plus ground truth.
@@ -35,7 +41,10 @@ class SyntheticWorld:
         ``customer_id``; every attribute describes the calibration window only.
     truth : pandas.DataFrame
         Same index as ``accounts``: latent parameters and expected outcomes in
-        the holdout window.  Never shown to a definition.
+        the holdout window (``true_future_profit`` without and
+        ``true_future_profit_kam`` with key-account treatment, ``true_uplift``,
+        ``referral_value``, ``true_future_value``).  Never shown to a
+        definition.  The oracle ranks by :data:`ORACLE_COLUMN`.
     calibration_end : pandas.Timestamp
         Last day of the calibration window (inclusive).
     observation_end : pandas.Timestamp
