@@ -73,7 +73,11 @@ class Comparison:
     n_bootstrap, seed : int
         Bootstrap replicates and their seed.
     programme_cost : float
-        Cost of the extra effort per key account (currency units, holdout window).
+        Further cost of the programme per key account (currency units, holdout
+        window), beyond the effort cost the uplifts already net out.
+    effort_cost : float
+        The effort cost per key account the uplifts already net out (the extra
+        cost-to-serve measured in the pilot), part of the ROI's denominator.
     scores : dict
         The scores compared (name -> DefinitionScore or NotComputable).
     diagnostics : dict
@@ -81,7 +85,7 @@ class Comparison:
     accounts : pd.DataFrame
         From :func:`run_comparison`: one row per account to choose from, with
         the calibration summary (``*_cal``), the account attributes, the
-        holdout outcomes (``*_holdout``, ``true_profit``, ``uplift_*``) and
+        holdout outcomes (``*_holdout``, ``true_value``, ``uplift_*``) and
         every definition's score (``score_<name>``); empty otherwise.
     """
 
@@ -98,6 +102,7 @@ class Comparison:
     n_bootstrap: int
     seed: int
     programme_cost: float
+    effort_cost: float = 0.0
     scores: dict = field(default_factory=dict, repr=False)
     diagnostics: dict = field(default_factory=dict)
     accounts: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
@@ -210,6 +215,7 @@ def compare_definitions(
     seed: int = 0,
     level: float = 0.95,
     programme_cost: float = 0.0,
+    effort_cost: float = 0.0,
     next_scores: Mapping[str, DefinitionScore | NotComputable] | None = None,
     gain_points: int = 201,
 ) -> Comparison:
@@ -224,8 +230,8 @@ def compare_definitions(
     outcomes : pd.DataFrame
         Indexed by ``customer_id``: the accounts to choose from. Columns:
         ``revenue`` (holdout revenue, required); optional ``profit`` (holdout
-        profit, currency units), ``true_profit`` (true expected holdout
-        profit, synthetic worlds), ``cost_to_serve`` (currency units),
+        profit, currency units), ``true_value`` (the truth the oracle ranks
+        by, synthetic worlds), ``cost_to_serve`` (currency units),
         ``uplift_true`` and ``uplift_estimated`` (extra profit in the holdout
         window if the account gets the key-account programme, currency units).
     k, share : int or float
@@ -237,8 +243,13 @@ def compare_definitions(
     level : float
         Confidence level, e.g. 0.95 (percentile intervals).
     programme_cost : float
-        Cost of the key-account programme per key account over the holdout
-        window (currency units); 0 = no ROI columns.
+        Further cost of the key-account programme per key account over the
+        holdout window (currency units): travel, events, concessions ...,
+        beyond the effort cost the uplifts already net out.
+    effort_cost : float
+        Cost of the extra effort per key account that the uplifts already
+        net out (currency units; e.g. the extra cost-to-serve a treated
+        account had in the pilot). Only enters the ROI's denominator.
     next_scores : mapping, optional
         The same definitions re-scored on the next window, for the turnover.
     gain_points : int
@@ -249,12 +260,14 @@ def compare_definitions(
     Comparison
         ``table`` columns, where the data allow them: ``definition``, ``kind``
         ("definition" or "baseline"), ``n_key``, for each outcome o in
-        (revenue, profit, true_profit): ``o_captured``, ``o_captured_low``,
+        (revenue, profit, true_value): ``o_captured``, ``o_captured_low``,
         ``o_captured_high``, ``o_lift``; ``precision``, ``recall``;
         ``cost_to_serve_share``; ``losing_accounts`` (key accounts with
         holdout profit < 0); for each uplift source u in (true, estimated):
-        ``uplift_u`` (sum over key accounts), ``net_gain_u`` = uplift -
-        programme_cost * n_key and ``roi_u`` = net_gain / (programme_cost * n_key).
+        ``uplift_u`` (sum over key accounts, net of the effort's cost),
+        ``net_gain_u`` = uplift - programme_cost * n_key and ``roi_u`` =
+        net_gain / ((effort_cost + programme_cost) * n_key): the return per
+        unit spent on the programme.
     """
     if "revenue" not in outcomes.columns:
         raise ValueError(f"outcomes: needs a 'revenue' column (holdout revenue); have {list(outcomes.columns)}")
@@ -262,8 +275,8 @@ def compare_definitions(
         raise ValueError(f"level must be in (0, 1), got {level}")
     if n_bootstrap < 0:
         raise ValueError(f"n_bootstrap must be >= 0, got {n_bootstrap}")
-    if programme_cost < 0:
-        raise ValueError(f"programme_cost must be >= 0, got {programme_cost}")
+    if programme_cost < 0 or effort_cost < 0:
+        raise ValueError(f"programme_cost and effort_cost must be >= 0, got {programme_cost}, {effort_cost}")
     outcomes = outcomes.astype(float)
     bad = [c for c in outcomes.columns if not np.isfinite(outcomes[c].to_numpy()).all()]
     if bad:
@@ -294,7 +307,7 @@ def compare_definitions(
     unavailable: dict[str, str] = {}
     metrics = ["revenue"]
     for metric, why in (("profit", "no cost data, so no profit"),
-                        ("true_profit", "no ground truth: the true future profit is known only in synthetic worlds")):
+                        ("true_value", "no ground truth: the true future value is known only in synthetic worlds")):
         if metric not in outcomes.columns:
             unavailable[f"{metric}_captured"] = why
         elif outcomes[metric].sum() <= 0:
@@ -334,7 +347,7 @@ def compare_definitions(
         table["precision"] = hits / n_key
         table["recall"] = hits / len(best)
     else:
-        unavailable["precision/recall"] = "no oracle: the true future profit is known only in synthetic worlds"
+        unavailable["precision/recall"] = "no oracle: the true future value is known only in synthetic worlds"
 
     if "cost_to_serve" in outcomes.columns and outcomes["cost_to_serve"].sum() > 0:
         cts = outcomes["cost_to_serve"].to_numpy()
@@ -357,10 +370,11 @@ def compare_definitions(
         uplift = outcomes[column].to_numpy() @ member
         table[column] = uplift
         table[f"net_gain_{source}"] = uplift - programme_cost * n_key
-        if programme_cost > 0:
-            table[f"roi_{source}"] = (uplift - programme_cost * n_key) / (programme_cost * n_key)
+        spent = (effort_cost + programme_cost) * n_key
+        if effort_cost + programme_cost > 0:
+            table[f"roi_{source}"] = (uplift - programme_cost * n_key) / spent
         else:
-            unavailable[f"roi_{source}"] = "programme_cost is 0, so the ROI is undefined"
+            unavailable[f"roi_{source}"] = "the programme costs nothing here, so the ROI is undefined"
 
     gains = []
     for name in names:
@@ -405,6 +419,7 @@ def compare_definitions(
         n_bootstrap=n_bootstrap,
         seed=seed,
         programme_cost=float(programme_cost),
+        effort_cost=float(effort_cost),
         scores=dict(scores),
     )
 
@@ -433,7 +448,9 @@ def holdout_outcomes(
       calibration ``cost_to_serve`` scaled by holdout_days / calibration_days;
     - ``gross_profit`` = holdout revenue - cost of goods, and ``profit`` =
       gross_profit - that cost-to-serve (when the transactions carry cost);
-    - ``true_profit`` = ``truth.true_future_profit`` (expected holdout profit, synthetic);
+    - ``true_value`` = the truth column the oracle ranks by
+      (:func:`kamlab.definitions.oracle_column`: expected holdout profit plus
+      referral value, synthetic);
     - ``uplift_true`` = ``truth.true_uplift`` (synthetic).
 
     Returns the frame and one sentence saying how profit was measured.
@@ -456,12 +473,17 @@ def holdout_outcomes(
     else:
         basis = "no profit: the transactions carry no cost"
     if truth is not None:
-        if "true_future_profit" in truth.columns:
-            out["true_profit"] = truth["true_future_profit"].reindex(index).fillna(0.0).astype(float)
+        column = defs.oracle_column(truth)
+        if column is not None:
+            out["true_value"] = truth[column].reindex(index).fillna(0.0).astype(float)
         if "true_uplift" in truth.columns:
             out["uplift_true"] = truth["true_uplift"].reindex(index).fillna(0.0).astype(float)
     return out, basis
 
+
+#: Length in days of the randomised KAM pilot of the registered synthetic worlds
+#: (``pilot_days`` in datasets/<name>_params.json; a test keeps them in step).
+PILOT_DAYS = {"b2b": 182, "game": 28}
 
 #: Definitions computed from transactions only, which can be re-scored on a later window.
 RESCORABLE = ("biggest", "mustnt_lose", "future_profit", "abc_a")
@@ -478,7 +500,7 @@ def run_comparison(
     level: float = 0.95,
     programme_cost: float = 0.0,
     weights: Mapping[str, float] | None = None,
-    pilot_days: int = 182,
+    pilot_days: int | None = None,
     annual_discount_rate: float = 0.10,
     sensitivity_draws: int = 200,
     turnover: bool = True,
@@ -493,7 +515,7 @@ def run_comparison(
        (:func:`kamlab.definitions.score_all`): ``future_profit`` predicts the
        holdout length; ``extra_effort`` uses the pilot of the last
        ``pilot_days`` of the calibration window and is scaled to the holdout
-       length; the oracle ranks by ``truth.true_future_profit``.
+       length; the oracle ranks by the truth's true future value.
     3. Judge the key sets on the holdout outcomes (:func:`holdout_outcomes`)
        with :func:`compare_definitions`; ``uplift_estimated`` is the
        ``extra_effort`` estimate (gross of the effort's own cost),
@@ -517,12 +539,18 @@ def run_comparison(
     n_bootstrap, seed, level
         Bootstrap replicates, seed (also of the random baseline), confidence level.
     programme_cost : float
-        Cost of the key-account programme per key account over the holdout
-        window (currency units), on top of what the uplift already nets out.
+        Further cost of the programme per key account over the holdout window
+        (currency units), beyond the account manager's time, which both
+        uplifts already net out (the estimate subtracts the extra
+        cost-to-serve measured in the pilot; the synthetic worlds' true uplift
+        subtracts the staff time as the world prices it). The ROI divides by
+        that measured effort cost plus ``programme_cost``.
     weights : mapping, optional
         Weights of the strategic scorecard.
-    pilot_days : int
-        Length of the pilot (and of its pre-period), in days.
+    pilot_days : int, optional
+        Length of the pilot (and of its pre-period), in days; by default the
+        documented pilot of a registered synthetic world (:data:`PILOT_DAYS`),
+        else 182.
     annual_discount_rate : float
         Discount rate of the CLV of ``future_profit``.
     sensitivity_draws : int
@@ -562,15 +590,17 @@ def run_comparison(
     }
     if accounts is not None and "kam_pilot" in accounts.columns:
         options["extra_effort"] = {
-            "pilot": defs.pilot_outcomes(tx, cal_end, pilot_days=pilot_days),
+            "pilot": defs.pilot_outcomes(tx, cal_end, pilot_days=pilot_days or PILOT_DAYS.get(dataset.name, 182)),
             "horizon_days": holdout_days,
         }
     scores = defs.score_all(summary, accounts, truth=truth, seed=seed, options=options)
 
     outcomes, basis = holdout_outcomes(calhold, accounts, truth, calibration_days=calibration_days,
                                        holdout_days=holdout_days)
+    effort_cost = 0.0
     if isinstance(scores.get("extra_effort"), DefinitionScore):
         outcomes["uplift_estimated"] = scores["extra_effort"].scores.reindex(outcomes.index).fillna(0.0)
+        effort_cost = max(0.0, scores["extra_effort"].details["extra_cost"])
 
     later = tx[tx["date"] > first + pd.Timedelta(days=holdout_days)]
     next_summary = rfm.summarise_rfm(later, obs_end, freq="W") if turnover else None
@@ -589,6 +619,7 @@ def run_comparison(
     result = compare_definitions(
         scores, outcomes, k=k, share=share, n_bootstrap=n_bootstrap, seed=seed, level=level,
         programme_cost=programme_cost, next_scores=next_scores,
+        effort_cost=effort_cost,
     )
     diagnostics: dict = {
         "profit_basis": basis,
@@ -609,7 +640,7 @@ def run_comparison(
 
         chosen = result.selections["future_profit"]
         rows = summary.loc[chosen]
-        predicted = clv.discounted_clv(fp.details["bgnbd"], fp.details["gamma_gamma"], rows, horizon=holdout_weeks,
+        predicted = clv.discounted_clv(fp.details["bgnbd"], fp.details["spend"], rows, horizon=holdout_weeks,
                                        periods_per_year=52.0, annual_discount_rate=0.0)
         actual = calhold["profit_holdout"] if "profit_holdout" in calhold.columns else calhold["revenue_holdout"]
         diagnostics["future_profit_predicted"] = float((predicted * fp.details["margin"].reindex(chosen)).sum())
@@ -691,7 +722,7 @@ def conclusion(result: Comparison) -> str:
         if "oracle" in t.index:
             oracle = t.loc["oracle"]
             lines.append(
-                f"Knowing the true future profit (the oracle) would have captured {_with_ci(oracle, metric, level)}; "
+                f"Knowing the true future value (the oracle) would have captured {_with_ci(oracle, metric, level)}; "
                 f"{own.index[0]} picked {_pct(best['precision'])} of the oracle's key accounts."
             )
     if "random" in t.index:
@@ -743,7 +774,8 @@ def conclusion(result: Comparison) -> str:
         paying = [n for n in own.index if t.loc[n, "roi_true"] > 0]
         losing_roi = [n for n in own.index if t.loc[n, "roi_true"] <= 0]
         risks.append(
-            f"programme at {result.programme_cost:,.0f} per key account: with the true uplift it pays back for "
+            f"key-account programme (effort {result.effort_cost:,.0f} + further cost {result.programme_cost:,.0f} "
+            "per key account): with the true uplift it pays back for "
             f"{', '.join(paying) or 'no definition'}"
             + (f" and loses money for {', '.join(losing_roi)}." if losing_roi else ".")
         )

@@ -18,7 +18,7 @@ strategic       weighted scorecard of growth, influence, fit, profit  scorecard 
 =============== ===================================================== =====================
 
 plus the baselines ``random`` (seeded), ``abc_a`` (the Pareto class A by
-revenue, at its own size) and ``oracle`` (true future profit; synthetic
+revenue, at its own size) and ``oracle`` (true future value; synthetic
 worlds only). :func:`select` turns a score into a set of key accounts.
 
 Inputs: ``summary`` is the calibration-window RFM summary indexed by
@@ -70,7 +70,7 @@ RISKS = {
     "other accounts",
     "random": "a baseline: what picking accounts blindly captures",
     "abc_a": "a baseline: the Pareto class A (80 % of revenue), at its own size",
-    "oracle": "a ceiling: the accounts with the most true future profit, known only "
+    "oracle": "a ceiling: the accounts with the most true future value, known only "
     "in a synthetic world",
 }
 
@@ -266,7 +266,10 @@ def future_profit(
     annual rate d over ``horizon`` periods (``kamlab.clv.discounted_clv``), and
     margin_i = profit_i / revenue_i of the calibration window (1 without cost,
     so the score is discounted revenue). Gamma-Gamma is fitted on repeat
-    buyers with a positive mean spend.
+    buyers with a positive mean spend; when its fitted q <= 1 (spend so
+    heavy-tailed, e.g. a game's whales, that the model's population mean is
+    infinite), E[spend_i] is the account's own mean spend per purchase period,
+    revenue_i / (frequency_i + 1), and ``details["spend_model"]`` says so.
 
     Parameters
     ----------
@@ -290,11 +293,20 @@ def future_profit(
     if len(repeat) < 3:
         raise NotComputable("future_profit", ("amount",), ("repeat purchases",),
                             f"only {len(repeat)} account(s) bought twice; Gamma-Gamma needs repeat buyers")
+    spend_note = "Gamma-Gamma"
     try:
         purchases = clv.fit_bgnbd(summary)
         spend_fit = clv.fit_gamma_gamma(repeat)
+        if float(spend_fit.params["q"]) <= 1:
+            # too heavy-tailed for Gamma-Gamma (its population mean spend is infinite): use each
+            # account's own mean spend per purchase period, first purchase included
+            spend_note = (f"own mean spend (Gamma-Gamma q = {float(spend_fit.params['q']):.2f} <= 1: "
+                          "spend too heavy-tailed for the model)")
+            spend = summary["revenue"].astype(float) / (summary["frequency"].astype(float) + 1)
+        else:
+            spend = spend_fit
         value = clv.discounted_clv(
-            purchases, spend_fit, summary, horizon=horizon, periods_per_year=periods_per_year,
+            purchases, spend, summary, horizon=horizon, periods_per_year=periods_per_year,
             annual_discount_rate=annual_discount_rate,
         )
     except ValueError as failure:  # includes clv.SummaryError: the models cannot describe these data
@@ -310,7 +322,8 @@ def future_profit(
         needs = ("amount", "cost")
     return _score(
         "future_profit", value * margin, needs,
-        details={"bgnbd": purchases, "gamma_gamma": spend_fit, "margin": margin, "clv_revenue": value},
+        details={"bgnbd": purchases, "gamma_gamma": spend_fit, "spend": spend, "spend_model": spend_note,
+                 "margin": margin, "clv_revenue": value},
     )
 
 
@@ -377,22 +390,32 @@ def extra_effort(
         outcome_pilot ~ kam_pilot * (outcome_pre + strategic_fit + growth_potential + service_tickets)
 
     (R/patsy notation: main effects plus every interaction with the
-    treatment; covariates missing from the data are left out), with the
-    outcomes of :func:`pilot_outcomes` and the covariates x centred on their
-    mean over all scored accounts. The estimated uplift of every account,
-    pilot or not, is the difference of the model's predictions with and
-    without treatment,
+    treatment; covariates missing from the data, or constant among the pilot
+    accounts, are left out), with the outcomes of :func:`pilot_outcomes` and
+    the covariates x centred on their mean over all scored accounts. The
+    estimated gross uplift of every account, pilot or not, is the difference
+    of the model's predictions with and without treatment,
 
-        uplift_i = tau + sum_j d_j x_ij,
+        gross_i = tau + sum_j d_j x_ij,
 
-    tau the treatment coefficient (= the mean uplift over the accounts) and
-    d_j the interaction coefficients. As
-    the treatment was randomised, these are unbiased for the conditional
-    average effect, to the extent that it is linear in the covariates. The
-    score is the uplift scaled from the pilot's length to ``horizon_days``
-    (the pilot's own length by default): extra gross profit (revenue without
-    cost data) per account over that horizon. It does not net out the cost
-    of the extra effort.
+    tau the treatment coefficient (= the mean over the accounts) and d_j the
+    interaction coefficients. As the treatment was randomised, these are
+    unbiased for the conditional average effect, to the extent that it is
+    linear in the covariates.
+
+    The effort has a cost the pilot also measures: when the accounts table
+    has ``cost_to_serve``, a second regression on the pilot accounts,
+
+        cost_to_serve ~ kam_pilot + (the same covariates),
+
+    gives the extra cost-to-serve c of a treated account (the coefficient of
+    ``kam_pilot``), and the score is the net uplift
+
+        uplift_i = (gross_i - c) * horizon_days / pilot_days,
+
+    scaled from the pilot's length to ``horizon_days`` (the pilot's own length
+    by default): extra gross profit (revenue without cost data) minus extra
+    service cost, per account over that horizon.
 
     Parameters
     ----------
@@ -407,8 +430,12 @@ def extra_effort(
     -------
     DefinitionScore
         Scores in currency units; ``details`` holds the statsmodels results
-        (``model``), the formula and the average uplift with its 95 % interval.
+        (``model``, ``cost_model``), the formula, the mean gross uplift and the
+        extra cost per treated account with 95 % intervals (all scaled to the
+        horizon), and any warning statsmodels raised.
     """
+    import warnings
+
     import statsmodels.api as sm
 
     attrs = _attributes(accounts, summary.index)
@@ -420,31 +447,46 @@ def extra_effort(
     for name in covariates:
         if name != "outcome_pre" and name in attrs.columns:
             data[name] = pd.to_numeric(attrs[name], errors="coerce").astype(float)
-    used = [c for c in covariates if c in data.columns and data[c].notna().any()]
-    data[used] = data[used].fillna(data[used].mean())
     data["kam_pilot"] = pd.to_numeric(attrs["kam_pilot"], errors="coerce").astype(float)
+    rows = data["kam_pilot"].notna()
     n_treated, n_control = int((data["kam_pilot"] == 1).sum()), int((data["kam_pilot"] == 0).sum())
     if min(n_treated, n_control) < 5:
         raise NotComputable("extra_effort", ("kam_pilot",), ("kam_pilot",),
                             f"the pilot has {n_treated} treated and {n_control} control accounts; needs 5 of each")
+    candidates = [c for c in covariates if c in data.columns and data.loc[rows, c].notna().any()]
+    data[candidates] = data[candidates].fillna(data[candidates].mean())
+    used = [c for c in candidates if data.loc[rows, c].std() > 0]
     formula = "outcome_pilot ~ kam_pilot" + (f" * ({' + '.join(used)})" if used else "")
     centred = data[used] - data[used].mean()  # centred on all scored accounts: tau = their mean uplift
     d = data["kam_pilot"]
-    exog = pd.concat([pd.Series(1.0, index=data.index, name="Intercept"), d, centred,
-                      centred.mul(d, axis=0).add_prefix("kam_pilot:")], axis=1)
-    rows = d.notna()
-    model = sm.OLS(data.loc[rows, "outcome_pilot"], exog.loc[rows]).fit(cov_type="HC3")
-    interactions = model.params[[f"kam_pilot:{c}" for c in used]].to_numpy()
-    uplift = model.params["kam_pilot"] + centred.to_numpy() @ interactions
+    intercept = pd.Series(1.0, index=data.index, name="Intercept")
+    exog = pd.concat([intercept, d, centred, centred.mul(d, axis=0).add_prefix("kam_pilot:")], axis=1)
     days = pilot.attrs.get("pilot_days", 182)
     scale = 1.0 if horizon_days is None else horizon_days / days
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = sm.OLS(data.loc[rows, "outcome_pilot"], exog.loc[rows]).fit(cov_type="HC3")
+        cost_model, cost, cost_ci = None, 0.0, (0.0, 0.0)
+        if "cost_to_serve" in attrs.columns:
+            y_cost = pd.to_numeric(attrs["cost_to_serve"], errors="coerce").astype(float)
+            keep = rows & y_cost.notna()
+            cost_exog = pd.concat([intercept, d, centred], axis=1)
+            cost_model = sm.OLS(y_cost[keep], cost_exog.loc[keep]).fit(cov_type="HC3")
+            cost = float(cost_model.params["kam_pilot"])
+            cost_ci = tuple(float(v) * scale for v in cost_model.conf_int(alpha=0.05).loc["kam_pilot"])
+    interactions = model.params[[f"kam_pilot:{c}" for c in used]].to_numpy()
+    gross = model.params["kam_pilot"] + centred.to_numpy() @ interactions
     low, high = model.conf_int(alpha=0.05).loc["kam_pilot"]
+    needs = ("kam_pilot", "pilot outcomes") + (("cost_to_serve",) if cost_model is not None else ())
     return _score(
-        "extra_effort", pd.Series(uplift * scale, index=summary.index), ("kam_pilot", "pilot outcomes"),
-        details={"model": model, "formula": formula, "n_treated": n_treated, "n_control": n_control,
+        "extra_effort", pd.Series((gross - cost) * scale, index=summary.index), needs,
+        details={"model": model, "cost_model": cost_model, "formula": formula,
+                 "n_treated": n_treated, "n_control": n_control,
                  "mean_uplift": float(model.params["kam_pilot"]) * scale,
                  "mean_uplift_ci": (float(low) * scale, float(high) * scale),
-                 "outcome": pilot.attrs.get("outcome", "outcome"), "pilot_days": days, "scale": scale},
+                 "extra_cost": cost * scale, "extra_cost_ci": cost_ci,
+                 "outcome": pilot.attrs.get("outcome", "outcome"), "pilot_days": days, "scale": scale,
+                 "warnings": tuple(str(w.message) for w in caught)},
     )
 
 
@@ -604,23 +646,43 @@ def abc_a(summary: pd.DataFrame, accounts: pd.DataFrame | None = None, *, cut: f
     return _score("abc_a", summary["revenue"], ("amount",), size=int((classes == "A").sum()))
 
 
+#: Truth columns the oracle can rank by, in order of preference.
+ORACLE_COLUMNS = ("true_future_value", "true_future_profit")
+
+
+def oracle_column(truth: pd.DataFrame | None) -> str | None:
+    """The truth column the oracle ranks by: ``true_future_value`` if present, else ``true_future_profit``.
+
+    The synthetic worlds document ``true_future_value`` (expected holdout
+    profit plus the value of the accounts it refers) as the oracle's ranking:
+    what keeping the account is worth; ``true_future_profit`` is its own
+    profit only. Returns None when neither exists.
+    """
+    if truth is None:
+        return None
+    return next((c for c in ORACLE_COLUMNS if c in truth.columns), None)
+
+
 def oracle(
     summary: pd.DataFrame,
     accounts: pd.DataFrame | None = None,
     *,
     truth: pd.DataFrame | None = None,
-    column: str = "true_future_profit",
+    column: str | None = None,
 ) -> DefinitionScore:
-    """Baseline: the true future profit of each account (synthetic worlds only).
+    """Baseline: the true future value of each account (synthetic worlds only).
 
-    score_i = ``truth[column]``, by default the expected profit of account i
-    in the holdout window without key-account treatment (currency units). No
+    score_i = ``truth[column]``, by default :func:`oracle_column`: the
+    expected profit of account i in the holdout window without key-account
+    treatment plus the value of the accounts it refers (currency units). No
     definition can know it; it is the ceiling the others are measured against.
     """
     if truth is None:
-        raise NotComputable("oracle", ("truth",), ("ground truth",), "only synthetic worlds know the true future profit")
+        raise NotComputable("oracle", ("truth",), ("ground truth",), "only synthetic worlds know the true future value")
+    column = column or oracle_column(truth) or ORACLE_COLUMNS[0]
     _require("oracle", truth, (column,))
-    return _score("oracle", truth[column].reindex(summary.index).astype(float), ("truth",))
+    return _score("oracle", truth[column].reindex(summary.index).astype(float), ("truth",),
+                  details={"column": column})
 
 
 _FUNCTIONS = {

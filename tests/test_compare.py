@@ -54,6 +54,11 @@ def test_hand_built_comparison():
     assert t.loc["oracle", "uplift_true"] == 70 and t.loc["oracle", "net_gain_true"] == 50
     assert t.loc["oracle", "roi_true"] == pytest.approx(50 / 20)
     assert t.loc["biggest", "roi_true"] == pytest.approx((40 - 20) / 20)
+    # an effort cost already netted out of the uplift only enlarges the ROI's denominator
+    with_effort = compare.compare_definitions(scores, outcomes, k=2, n_bootstrap=0, programme_cost=10.0,
+                                              effort_cost=15.0).table.set_index("definition")
+    assert with_effort.loc["oracle", "net_gain_true"] == 50
+    assert with_effort.loc["oracle", "roi_true"] == pytest.approx(50 / (2 * 25))
     # the definition without its input is listed as such, never as a row of zeros
     assert "staff_focus" not in t.index
     assert result.not_computable.set_index("definition").loc["staff_focus", "reason"] == \
@@ -117,11 +122,11 @@ def test_b2b_oracle_random_and_shares(b2b):
     assert set(defs.DEFINITIONS) <= set(t.index) and b2b.not_computable.empty
     assert t.loc["oracle", "precision"] == 1.0 and t.loc["oracle", "recall"] == 1.0
     expected = b2b.k / b2b.n_accounts
-    for metric in ("revenue", "profit", "true_profit"):
+    for metric in ("revenue", "profit", "true_value"):
         assert t.loc["random", f"{metric}_captured_low"] <= expected <= t.loc["random", f"{metric}_captured_high"]
     # the oracle ranks by true profit, so no definition of the same size beats it there
     same_size = t[t["n_key"] == b2b.k]
-    assert same_size["true_profit_captured"].max() == t.loc["oracle", "true_profit_captured"]
+    assert same_size["true_value_captured"].max() == t.loc["oracle", "true_value_captured"]
     assert ((t["revenue_captured"] >= 0) & (t["revenue_captured"] <= 1)).all()
     for _, curve in b2b.gains.groupby("definition"):
         assert (np.diff(curve["revenue_captured"]) >= -1e-12).all()
@@ -187,3 +192,17 @@ def test_figures_have_titles_and_labels(b2b):
         ax = fig.axes[0]
         assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
     assert len(gain_curves(b2b).axes[0].get_lines()) >= len(b2b.table)  # every definition drawn
+
+
+def test_game_world_heavy_tailed_spend_and_pilot_length():
+    import json
+
+    for name, days in compare.PILOT_DAYS.items():  # the documented pilots of the committed worlds
+        params = json.loads((datasets.DATASETS_DIR / f"{name}_params.json").read_text())
+        assert params["pilot_days"] == days
+    result = compare.run_comparison(datasets.load("game"), share=0.1, n_bootstrap=100, turnover=False)
+    fp = result.scores["future_profit"]
+    assert isinstance(fp, DefinitionScore) and fp.details["spend_model"].startswith("own mean spend")
+    assert result.scores["extra_effort"].details["pilot_days"] == 28
+    assert np.isfinite(result.table.select_dtypes("number").to_numpy()).all()
+    assert list(result.not_computable["definition"]) == ["strategic"]

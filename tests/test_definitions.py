@@ -296,3 +296,16 @@ def test_pilot_outcomes_splits_the_last_days_of_calibration():
     assert out.loc["a", "outcome_pilot"] == 15.0 and out.loc["a", "outcome_pre"] == 6.0
     assert out.loc["b", "outcome_pilot"] == 4.0 and out.loc["b", "outcome_pre"] == 0.0
     assert out.attrs["outcome"] == "gross profit"
+
+
+def test_extra_effort_nets_out_the_extra_cost_to_serve_measured_in_the_pilot():
+    summary, accounts, pilot, truth = pilot_world()
+    rng = np.random.default_rng(9)
+    accounts = accounts.assign(cost_to_serve=rng.gamma(2.0, 50.0, len(accounts))
+                               + 30.0 * accounts["kam_pilot"].astype(float).to_numpy())
+    gross = defs.extra_effort(summary, accounts.drop(columns="cost_to_serve"), pilot=pilot)
+    net = defs.extra_effort(summary, accounts, pilot=pilot)
+    low, high = net.details["extra_cost_ci"]
+    assert low < 30 < high
+    np.testing.assert_allclose(net.scores, gross.scores - net.details["extra_cost"])
+    assert net.needs[-1] == "cost_to_serve"

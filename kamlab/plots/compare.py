@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 _OUTCOME = {
     "revenue": "holdout revenue",
     "profit": "holdout profit",
-    "true_profit": "true future profit",
+    "true_value": "true future value",
 }
 
 
@@ -42,7 +42,7 @@ def gain_curves(result, metric: str | None = None, *, title: str | None = None) 
     Parameters
     ----------
     result : kamlab.compare.Comparison
-    metric : {"profit", "revenue", "true_profit"}, optional
+    metric : {"profit", "revenue", "true_value"}, optional
         Outcome to plot; profit when the data have it.
     title : str, optional
 
@@ -112,7 +112,7 @@ def capture_bars(result, metric: str | None = None, *, title: str | None = None)
     Parameters
     ----------
     result : kamlab.compare.Comparison
-    metric : {"profit", "revenue", "true_profit"}, optional
+    metric : {"profit", "revenue", "true_value"}, optional
     title : str, optional
 
     Returns
