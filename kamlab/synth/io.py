@@ -69,8 +69,7 @@ def read_world(name: str, directory: str | Path) -> SyntheticWorld:
             continue
         indexed = part in ("accounts", "truth")
         frame = pd.read_csv(directory / files[part], index_col=0 if indexed else None,
-                            parse_dates=DATE_COLUMNS[part], dtype={"customer_id": str, "referred_by": str,
-                                                                   "referred_by_streamer": str})
+                            parse_dates=DATE_COLUMNS[part], dtype={"customer_id": str, "referred_by": str})
         for col in DATE_COLUMNS[part]:
             frame[col] = frame[col].astype("datetime64[ns]")
         if "kam_pilot" in frame:
