@@ -354,3 +354,16 @@ def test_value_per_install_hand_worked():
     assert np.isnan(out.loc["organic", "roas"])
     with pytest.raises(clv.SummaryError, match="channel_col="):
         clv.value_per_install(tx, players.drop(columns="channel"), days=10, observation_end="2024-01-25")
+
+
+def test_contractual_clv_is_the_gupta_lehmann_formula():
+    # re-exported from kamlab.economics: m r / (1 + d - r) and the finite-horizon sum
+    assert clv.contractual_clv(100, 0.8, 0.10) == pytest.approx(266.6667, abs=1e-4)
+    assert clv.contractual_clv(100, 0.8, 0.10, years=1) == pytest.approx(100 * 0.8 / 1.1)
+
+
+def test_pareto_nbd_table_where_lifetimes_summary_fails(cdnow_summary):
+    # lifetimes' ParetoNBDFitter has no standard_errors_, so its .summary raises;
+    # the kamlab result always has a table with estimates and errors.
+    table = clv.fit_pareto_nbd(cdnow_summary).table()
+    assert list(table.columns) == ["estimate", "std_error"] and table.notna().all().all()
