@@ -659,6 +659,50 @@ def run_comparison(
 # ----------------------------------------------------------------- plain language
 
 
+def report_table(result: Comparison) -> pd.DataFrame:
+    """The comparison table for reading: shares in %, intervals as text, one row per definition.
+
+    Columns (where the data allow them): ``key accounts``; for revenue,
+    profit and true value the captured share in % and its interval
+    ("low to high"); ``lift`` (profit, else revenue); ``precision %`` against
+    the oracle; ``cost-to-serve %``; ``losing money`` (key accounts with a
+    holdout loss); ``net gain (true)``, ``ROI (true)``, ``net gain (est.)``,
+    ``ROI (est.)``; ``turnover %`` ("n/a" for definitions that could not be
+    re-scored on the next window). Numbers are rounded for display (1
+    decimal for %, 2 for ratios, whole currency units).
+    """
+    t = result.table.set_index("definition")
+    out = pd.DataFrame(index=t.index)
+    out["key accounts"] = t["n_key"]
+    names = {"revenue": "revenue", "profit": "profit", "true_value": "true value"}
+    for metric, label in names.items():
+        column = f"{metric}_captured"
+        if column not in t.columns:
+            continue
+        out[f"{label} %"] = (100 * t[column]).round(1)
+        if f"{column}_low" in t.columns:
+            out[f"{label} CI"] = [f"{100 * lo:.1f} to {100 * hi:.1f}"
+                                  for lo, hi in zip(t[f"{column}_low"], t[f"{column}_high"])]
+    lift = "profit_lift" if "profit_lift" in t.columns else "revenue_lift"
+    out["lift"] = t[lift].round(2)
+    if "precision" in t.columns:
+        out["precision %"] = (100 * t["precision"]).round(1)
+    if "cost_to_serve_share" in t.columns:
+        out["cost-to-serve %"] = (100 * t["cost_to_serve_share"]).round(1)
+    if "losing_accounts" in t.columns:
+        out["losing money"] = t["losing_accounts"]
+    for source, label in (("true", "true"), ("estimated", "est.")):
+        if f"net_gain_{source}" in t.columns:
+            out[f"net gain ({label})"] = t[f"net_gain_{source}"].round(0).astype(int)
+        if f"roi_{source}" in t.columns:
+            out[f"ROI ({label})"] = t[f"roi_{source}"].round(2)
+    if not result.turnover.empty:
+        turnover = 100 * result.turnover.set_index("definition")["turnover"]
+        out["turnover %"] = [f"{turnover[n]:.1f}" if n in turnover.index else "n/a" for n in out.index]
+    return out
+
+
+
 def _pct(x: float) -> str:
     return f"{100 * x:.1f} %"
 

@@ -206,3 +206,13 @@ def test_game_world_heavy_tailed_spend_and_pilot_length():
     assert result.scores["extra_effort"].details["pilot_days"] == 28
     assert np.isfinite(result.table.select_dtypes("number").to_numpy()).all()
     assert list(result.not_computable["definition"]) == ["strategic"]
+
+
+def test_report_table_reads_the_comparison(b2b):
+    shown = compare.report_table(b2b)
+    t = b2b.table.set_index("definition")
+    assert list(shown.index) == list(t.index)
+    assert shown.loc["oracle", "profit %"] == round(100 * t.loc["oracle", "profit_captured"], 1)
+    low, high = t.loc["biggest", ["revenue_captured_low", "revenue_captured_high"]]
+    assert shown.loc["biggest", "revenue CI"] == f"{100 * low:.1f} to {100 * high:.1f}"
+    assert shown.loc["staff_focus", "turnover %"] == "n/a"  # attributes observed once: not re-scored
