@@ -74,32 +74,40 @@ def _lifetimes_file(filename: str) -> Path:
     return Path(lifetimes.datasets.__file__).resolve().parent / filename
 
 
-def _cdnow_master() -> Dataset:
+def _cdnow(name: str, raw: pd.DataFrame | Path, source_name: str, source: str) -> Dataset:
+    """CDNOW transactions through the validating loader, with the paper's windows."""
     from kamlab.data import load_transactions
 
-    # 255 rows repeat another row exactly; with no order id they are kept, as in
-    # the published analyses (69,659 transactions). See datasets/README.md.
+    # Some rows repeat another row exactly (255 in the master file); with no order
+    # id they are kept, as in the published analyses. See datasets/README.md.
     tx, report = load_transactions(
-        _lifetimes_file("CDNOW_master.txt"),
+        raw,
         amount_col="dollar_value",
         quantity_col="number_of_cds",
         duplicates="keep",
-        source_name="CDNOW_master.txt",
+        source_name=source_name,
     )
     return Dataset(
-        name="cdnow",
+        name=name,
         transactions=tx,
         report=report,
         calibration_end=CDNOW_CALIBRATION_END,
         observation_end=CDNOW_OBSERVATION_END,
-        source="CDNOW master file (Fader & Hardie), as shipped in the lifetimes package: "
+        source=source,
+    )
+
+
+def _cdnow_master() -> Dataset:
+    return _cdnow(
+        "cdnow",
+        _lifetimes_file("CDNOW_master.txt"),
+        "CDNOW_master.txt",
+        "CDNOW master file (Fader & Hardie), as shipped in the lifetimes package: "
         "all purchases 1997-01 to 1998-06 of the 23,570 customers who first bought in Q1 1997",
     )
 
 
 def _cdnow_sample() -> Dataset:
-    from kamlab.data import load_transactions
-
     raw = pd.read_csv(  # no header in this file
         _lifetimes_file("CDNOW_sample.txt"),
         sep=r"\s+",
@@ -107,20 +115,11 @@ def _cdnow_sample() -> Dataset:
         names=["master_id", "customer_id", "date", "number_of_cds", "dollar_value"],
         dtype={"master_id": str, "customer_id": str, "date": str},
     )
-    tx, report = load_transactions(
+    return _cdnow(
+        "cdnow_sample",
         raw.drop(columns="master_id"),
-        amount_col="dollar_value",
-        quantity_col="number_of_cds",
-        duplicates="keep",
-        source_name="CDNOW_sample.txt",
-    )
-    return Dataset(
-        name="cdnow_sample",
-        transactions=tx,
-        report=report,
-        calibration_end=CDNOW_CALIBRATION_END,
-        observation_end=CDNOW_OBSERVATION_END,
-        source="CDNOW 1/10 sample (2,357 customers) used by Fader, Hardie & Lee (2005), "
+        "CDNOW_sample.txt",
+        "CDNOW 1/10 sample (2,357 customers) used by Fader, Hardie & Lee (2005), "
         "as shipped in the lifetimes package",
     )
 
