@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from .world import SyntheticWorld, bgnbd_repeat_purchases, resolve_knobs, round_frame, streams
+from .world import SyntheticWorld, bgnbd_repeat_purchases, order_by_arrival, resolve_knobs, round_frame, streams
 
 INDUSTRIES = ("manufacturing", "wholesale", "retail", "healthcare", "public sector", "technology")
 INDUSTRY_SHARE = (0.25, 0.20, 0.20, 0.12, 0.10, 0.13)
@@ -236,13 +236,8 @@ def b2b_accounts(n_accounts: int = 400, years: int = 3, seed: int = 0, **knobs) 
     rep_time = np.concatenate([bl["rep_time"] for bl in blocks])
 
     # order accounts by acquisition time and name them A0001, A0002, ...
+    lat, rep_owner = order_by_arrival(lat, "acquired_t", rep_owner)
     n_all = lat["acquired_t"].size
-    order = np.lexsort((np.arange(n_all), lat["acquired_t"]))
-    rank = np.empty(n_all, int)
-    rank[order] = np.arange(n_all)
-    lat = {key: val[order] for key, val in lat.items()}
-    lat["parent"] = np.where(lat["parent"] >= 0, rank[np.maximum(lat["parent"], 0)], -1)
-    rep_owner = rank[rep_owner]
     width = max(4, len(str(n_all)))
     ids = np.array([f"A{i + 1:0{width}d}" for i in range(n_all)])
 

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from .world import SyntheticWorld, resolve_knobs, round_frame, streams
+from .world import SyntheticWorld, order_by_arrival, resolve_knobs, round_frame, streams
 
 CHANNELS = ("organic", "paid_social", "ad_network", "search")
 PRICE_POINTS = np.array([0.99, 4.99, 9.99, 19.99, 49.99, 99.99])
@@ -192,13 +192,8 @@ def game_players(n_players: int = 20000, days: int = 180, seed: int = 0, **knobs
     act_owner = np.concatenate([bl["act_owner"] for bl in blocks])
     act_day = np.concatenate([bl["act_day"] for bl in blocks])
 
+    lat, act_owner = order_by_arrival(lat, "install", act_owner)
     n_all = lat["install"].size
-    order = np.lexsort((np.arange(n_all), lat["install"]))
-    rank = np.empty(n_all, int)
-    rank[order] = np.arange(n_all)
-    lat = {key: val[order] for key, val in lat.items()}
-    lat["parent"] = np.where(lat["parent"] >= 0, rank[np.maximum(lat["parent"], 0)], -1)
-    act_owner = rank[act_owner]
     o = np.lexsort((act_day, act_owner))
     act_owner, act_day = act_owner[o], act_day[o]
     width = max(5, len(str(n_all)))

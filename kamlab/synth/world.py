@@ -148,3 +148,20 @@ def round_frame(frame: pd.DataFrame, decimals: dict[str, int], default: int = 6)
             values = out[col].round(decimals.get(col, default))
             out[col] = values + 0.0  # turn -0.0 into 0.0
     return out
+
+
+def order_by_arrival(lat: dict[str, np.ndarray], arrival: str, owner: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Renumber generated accounts in order of arrival.
+
+    Accounts are generated in blocks (organic first, then each generation of
+    referrals); this sorts them by ``lat[arrival]`` (ties kept in generation
+    order), re-points ``lat["parent"]`` (-1 = no parent) at the new positions and
+    maps ``owner`` (the account of each purchase or activity row) the same way.
+    """
+    n_all = lat[arrival].size
+    order = np.lexsort((np.arange(n_all), lat[arrival]))
+    rank = np.empty(n_all, int)
+    rank[order] = np.arange(n_all)
+    lat = {key: val[order] for key, val in lat.items()}
+    lat["parent"] = np.where(lat["parent"] >= 0, rank[np.maximum(lat["parent"], 0)], -1)
+    return lat, rank[owner]
