@@ -6,8 +6,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.kamlab-installed
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install test reports lab datasets notebooks benchmarks clean
+.PHONY: install test reports browser-test lab datasets notebooks benchmarks clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +26,14 @@ test: install
 # Execute the report matrix (reports/reports.yml) with papermill and write HTML.
 reports: install
 	$(BIN)/kamlab report --jobs $(JOBS)
+
+# Open reports/index.html and every report in the system Chromium (Debian's
+# package, installed if missing; driven by playwright, no browser download):
+# images decoded, links resolve, titles and parameter headers present.
+# Screenshots go to reports/screenshots/.
+browser-test: reports
+	command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+	$(BIN)/python -m kamlab.browser_check reports
 
 lab: install
 	$(BIN)/jupyter lab notebooks
@@ -45,4 +54,4 @@ benchmarks: install
 	for b in benchmarks/*.py; do $(BIN)/python "$$b" || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis reports/executed reports/*.html
+	rm -rf $(VENV) .pytest_cache .hypothesis reports/executed reports/*.html reports/screenshots
