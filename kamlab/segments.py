@@ -243,7 +243,9 @@ def revenue_cv(
     holding ``end``, so a young account is not penalised for the time before
     it existed. With r_1..r_m the revenue of those m periods,
 
-        cv = sd(r) / mean(r),    sd with divisor m (population form).
+        cv = sd(r) / mean(r),    sd with divisor m (population form);
+
+    an account whose periods total 0 (only zero-value orders) gets cv = inf.
 
     Parameters
     ----------

@@ -216,3 +216,17 @@ def test_report_table_reads_the_comparison(b2b):
     low, high = t.loc["biggest", ["revenue_captured_low", "revenue_captured_high"]]
     assert shown.loc["biggest", "revenue CI"] == f"{100 * low:.1f} to {100 * high:.1f}"
     assert shown.loc["staff_focus", "turnover %"] == "n/a"  # attributes observed once: not re-scored
+
+
+def test_bad_input_is_named():
+    scores, outcomes = hand_built()
+    with pytest.raises(ValueError, match="needs a 'revenue' column"):
+        compare.compare_definitions(scores, outcomes.drop(columns="revenue"), k=2)
+    with pytest.raises(ValueError, match="between 1 and the number of accounts"):
+        compare.compare_definitions(scores, outcomes, k=11)
+    with pytest.raises(ValueError, match=r"columns \['profit'\] have missing"):
+        compare.compare_definitions(scores, outcomes.assign(profit=np.nan), k=2)
+    with pytest.raises(ValueError, match="calibration_end 2030-01-01 must fall inside the data"):
+        compare.run_comparison(datasets.load("cdnow_sample"), calibration_end="2030-01-01")
+    with pytest.raises(ValueError, match="has no transactions"):
+        compare.run_comparison(datasets.load("cdnow_summary"))
