@@ -513,12 +513,15 @@ def run_comparison(
        window.
     2. Score every definition and baseline on the calibration window
        (:func:`kamlab.definitions.score_all`): ``future_profit`` predicts the
-       holdout length; ``extra_effort`` uses the pilot of the last
-       ``pilot_days`` of the calibration window and is scaled to the holdout
-       length; the oracle ranks by the truth's true future value.
+       holdout length; ``extra_effort`` estimates each account's relative
+       lift from the pilot of the last ``pilot_days`` of the calibration
+       window and applies it to ``future_profit``'s undiscounted prediction
+       for the holdout (to its run-rate when there is no CLV), net of the
+       extra cost-to-serve the pilot measured; the oracle ranks by the truth's
+       true future value.
     3. Judge the key sets on the holdout outcomes (:func:`holdout_outcomes`)
        with :func:`compare_definitions`; ``uplift_estimated`` is the
-       ``extra_effort`` estimate (gross of the effort's own cost),
+       ``extra_effort`` estimate (net of the effort's measured cost),
        ``uplift_true`` the world's true uplift (net of the extra staff time).
     4. Turnover: re-score the transaction-only definitions (:data:`RESCORABLE`)
        on the window moved forward by the holdout length, (first date +
@@ -594,6 +597,18 @@ def run_comparison(
             "horizon_days": holdout_days,
         }
     scores = defs.score_all(summary, accounts, truth=truth, seed=seed, options=options)
+    fp = scores.get("future_profit")
+    expected = None
+    if isinstance(fp, DefinitionScore):
+        # what each account is expected to bring in the holdout without extra effort (undiscounted):
+        # the baseline the pilot's lift applies to, and the prediction checked on the holdout below
+        from kamlab import clv
+
+        expected = clv.discounted_clv(fp.details["bgnbd"], fp.details["spend"], summary, horizon=holdout_weeks,
+                                      periods_per_year=52.0, annual_discount_rate=0.0) * fp.details["margin"]
+        if "extra_effort" in options and isinstance(scores.get("extra_effort"), DefinitionScore):
+            scores["extra_effort"] = defs.extra_effort(summary, accounts, baseline=expected,
+                                                       **options["extra_effort"])
 
     outcomes, basis = holdout_outcomes(calhold, accounts, truth, calibration_days=calibration_days,
                                        holdout_days=holdout_days)
@@ -633,17 +648,10 @@ def run_comparison(
                                        n_draws=sensitivity_draws, seed=seed)
         diagnostics["strategic_weight_turnover"] = float(sens["turnover"].mean())
         diagnostics["strategic_weight_turnover_p90"] = float(sens["turnover"].quantile(0.9))
-    fp = scores.get("future_profit")
-    if isinstance(fp, DefinitionScore):
-        # undiscounted prediction for the holdout window, to compare with what was paid
-        from kamlab import clv
-
+    if expected is not None:
         chosen = result.selections["future_profit"]
-        rows = summary.loc[chosen]
-        predicted = clv.discounted_clv(fp.details["bgnbd"], fp.details["spend"], rows, horizon=holdout_weeks,
-                                       periods_per_year=52.0, annual_discount_rate=0.0)
         actual = calhold["profit_holdout"] if "profit_holdout" in calhold.columns else calhold["revenue_holdout"]
-        diagnostics["future_profit_predicted"] = float((predicted * fp.details["margin"].reindex(chosen)).sum())
+        diagnostics["future_profit_predicted"] = float(expected.reindex(chosen).sum())
         diagnostics["future_profit_actual"] = float(actual.reindex(chosen).sum())
     per_account = summary.add_suffix("_cal")
     if accounts is not None:

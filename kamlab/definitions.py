@@ -336,24 +336,27 @@ def staff_focus(summary: pd.DataFrame, accounts: pd.DataFrame | None = None) -> 
     return _score("staff_focus", _attribute("staff_focus", attrs, "staff_hours"), ("staff_hours",))
 
 
-#: Covariates of the uplift regression, used when present.
-UPLIFT_COVARIATES = ("outcome_pre", "strategic_fit", "growth_potential", "service_tickets")
+#: Covariates of the uplift regression, used when present in the accounts table.
+UPLIFT_COVARIATES = ("strategic_fit", "growth_potential", "service_tickets")
 
 
 def pilot_outcomes(transactions: pd.DataFrame, calibration_end, *, pilot_days: int = 182) -> pd.DataFrame:
-    """Each account's outcome in the pilot period and in the equally long period before it.
+    """Each account's orders and value in the pilot period and in the equally long period before it.
 
     The pilot is the last ``pilot_days`` days of the calibration window,
     (calibration_end - pilot_days, calibration_end]; the pre-period the
-    ``pilot_days`` days before that. The outcome is gross profit (amount -
-    cost) when the transactions carry ``cost``, revenue otherwise.
+    ``pilot_days`` days before that. Value is gross profit (amount - cost)
+    when the transactions carry ``cost``, revenue otherwise.
 
     Returns
     -------
     pd.DataFrame
         Indexed by ``customer_id`` (every account with a purchase up to
-        ``calibration_end``): ``outcome_pre`` and ``outcome_pilot`` in
-        currency units; ``attrs["outcome"]`` says which outcome was used and
+        ``calibration_end``): ``orders_pre``, ``orders_pilot`` (counts),
+        ``revenue_pre``, ``revenue_pilot``, ``value_pre``, ``value_pilot``
+        (currency units) and ``log_aov_ratio`` = log(average order value in
+        the pilot / in the pre-period), missing unless the account ordered in
+        both periods. ``attrs["value"]`` says what value is and
         ``attrs["pilot_days"]`` the period length.
     """
     if pilot_days < 1:
@@ -362,12 +365,25 @@ def pilot_outcomes(transactions: pd.DataFrame, calibration_end, *, pilot_days: i
     pilot_start = end - pd.Timedelta(days=pilot_days)
     pre_start = pilot_start - pd.Timedelta(days=pilot_days)
     tx = transactions[transactions["date"] <= end]
-    value = tx["amount"] - tx["cost"] if "cost" in tx.columns else tx["amount"]
-    period = np.where(tx["date"] > pilot_start, "outcome_pilot", np.where(tx["date"] > pre_start, "outcome_pre", "before"))
-    table = value.groupby([tx["customer_id"].to_numpy(), period]).sum().unstack(fill_value=0.0)
-    out = table.reindex(columns=["outcome_pre", "outcome_pilot"], fill_value=0.0).astype(float)
+    frame = pd.DataFrame({
+        "customer_id": tx["customer_id"].to_numpy(),
+        "period": np.where(tx["date"] > pilot_start, "pilot", np.where(tx["date"] > pre_start, "pre", "before")),
+        "orders": 1.0,
+        "revenue": tx["amount"].to_numpy(dtype=float),
+        "value": (tx["amount"] - tx["cost"] if "cost" in tx.columns else tx["amount"]).to_numpy(dtype=float),
+    })
+    table = frame.groupby(["customer_id", "period"])[["orders", "revenue", "value"]].sum().unstack(fill_value=0.0)
+    out = pd.DataFrame(index=table.index)
+    for quantity in ("orders", "revenue", "value"):
+        for period in ("pre", "pilot"):
+            column = (quantity, period)
+            out[f"{quantity}_{period}"] = table[column] if column in table.columns else 0.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = (out["revenue_pilot"] / out["orders_pilot"]) / (out["revenue_pre"] / out["orders_pre"])
+    both = (out["orders_pre"] > 0) & (out["orders_pilot"] > 0) & (ratio > 0)
+    out["log_aov_ratio"] = np.log(ratio.where(both))
     out.index.name = "customer_id"
-    out.attrs.update(outcome="gross profit" if "cost" in tx.columns else "revenue", pilot_days=int(pilot_days))
+    out.attrs.update(value="gross profit" if "cost" in tx.columns else "revenue", pilot_days=int(pilot_days))
     return out
 
 
@@ -376,6 +392,7 @@ def extra_effort(
     accounts: pd.DataFrame | None = None,
     *,
     pilot: pd.DataFrame | None = None,
+    baseline: pd.Series | None = None,
     horizon_days: float | None = None,
     covariates=UPLIFT_COVARIATES,
 ) -> DefinitionScore:
@@ -384,55 +401,57 @@ def extra_effort(
     A randomised pilot gave extra key-account effort to the accounts with
     ``kam_pilot`` = 1 during the last days of the calibration window; those
     with ``kam_pilot`` = 0 are its controls (accounts with ``kam_pilot``
-    missing were not in the pilot). On the pilot accounts, statsmodels OLS
+    missing were not in the pilot). Extra effort is modelled as lifting an
+    account's business by a percentage (more of its wallet per order), so
+    the pilot outcome is the change in average order value. On the pilot
+    accounts that ordered in both periods, statsmodels OLS
     (heteroscedasticity-robust HC3 errors) fits
 
-        outcome_pilot ~ kam_pilot * (outcome_pre + strategic_fit + growth_potential + service_tickets)
+        log_aov_ratio ~ kam_pilot * (strategic_fit + growth_potential + service_tickets)
 
     (R/patsy notation: main effects plus every interaction with the
     treatment; covariates missing from the data, or constant among the pilot
-    accounts, are left out), with the outcomes of :func:`pilot_outcomes` and
-    the covariates x centred on their mean over all scored accounts. The
-    estimated gross uplift of every account, pilot or not, is the difference
-    of the model's predictions with and without treatment,
+    accounts, are left out), with the covariates x centred on their mean over
+    all scored accounts. Because the treatment was randomised, the
+    treatment coefficient tau and the interactions d estimate the effect
+    without bias, to the extent that it is linear in the covariates; the
+    relative lift of account i is
 
-        gross_i = tau + sum_j d_j x_ij,
+        lift_i = exp(tau + sum_j d_j x_ij) - 1.
 
-    tau the treatment coefficient (= the mean over the accounts) and d_j the
-    interaction coefficients. As the treatment was randomised, these are
-    unbiased for the conditional average effect, to the extent that it is
-    linear in the covariates.
+    The extra value is that lift applied to what the account would bring
+    anyway, ``baseline_i`` (currency units over ``horizon_days``; by default
+    its run-rate: value in the pre-period and the pilot / (2 pilot_days) *
+    horizon_days, value = gross profit, or revenue without cost data;
+    ``kamlab.compare.run_comparison`` passes the CLV prediction of
+    ``future_profit`` instead, which accounts for churn).
 
-    The effort has a cost the pilot also measures: when the accounts table
-    has ``cost_to_serve``, a second regression on the pilot accounts,
+    The effort is not free, and the pilot measures its cost too: when the
+    accounts table has ``cost_to_serve``, a second regression on the pilot
+    accounts, ``cost_to_serve ~ kam_pilot + (the same covariates)``, gives
+    the extra cost-to-serve c of a treated account in the pilot. The score is
+    the net uplift
 
-        cost_to_serve ~ kam_pilot + (the same covariates),
-
-    gives the extra cost-to-serve c of a treated account (the coefficient of
-    ``kam_pilot``), and the score is the net uplift
-
-        uplift_i = (gross_i - c) * horizon_days / pilot_days,
-
-    scaled from the pilot's length to ``horizon_days`` (the pilot's own length
-    by default): extra gross profit (revenue without cost data) minus extra
-    service cost, per account over that horizon.
+        uplift_i = lift_i * baseline_i - c * horizon_days / pilot_days.
 
     Parameters
     ----------
     pilot : pd.DataFrame
         From :func:`pilot_outcomes`.
+    baseline : pd.Series, optional
+        Expected value of each account over the horizon without the effort.
     horizon_days : float, optional
         Days the effort would last; the pilot's length by default.
     covariates : sequence of str
-        Candidate covariates (``outcome_pre`` from ``pilot``, the rest from ``accounts``).
+        Candidate covariates (accounts-table columns).
 
     Returns
     -------
     DefinitionScore
         Scores in currency units; ``details`` holds the statsmodels results
-        (``model``, ``cost_model``), the formula, the mean gross uplift and the
-        extra cost per treated account with 95 % intervals (all scaled to the
-        horizon), and any warning statsmodels raised.
+        (``model``, ``cost_model``), the formula, the lift per account, the
+        mean lift exp(tau) - 1 and the extra cost per treated account (scaled
+        to the horizon) with 95 % intervals, and any warning statsmodels raised.
     """
     import warnings
 
@@ -443,49 +462,57 @@ def extra_effort(
     if pilot is None:
         raise NotComputable("extra_effort", ("kam_pilot", "pilot outcomes"), ("pilot outcomes",),
                             "pass pilot=pilot_outcomes(transactions, calibration_end)")
-    data = pilot.reindex(summary.index).fillna(0.0)
+    days = pilot.attrs.get("pilot_days", 182)
+    horizon = float(days if horizon_days is None else horizon_days)
+    data = pilot.reindex(summary.index)
     for name in covariates:
-        if name != "outcome_pre" and name in attrs.columns:
+        if name in attrs.columns:
             data[name] = pd.to_numeric(attrs[name], errors="coerce").astype(float)
     data["kam_pilot"] = pd.to_numeric(attrs["kam_pilot"], errors="coerce").astype(float)
-    rows = data["kam_pilot"].notna()
-    n_treated, n_control = int((data["kam_pilot"] == 1).sum()), int((data["kam_pilot"] == 0).sum())
+    in_pilot = data["kam_pilot"].notna()
+    rows = in_pilot & data["log_aov_ratio"].notna()
+    n_treated, n_control = int((data.loc[rows, "kam_pilot"] == 1).sum()), int((data.loc[rows, "kam_pilot"] == 0).sum())
     if min(n_treated, n_control) < 5:
         raise NotComputable("extra_effort", ("kam_pilot",), ("kam_pilot",),
-                            f"the pilot has {n_treated} treated and {n_control} control accounts; needs 5 of each")
+                            f"the pilot has {n_treated} treated and {n_control} control accounts that ordered "
+                            "before and during it; needs 5 of each")
     candidates = [c for c in covariates if c in data.columns and data.loc[rows, c].notna().any()]
     data[candidates] = data[candidates].fillna(data[candidates].mean())
     used = [c for c in candidates if data.loc[rows, c].std() > 0]
-    formula = "outcome_pilot ~ kam_pilot" + (f" * ({' + '.join(used)})" if used else "")
-    centred = data[used] - data[used].mean()  # centred on all scored accounts: tau = their mean uplift
+    formula = "log_aov_ratio ~ kam_pilot" + (f" * ({' + '.join(used)})" if used else "")
+    centred = data[used] - data[used].mean()  # centred on all scored accounts
     d = data["kam_pilot"]
     intercept = pd.Series(1.0, index=data.index, name="Intercept")
     exog = pd.concat([intercept, d, centred, centred.mul(d, axis=0).add_prefix("kam_pilot:")], axis=1)
-    days = pilot.attrs.get("pilot_days", 182)
-    scale = 1.0 if horizon_days is None else horizon_days / days
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        model = sm.OLS(data.loc[rows, "outcome_pilot"], exog.loc[rows]).fit(cov_type="HC3")
+        model = sm.OLS(data.loc[rows, "log_aov_ratio"], exog.loc[rows]).fit(cov_type="HC3")
         cost_model, cost, cost_ci = None, 0.0, (0.0, 0.0)
         if "cost_to_serve" in attrs.columns:
             y_cost = pd.to_numeric(attrs["cost_to_serve"], errors="coerce").astype(float)
-            keep = rows & y_cost.notna()
+            keep = in_pilot & y_cost.notna()
             cost_exog = pd.concat([intercept, d, centred], axis=1)
             cost_model = sm.OLS(y_cost[keep], cost_exog.loc[keep]).fit(cov_type="HC3")
             cost = float(cost_model.params["kam_pilot"])
-            cost_ci = tuple(float(v) * scale for v in cost_model.conf_int(alpha=0.05).loc["kam_pilot"])
+            cost_ci = tuple(float(v) * horizon / days for v in cost_model.conf_int(alpha=0.05).loc["kam_pilot"])
     interactions = model.params[[f"kam_pilot:{c}" for c in used]].to_numpy()
-    gross = model.params["kam_pilot"] + centred.to_numpy() @ interactions
-    low, high = model.conf_int(alpha=0.05).loc["kam_pilot"]
+    lift = pd.Series(np.expm1(model.params["kam_pilot"] + centred.to_numpy() @ interactions), index=summary.index)
+    if baseline is None:
+        base = (data["value_pre"].fillna(0.0) + data["value_pilot"].fillna(0.0)) / (2 * days) * horizon
+        source = "run-rate of the pre-period and the pilot"
+    else:
+        base = baseline.reindex(summary.index).fillna(0.0).astype(float)
+        source = "given baseline"
+    low, high = np.expm1(model.conf_int(alpha=0.05).loc["kam_pilot"])
     needs = ("kam_pilot", "pilot outcomes") + (("cost_to_serve",) if cost_model is not None else ())
     return _score(
-        "extra_effort", pd.Series((gross - cost) * scale, index=summary.index), needs,
+        "extra_effort", lift * base - cost * horizon / days, needs,
         details={"model": model, "cost_model": cost_model, "formula": formula,
-                 "n_treated": n_treated, "n_control": n_control,
-                 "mean_uplift": float(model.params["kam_pilot"]) * scale,
-                 "mean_uplift_ci": (float(low) * scale, float(high) * scale),
-                 "extra_cost": cost * scale, "extra_cost_ci": cost_ci,
-                 "outcome": pilot.attrs.get("outcome", "outcome"), "pilot_days": days, "scale": scale,
+                 "n_treated": n_treated, "n_control": n_control, "lift": lift, "baseline": base,
+                 "baseline_source": source, "mean_lift": float(np.expm1(model.params["kam_pilot"])),
+                 "mean_lift_ci": (float(low), float(high)),
+                 "extra_cost": cost * horizon / days, "extra_cost_ci": cost_ci,
+                 "value": pilot.attrs.get("value", "value"), "pilot_days": days, "horizon_days": horizon,
                  "warnings": tuple(str(w.message) for w in caught)},
     )
 

@@ -248,29 +248,39 @@ def test_future_profit_applies_each_accounts_margin():
 
 
 def pilot_world(n=400, seed=0):
+    """A randomised pilot where treatment multiplies order values by exp(0.10 + 0.05 (fit - 3))."""
     rng = np.random.default_rng(seed)
     idx = ids(n)
-    pre = rng.gamma(2.0, 500.0, n)
     fit = rng.integers(1, 6, n)
     treated = rng.permutation(np.repeat([1, 0], n // 2))
-    true_uplift = 50.0 + 40.0 * (fit - 3)
-    pilot = 0.9 * pre + rng.normal(0, 40, n) + treated * true_uplift
-    summary = pd.DataFrame({"revenue": pre * 3}, index=idx)
+    log_lift = 0.10 + 0.05 * (fit - 3)
+    aov_pre = rng.gamma(2.0, 250.0, n)
+    log_ratio = rng.normal(0, 0.05, n) + treated * log_lift
+    pilot = pd.DataFrame({"orders_pre": 4.0, "orders_pilot": 4.0, "revenue_pre": 4 * aov_pre,
+                          "revenue_pilot": 4 * aov_pre * np.exp(log_ratio)}, index=idx)
+    pilot["value_pre"], pilot["value_pilot"] = pilot["revenue_pre"], pilot["revenue_pilot"]
+    pilot["log_aov_ratio"] = log_ratio
+    pilot.attrs.update(pilot_days=182, value="revenue")
+    summary = pd.DataFrame({"revenue": aov_pre * 12}, index=idx)
     accounts = pd.DataFrame({"strategic_fit": fit, "kam_pilot": pd.array(treated, dtype="Int64")}, index=idx)
-    outcomes = pd.DataFrame({"outcome_pre": pre, "outcome_pilot": pilot}, index=idx)
-    outcomes.attrs.update(pilot_days=182, outcome="revenue")
-    return summary, accounts, outcomes, pd.Series(true_uplift, index=idx)
+    return summary, accounts, pilot, pd.Series(np.expm1(log_lift), index=idx)
 
 
-def test_extra_effort_recovers_a_known_heterogeneous_uplift():
-    summary, accounts, pilot, truth = pilot_world()
+def test_extra_effort_recovers_a_known_heterogeneous_lift():
+    summary, accounts, pilot, true_lift = pilot_world()
     score = defs.extra_effort(summary, accounts, pilot=pilot)
-    assert np.corrcoef(score.scores, truth)[0, 1] > 0.95
-    low, high = score.details["mean_uplift_ci"]
-    assert low < truth.mean() < high
-    assert score.details["formula"] == "outcome_pilot ~ kam_pilot * (outcome_pre + strategic_fit)"
+    assert score.details["formula"] == "log_aov_ratio ~ kam_pilot * (strategic_fit)"
+    assert np.corrcoef(score.details["lift"], true_lift)[0, 1] > 0.95
+    model = score.details["model"]  # tau = the log-lift at the mean fit, within 3 standard errors
+    assert abs(model.params["kam_pilot"] - (0.10 + 0.05 * (accounts["strategic_fit"].mean() - 3))) \
+        < 3 * model.bse["kam_pilot"]
+    assert score.details["mean_lift"] == pytest.approx(np.expm1(model.params["kam_pilot"]))
+    run_rate = (pilot["value_pre"] + pilot["value_pilot"]) / 2  # per pilot length
+    np.testing.assert_allclose(score.scores, score.details["lift"] * run_rate)
     doubled = defs.extra_effort(summary, accounts, pilot=pilot, horizon_days=364)
     np.testing.assert_allclose(doubled.scores, 2 * score.scores)
+    given = defs.extra_effort(summary, accounts, pilot=pilot, baseline=summary["revenue"])
+    np.testing.assert_allclose(given.scores, given.details["lift"] * summary["revenue"])
 
 
 def test_extra_effort_uses_only_pilot_accounts_and_needs_both_arms():
@@ -287,15 +297,18 @@ def test_extra_effort_uses_only_pilot_accounts_and_needs_both_arms():
 
 def test_pilot_outcomes_splits_the_last_days_of_calibration():
     tx = pd.DataFrame({
-        "customer_id": ["a", "a", "a", "b"],
-        "date": pd.to_datetime(["2023-01-01", "2023-09-01", "2023-12-31", "2023-11-30"]),
-        "amount": [100.0, 10.0, 20.0, 5.0],
-        "cost": [50.0, 4.0, 5.0, 1.0],
+        "customer_id": ["a", "a", "a", "a", "b"],
+        "date": pd.to_datetime(["2023-01-01", "2023-09-01", "2023-12-31", "2023-12-01", "2023-11-30"]),
+        "amount": [100.0, 10.0, 20.0, 40.0, 5.0],
+        "cost": [50.0, 4.0, 5.0, 5.0, 1.0],
     })
     out = defs.pilot_outcomes(tx, "2023-12-31", pilot_days=61)  # pilot: Nov 1 - Dec 31; pre: Sep 1 - Oct 31
-    assert out.loc["a", "outcome_pilot"] == 15.0 and out.loc["a", "outcome_pre"] == 6.0
-    assert out.loc["b", "outcome_pilot"] == 4.0 and out.loc["b", "outcome_pre"] == 0.0
-    assert out.attrs["outcome"] == "gross profit"
+    assert out.loc["a", ["orders_pre", "orders_pilot"]].tolist() == [1, 2]
+    assert out.loc["a", "value_pilot"] == 50.0 and out.loc["a", "value_pre"] == 6.0
+    assert out.loc["a", "log_aov_ratio"] == pytest.approx(np.log(30.0 / 10.0))
+    assert out.loc["b", "value_pilot"] == 4.0 and out.loc["b", "orders_pre"] == 0
+    assert np.isnan(out.loc["b", "log_aov_ratio"])  # no order before the pilot
+    assert out.attrs["value"] == "gross profit"
 
 
 def test_extra_effort_nets_out_the_extra_cost_to_serve_measured_in_the_pilot():
@@ -308,4 +321,5 @@ def test_extra_effort_nets_out_the_extra_cost_to_serve_measured_in_the_pilot():
     low, high = net.details["extra_cost_ci"]
     assert low < 30 < high
     np.testing.assert_allclose(net.scores, gross.scores - net.details["extra_cost"])
+    assert gross.details["extra_cost"] == 0
     assert net.needs[-1] == "cost_to_serve"
