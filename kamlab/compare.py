@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from kamlab import definitions as defs
-from kamlab.definitions import DefinitionScore, NotComputable
+from kamlab.definitions import DefinitionScore, NotComputable, key_account_count
 
 #: Row order of the comparison table.
 ORDER = defs.DEFINITIONS + defs.BASELINES
@@ -283,14 +283,7 @@ def compare_definitions(
         raise ValueError(f"outcomes: columns {bad} have missing or infinite values; fill them (e.g. 0) first")
     universe = outcomes.index
     n = len(universe)
-    if (k is None) == (share is None):
-        raise ValueError("give exactly one of k (number of key accounts) and share (share of accounts)")
-    if share is not None:
-        if not 0 < share <= 1:
-            raise ValueError(f"share must be in (0, 1], got {share}")
-        k = max(1, int(round(share * n)))
-    if not 1 <= k <= n:
-        raise ValueError(f"k must be between 1 and the number of accounts ({n}), got {k}")
+    k = key_account_count(n, k=k, share=share)
 
     computable = {name: s for name, s in scores.items() if isinstance(s, DefinitionScore)}
     missing_rows = [

@@ -184,6 +184,22 @@ def ranking(scores: pd.Series) -> pd.Index:
     return scores.index[order]
 
 
+
+def key_account_count(n: int, *, k: int | None = None, share: float | None = None) -> int:
+    """How many of ``n`` accounts are key: ``k`` itself, or ``max(1, round(share * n))``.
+
+    Exactly one of ``k`` and ``share`` must be given; the result lies in [1, n].
+    """
+    if (k is None) == (share is None):
+        raise ValueError("give exactly one of k (number of key accounts) and share (share of accounts)")
+    if share is not None:
+        if not 0 < share <= 1:
+            raise ValueError(f"share must be in (0, 1], got {share}")
+        k = max(1, int(round(share * n)))
+    if not 1 <= int(k) <= n:
+        raise ValueError(f"k must be between 1 and the number of accounts ({n}), got {k}")
+    return int(k)
+
 def select(scores: pd.Series | DefinitionScore, k: int | None = None, share: float | None = None) -> pd.Index:
     """The key accounts: the ``k`` highest scores (or the top ``share`` of accounts).
 
@@ -209,14 +225,7 @@ def select(scores: pd.Series | DefinitionScore, k: int | None = None, share: flo
     if isinstance(scores, DefinitionScore):
         scores = scores.scores
     n = len(scores)
-    if (k is None) == (share is None):
-        raise ValueError("give exactly one of k (number of key accounts) and share (share of accounts)")
-    if share is not None:
-        if not 0 < share <= 1:
-            raise ValueError(f"share must be in (0, 1], got {share}")
-        k = max(1, int(round(share * n)))
-    if not 1 <= int(k) <= n:
-        raise ValueError(f"k must be between 1 and the number of accounts ({n}), got {k}")
+    k = key_account_count(n, k=k, share=share)
     return ranking(scores)[: int(k)]
 
 
