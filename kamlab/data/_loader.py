@@ -61,14 +61,7 @@ __all__ = [
     "validate_accounts",
 ]
 
-#: Contract columns of a transactions frame, in output order.
-TRANSACTION_COLUMNS = ("customer_id", "date", "amount", "cost", "quantity")
-
-#: Accounts columns that must be numeric (DESIGN, "The data contract").
-ACCOUNT_NUMERIC_COLUMNS = (
-    "service_tickets", "staff_hours", "cost_to_serve", "strategic_fit",
-    "influence", "referrals", "growth_potential",
-)
+from .contract import ACCOUNT_NUMERIC_COLUMNS  # noqa: E402
 
 _SHOW = 5  # offending rows shown per problem
 
@@ -85,37 +78,7 @@ _SYNONYMS = {
 }
 
 
-# --------------------------------------------------------------------------- errors
-
-class DataContractError(ValueError):
-    """Input that does not meet the kamlab data contract; lists every problem found.
-
-    Attributes
-    ----------
-    source : str
-        File name (or description) of the input.
-    problems : tuple of str
-        One line per problem, each naming the column, rows and fix.
-    """
-
-    what = "input"
-
-    def __init__(self, source: str, problems: list[str] | tuple[str, ...]):
-        self.source = source
-        self.problems = tuple(problems)
-        n = len(self.problems)
-        lines = [f"{source} has {n} problem{'s' if n != 1 else ''}:"]
-        lines += [f"  - {p}" for p in self.problems]
-        lines.append("Nothing was loaded.")
-        super().__init__("\n".join(lines))
-
-
-class TransactionDataError(DataContractError):
-    """A transactions file or frame that cannot be loaded as it is (see ``problems``)."""
-
-
-class AccountDataError(DataContractError):
-    """An accounts table that does not meet the contract (see ``problems``)."""
+from .errors import AccountDataError, DataContractError, TransactionDataError  # noqa: E402
 
 
 # --------------------------------------------------------------------------- report

@@ -1,0 +1,85 @@
+"""The data contract in code: column names, and one check that a frame has them.
+
+=============  ================  =============================================
+column         dtype             meaning
+=============  ================  =============================================
+customer_id    str               the account
+date           datetime64[ns]    when the order happened (time zone-naive)
+amount         float             revenue, currency units
+cost           float, optional   cost of the order, same units (profit = amount - cost)
+quantity       float, optional   units ordered
+=============  ================  =============================================
+
+Every module that takes a frame checks it with :func:`require_columns`, and
+lists offending rows or accounts with :func:`format_rows` ("first five and N
+more"), so that a missing column reads the same wherever it is found.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .errors import MissingColumnsError
+
+#: Columns every transactions frame has (DESIGN, "The data contract").
+REQUIRED_TRANSACTION_COLUMNS = ("customer_id", "date", "amount")
+
+#: Accounts columns that must be numeric (DESIGN, "The data contract").
+ACCOUNT_NUMERIC_COLUMNS = (
+    "service_tickets", "staff_hours", "cost_to_serve", "strategic_fit",
+    "influence", "referrals", "growth_potential",
+)
+
+#: Offending rows or accounts shown per problem; the rest are counted.
+SHOWN = 5
+
+
+def format_rows(labels: Iterable, *, limit: int = SHOWN) -> str:
+    """The first ``limit`` labels joined by commas, then "and N more".
+
+    >>> format_rows(["a", "b", "c", "d", "e", "f", "g"])
+    'a, b, c, d, e and 2 more'
+    """
+    labels = list(labels)
+    shown = ", ".join(str(v) for v in labels[:limit])
+    more = len(labels) - limit
+    return shown + (f" and {more:,} more" if more > 0 else "")
+
+
+def format_accounts(mask: np.ndarray | pd.Series, index: pd.Index, *, limit: int = SHOWN) -> str:
+    """'3 account(s) (A1, A7, B2)': how many rows of ``index`` the boolean ``mask`` marks, and which."""
+    mask = np.asarray(mask, dtype=bool)
+    return f"{int(mask.sum()):,} account(s) ({format_rows(index[mask], limit=limit)})"
+
+
+def require_columns(frame: pd.DataFrame, columns: Sequence[str], *, what: str, hint: str = "") -> None:
+    """Check that ``frame`` is a DataFrame with every one of ``columns``.
+
+    Raises
+    ------
+    TypeError
+        When ``frame`` is not a DataFrame.
+    MissingColumnsError
+        Naming every missing column (with the closest existing name, when one
+        is close), the columns the frame has, and ``hint`` (how to build or
+        map the frame).
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{what} must be a pandas DataFrame, got {type(frame).__name__}")
+    available = tuple(str(c) for c in frame.columns)
+    missing = tuple(c for c in columns if c not in frame.columns)
+    if not missing:
+        return
+    parts = []
+    for name in missing:
+        close = difflib.get_close_matches(name, available, n=1, cutoff=0.75)
+        parts.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+    message = (f"{what} lack{'s' if not what.endswith('s') else ''} column(s) {', '.join(parts)}; "
+               f"found {list(available)}.")
+    if hint:
+        message += " " + hint
+    raise MissingColumnsError(what, missing, available, message)
