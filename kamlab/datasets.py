@@ -54,6 +54,10 @@ class Dataset:
         The validation report of ``kamlab.data.load_transactions``, if it ran.
     extra : dict
         Further named frames (e.g. the game world's session events).
+    pilot_days : int or None
+        Length in days of the randomised key-account pilot that ends at the
+        calibration end (the ``kam_pilot`` flag of the accounts), when the
+        data document one: the synthetic worlds read it from their params.
     """
 
     name: str
@@ -66,6 +70,7 @@ class Dataset:
     source: str = ""
     report: Any = None
     extra: dict[str, pd.DataFrame] = field(default_factory=dict)
+    pilot_days: int | None = None
 
 
 def _lifetimes_file(filename: str) -> Path:
@@ -161,6 +166,7 @@ def _synthetic(name: str) -> Dataset:
         source=f"synthetic {name} world of kamlab.synth (seed {world.params['seed']}, default knobs), "
         "with ground truth; regenerate with `make datasets`",
         extra={} if world.events is None else {"events": world.events},
+        pilot_days=int(world.params["pilot_days"]) if "pilot_days" in world.params else None,
     )
 
 
