@@ -58,6 +58,9 @@ class Dataset:
         Length in days of the randomised key-account pilot that ends at the
         calibration end (the ``kam_pilot`` flag of the accounts), when the
         data document one: the synthetic worlds read it from their params.
+    own_data : bool
+        True for an analyst's own file (not a registered dataset): notebooks
+        and reports leave out the teaching sections about other datasets.
     """
 
     name: str
@@ -71,6 +74,7 @@ class Dataset:
     report: Any = None
     extra: dict[str, pd.DataFrame] = field(default_factory=dict)
     pilot_days: int | None = None
+    own_data: bool = False
 
 
 def _lifetimes_file(filename: str) -> Path:
@@ -261,4 +265,5 @@ def resolve(
         observation_end=last.normalize(),
         source=f"analyst file {path.name}",
         report=loaded.report,
+        own_data=True,
     )
