@@ -24,17 +24,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-_REQUIRED = ("customer_id", "date", "amount")
+from kamlab.data import REQUIRED_TRANSACTION_COLUMNS, require_columns
 
-
-def _check_columns(transactions: pd.DataFrame) -> None:
-    missing = [c for c in _REQUIRED if c not in transactions.columns]
-    if missing:
-        raise KeyError(
-            f"transactions lack column(s) {missing}; found {list(transactions.columns)}. "
-            "Load files with kamlab.data.load_transactions(..., customer_col=, date_col=, "
-            "amount_col=) to map your column names onto the contract."
-        )
+_HINT = ("Load files with kamlab.data.load_transactions(..., customer_col=, date_col=, "
+         "amount_col=) to map your column names onto the contract.")
 
 
 def period_numbers(dates: pd.Series | pd.DatetimeIndex, freq: str = "D") -> np.ndarray:
@@ -88,7 +81,7 @@ def summarise_rfm(
         amount in the window, first purchase included, currency units) and
         ``profit`` (revenue - cost) when the transactions carry ``cost``.
     """
-    _check_columns(transactions)
+    require_columns(transactions, REQUIRED_TRANSACTION_COLUMNS, what="transactions", hint=_HINT)
     end = pd.Timestamp(observation_end)
     tx = transactions.loc[transactions["date"] <= end]
     if tx.empty:
@@ -159,7 +152,7 @@ def calibration_holdout(
         ``profit_holdout``) in currency units; ``duration_holdout`` (holdout length
         in periods / freq_multiplier).
     """
-    _check_columns(transactions)
+    require_columns(transactions, REQUIRED_TRANSACTION_COLUMNS, what="transactions", hint=_HINT)
     cal_end, obs_end = pd.Timestamp(calibration_end), pd.Timestamp(observation_end)
     if obs_end <= cal_end:
         raise ValueError(f"observation_end {obs_end.date()} must be after calibration_end {cal_end.date()}")

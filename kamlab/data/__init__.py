@@ -2,16 +2,23 @@
 
 Public names (``load_transactions``, ``validate_accounts``, the errors and the
 report) are importable from ``kamlab.data`` as they always were; the modules
-behind them each own one concern (see CONTRIBUTING, "The package").
+behind them each own one concern (see CONTRIBUTING, "The package"):
+
+=================  ==========================================================
+``contract``       column names, ``require_columns``, mapping export names
+``errors``         the errors, each listing every problem of an input
+``messages``       how problems are worded (plurals, "first five and N more")
+``reading``        files and frames into text tables: encodings, delimiters
+``parsing``        text into values: numbers, dates, customer ids
+``report``         ``ValidationReport``, ``ReportItem``, ``LoadedTransactions``
+``returns``        netting returns against earlier purchases
+``policies``       the ledger of a load and its row policies
+``transactions``   ``load_transactions``: the entry point
+``accounts``       ``validate_accounts``: accounts tables
+=================  ==========================================================
 """
 
-from ._loader import (  # noqa: F401
-    LoadedTransactions,
-    ReportItem,
-    ValidationReport,
-    load_transactions,
-    validate_accounts,
-)
+from .accounts import validate_accounts  # noqa: F401
 from .contract import (  # noqa: F401
     ACCOUNT_NUMERIC_COLUMNS,
     REQUIRED_TRANSACTION_COLUMNS,
@@ -20,6 +27,8 @@ from .contract import (  # noqa: F401
     require_columns,
 )
 from .errors import AccountDataError, DataContractError, MissingColumnsError, TransactionDataError  # noqa: F401
+from .report import LoadedTransactions, ReportItem, ValidationReport  # noqa: F401
+from .transactions import load_transactions  # noqa: F401
 
 __all__ = [
     "ACCOUNT_NUMERIC_COLUMNS",

@@ -12,12 +12,15 @@ quantity       float, optional   units ordered
 
 Every module that takes a frame checks it with :func:`require_columns`, and
 lists offending rows or accounts with :func:`format_rows` ("first five and N
-more"), so that a missing column reads the same wherever it is found.
+more"), so that a missing column reads the same wherever it is found. The
+loaders map an export's own column names onto these with
+:func:`mapping_problems` and :func:`suggest_column` ("did you mean ...?").
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -36,6 +39,18 @@ ACCOUNT_NUMERIC_COLUMNS = (
 
 #: Offending rows or accounts shown per problem; the rest are counted.
 SHOWN = 5
+
+# Words that exports use for the contract columns, to suggest a mapping.
+_SYNONYMS = {
+    "customer_id": ("customer", "customerid", "cust", "custid", "client", "clientid", "account",
+                    "accountid", "buyer", "user", "userid", "player", "playerid", "id"),
+    "date": ("orderdate", "invoicedate", "purchasedate", "transactiondate", "timestamp",
+             "datetime", "time", "day", "created", "createdat"),
+    "amount": ("revenue", "sales", "value", "total", "price", "net", "gross", "dollarvalue",
+               "turnover", "spend", "payment", "sum"),
+    "cost": ("cogs", "costs", "costofgoods", "expense", "expenses"),
+    "quantity": ("qty", "units", "count", "numberofitems", "items", "numberofcds"),
+}
 
 
 def format_rows(labels: Iterable, *, limit: int = SHOWN) -> str:
@@ -83,3 +98,45 @@ def require_columns(frame: pd.DataFrame, columns: Sequence[str], *, what: str, h
     if hint:
         message += " " + hint
     raise MissingColumnsError(what, missing, available, message)
+
+
+# --------------------------------------------------------------------------- mapping names
+
+def _norm(name: str) -> str:
+    """'Customer No.' -> 'customerno': lower case, letters and digits only."""
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def suggest_column(contract: str, wanted: str, available: list[str]) -> str | None:
+    """The available column most likely meant for ``contract``, or None."""
+    by_norm = {_norm(a): a for a in available}
+    for key in (_norm(wanted), _norm(contract)):
+        if key in by_norm:
+            return by_norm[key]
+    for syn in _SYNONYMS.get(contract, ()):
+        if syn in by_norm:
+            return by_norm[syn]
+    close = difflib.get_close_matches(_norm(wanted), list(by_norm), n=1, cutoff=0.6)
+    return by_norm[close[0]] if close else None
+
+
+def mapping_problems(available: list[str], mapping: dict[str, str | None]) -> list[str]:
+    """One problem per mapped column that is missing (with a suggestion) or mapped twice."""
+    problems = []
+    used: dict[str, str] = {}
+    for contract, col in mapping.items():
+        if col is None:
+            continue
+        if col in used:
+            problems.append(f"column {col!r} is mapped to both {used[col]} and {contract}; "
+                            f"map each contract column to its own column")
+        used[col] = contract
+        if col not in available:
+            arg = f"{contract.split('_')[0]}_col"
+            hint = suggest_column(contract, col, available)
+            fix = f"did you mean {hint!r}? pass {arg}={hint!r}" if hint else f"pass {arg}= naming the column that holds {contract}"
+            problems.append(
+                f"missing column {col!r} (expected for {contract}); the columns are "
+                f"{', '.join(map(repr, available))}; {fix}"
+            )
+    return problems

@@ -1,0 +1,135 @@
+"""The ledger of a load and its row policies: duplicates, observation end, amounts.
+
+A :class:`Ledger` holds the parsed rows, which are still in, the report items
+and the problems. Each policy marks rows dropped, changed or flagged, or adds a
+problem naming the rows and the option that resolves it; nothing leaves the
+ledger without a report item that counts it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .errors import TransactionDataError
+from .messages import plural
+from .reading import Raw
+from .report import LoadedTransactions, ReportItem, ValidationReport
+from .returns import net_returns
+
+
+
+class Ledger:
+    """The rows still in, the report items and the problems, as the policies run."""
+
+    def __init__(self, raw: Raw, tx: pd.DataFrame, problems: list[str], notes: list[str]):
+        self.raw, self.tx, self.problems, self.notes = raw, tx, problems, notes
+        self.alive = np.ones(len(tx), bool)
+        self.items: list[ReportItem] = []
+
+    def drop(self, mask: np.ndarray, reason: str) -> None:
+        """Remove the live rows in ``mask`` and count them under ``reason``."""
+        mask = mask & self.alive
+        if mask.any():
+            self.items.append(ReportItem("dropped", reason, int(mask.sum())))
+            self.alive[mask] = False
+
+    def flag(self, mask: np.ndarray, action: str, reason: str) -> None:
+        """Count the live rows in ``mask`` as changed or flagged."""
+        k = int((mask & self.alive).sum())
+        if k:
+            self.items.append(ReportItem(action, reason, k))
+
+    def refuse_if_problems(self) -> None:
+        if self.problems:
+            raise TransactionDataError(self.raw.name, self.problems)
+
+    def result(self, mapping: dict[str, str | None]) -> LoadedTransactions:
+        """The kept rows in contract order, with the report; refuses if problems remain or nothing is left."""
+        self.refuse_if_problems()
+        name, tx = self.raw.name, self.tx
+        out = tx[self.alive[tx["_row"].to_numpy()]]
+        out = out.sort_values(["customer_id", "date", "_row"], kind="mergesort").drop(columns="_row")
+        out = out.reset_index(drop=True)
+        out["date"] = out["date"].astype("datetime64[ns]")
+        if "quantity" in out and np.array_equal(out["quantity"], np.round(out["quantity"])):
+            out["quantity"] = out["quantity"].astype(np.int64)
+        if not len(out):
+            reasons = "; ".join(f"{i.rows:,} {i.reason}" for i in self.items if i.action == "dropped")
+            raise TransactionDataError(name, [f"no rows are left after validation ({reasons}); "
+                                              "check observation_end= and the policies"])
+        unused = [c for c in self.raw.frame.columns if c not in mapping.values()]
+        notes = self.notes + (["columns not used: " + ", ".join(map(repr, unused))] if unused else [])
+        report = ValidationReport(
+            source=name, rows_read=len(self.raw.frame), rows_kept=len(out), items=tuple(self.items),
+            columns=tuple((c, col) for c, col in mapping.items() if col is not None),
+            notes=tuple(notes), n_customers=int(out["customer_id"].nunique()),
+            first_date=out["date"].min(), last_date=out["date"].max(),
+        )
+        return LoadedTransactions(out, report)
+
+
+def apply_duplicates(ledger: Ledger, policy: str) -> None:
+    """Exact duplicates: identical in every input column (first copy is the original)."""
+    dup = ledger.raw.frame.duplicated(keep="first").to_numpy() & ledger.alive
+    if not dup.any():
+        return
+    if policy == "error":
+        ledger.problems.append(f"{plural(int(dup.sum()), 'exact duplicate row')} ({ledger.raw.where(dup)}); "
+                               "pass duplicates='drop' to drop or duplicates='keep' to keep them")
+    elif policy == "drop":
+        ledger.drop(dup, "exact duplicate rows, first copy kept (duplicates='drop')")
+    else:
+        ledger.flag(dup, "flagged", "exact duplicate rows, kept (duplicates='keep')")
+
+
+def apply_observation_end(ledger: Ledger, observation_end) -> None:
+    """Drop rows after the end; an end without a time of day includes that whole day."""
+    end = pd.Timestamp(observation_end)
+    if end.tzinfo is not None:
+        end = end.tz_convert("UTC").tz_localize(None)
+    dates = ledger.tx["date"]
+    if end == end.normalize():
+        late, label = dates >= end + pd.Timedelta(days=1), f"{end:%Y-%m-%d}"
+    else:
+        late, label = dates > end, f"{end:%Y-%m-%d %H:%M:%S}"
+    ledger.drop(late.to_numpy(), f"dated after the observation end {label}")
+
+
+def apply_amount_policies(ledger: Ledger, amount_col: str, *, returns: str, zero_amounts: str) -> None:
+    """Zero amounts, then returns (negative amounts), each by its policy."""
+    amount = ledger.tx["amount"].to_numpy()
+    negative, zero = (amount < 0) & ledger.alive, (amount == 0) & ledger.alive
+    where = ledger.raw.where
+    if negative.any() and returns == "error":
+        ledger.problems.append(
+            f"column {amount_col!r}: {plural(int(negative.sum()), 'negative amount')} (returns or refunds; "
+            f"{where(negative, ledger.raw.frame[amount_col])}); pass returns='drop', 'net' or 'keep' "
+            "to choose a policy")
+    if zero.any() and zero_amounts == "error":
+        ledger.problems.append(f"column {amount_col!r}: {plural(int(zero.sum()), 'amount')} of 0 "
+                               f"({where(zero)}); pass zero_amounts='keep' or 'drop'")
+    ledger.refuse_if_problems()
+    if zero_amounts == "drop":
+        ledger.drop(zero, "amount is 0 (zero_amounts='drop')")
+    else:
+        ledger.flag(zero, "flagged", "amount is 0, kept (zero_amounts='keep')")
+    if returns == "drop":
+        ledger.drop(negative, "negative amounts: returns or refunds (returns='drop')")
+    elif returns == "keep":
+        ledger.flag(negative, "flagged", "negative amounts: returns or refunds, kept (returns='keep')")
+    elif negative.any():  # net
+        live = ledger.tx.loc[ledger.alive]
+        netted, n_returns, n_reduced, n_removed, unmatched = net_returns(live)
+        rest = f"; {unmatched:,.2f} of returns found no earlier purchase and were discarded" if unmatched > 0 else ""
+        ledger.items.append(ReportItem(
+            "dropped", f"returns netted against the customer's earlier purchases (returns='net'){rest}", n_returns))
+        if n_removed:
+            ledger.items.append(ReportItem("dropped", "purchases returned in full (returns='net')", n_removed))
+        if n_reduced:
+            ledger.items.append(ReportItem("changed", "purchases reduced by later returns (returns='net')", n_reduced))
+        ledger.alive[:] = False
+        ledger.alive[netted["_row"].to_numpy()] = True
+        ledger.tx = pd.concat([netted, ledger.tx.loc[~ledger.tx["_row"].isin(netted["_row"])]]).sort_values("_row")
+
+

@@ -1,0 +1,259 @@
+"""Reading a source into a table of text: files, encodings, delimiters, DataFrames.
+
+:func:`read_source` turns a CSV file (optionally ``.gz``), a parquet file or a
+DataFrame into a :class:`Raw` table, one column per source column, with the
+file line (or row, or index label) of every record so that messages can name
+it. It detects the text encoding (UTF-8 with or without byte-order mark, UTF-16
+with a byte-order mark, else Windows cp1252, else latin-1) and the delimiter
+(``,`` ``;`` tab ``|`` or runs of spaces), and says what it detected in notes.
+Values are not parsed here (see :mod:`kamlab.data.parsing`).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .contract import SHOWN
+from .errors import TransactionDataError
+from .messages import compress, plural, show_value
+
+
+@dataclass
+class Raw:
+    """The input as read, before parsing: one column per source column, and where each row came from."""
+
+    frame: pd.DataFrame          # strings for CSV, as-is for DataFrame/parquet
+    name: str                    # file name or description, for messages
+    labels: np.ndarray           # per row: file line, 1-based row, or index label
+    word: tuple[str, str]        # ("line", "lines") / ("row", "rows") / ("index", "index")
+    notes: list[str] = field(default_factory=list)
+
+    def where(self, mask: np.ndarray, values: pd.Series | None = None) -> str:
+        """'lines 14, 87: 'ten', ''' for the first few rows in ``mask``."""
+        idx = np.flatnonzero(mask)
+        shown = idx[:SHOWN]
+        labels = [self.labels[i].item() if hasattr(self.labels[i], "item") else self.labels[i] for i in shown]
+        word = self.word[0] if len(idx) == 1 else self.word[1]
+        more = f" and {len(idx) - len(shown):,} more" if len(idx) > len(shown) else ""
+        if values is None:
+            return f"{word} {compress(labels)}{more}"
+        vals = ", ".join(repr(show_value(values.iloc[i])) for i in shown)
+        return f"{word} {', '.join(str(v) for v in labels)}{more}: {vals}"
+
+
+
+
+def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, list[str]]:
+    """Bytes -> text, detecting the encoding when not given; notes say what was done."""
+    if encoding is not None:
+        try:
+            return data.decode(encoding), []
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise TransactionDataError(name, [
+                f"cannot be read as encoding {encoding!r} ({exc}); leave encoding=None to detect it"
+            ]) from None
+    notes = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        data, notes = data[3:], ["UTF-8 byte-order mark removed"]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), ["encoding UTF-16 detected from its byte-order mark"]
+    head = data[:2000]
+    if head.count(b"\x00") > len(head) // 4:  # text in UTF-16 without a byte-order mark
+        enc = "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
+        try:
+            return data.decode(enc), [f"encoding {enc.upper()} detected (no byte-order mark)"]
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8"), notes
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        byte = data[exc.start: exc.start + 1].hex()
+        for enc, label in (("cp1252", "Windows cp1252"), ("latin-1", "latin-1")):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            return text, [f"not valid UTF-8 (byte 0x{byte} on line {line}); read as {label}, "
+                          f"pass encoding= if names look wrong"]
+    raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
+
+
+_DELIMITERS = (",", ";", "\t", "|")
+
+
+def _sniff_delimiter(lines: list[str]) -> str | None:
+    """The delimiter giving the header's field count on most sample lines (None: whitespace)."""
+    best, best_score = None, (0, 0)
+    for sep in _DELIMITERS:
+        rows = list(csv.reader(lines, delimiter=sep))
+        if not rows or len(rows[0]) < 2:
+            continue
+        width = len(rows[0])
+        agree = sum(len(r) == width for r in rows[1:]) if len(rows) > 1 else 1
+        score = (agree, width)
+        if score > best_score:
+            best, best_score = sep, score
+    if best is None and lines and len(lines[0].split()) >= 2:
+        return r"\s+"
+    return best or ","
+
+
+def _sep_label(sep: str) -> str:
+    return {"\t": "tab", r"\s+": "runs of spaces", " ": "space"}.get(sep, repr(sep))
+
+
+def _check_structure(header: list[str], lines: list[int], widths: list[int], sep: str, sniffed: bool,
+                     name: str) -> None:
+    """Refuse lines whose field count differs from the header's, and repeated column names."""
+    width = len(header)
+    ragged = [(ln, w) for ln, w in zip(lines, widths) if w != width]
+    if ragged:
+        counts = sorted({w for _, w in ragged})
+        shown = ", ".join(str(ln) for ln, _ in ragged[:SHOWN])
+        more = f" and {len(ragged) - SHOWN:,} more" if len(ragged) > SHOWN else ""
+        raise TransactionDataError(name, [
+            f"{plural(len(ragged), 'line')} {'has' if len(ragged) == 1 else 'have'} "
+            f"{' or '.join(map(str, counts))} fields but the header has {width} "
+            f"(line{'s' if len(ragged) > 1 else ''} {shown}{more}); the delimiter is "
+            f"{_sep_label(sep)}{' (detected)' if sniffed else ''}: pass sep= if that is wrong, "
+            "or quote values that contain it"
+        ])
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    if dupes:
+        raise TransactionDataError(name, [
+            f"the header names {', '.join(map(repr, dupes))} more than once; give every column its own name"
+        ])
+
+
+def _read_unquoted(text: str, all_lines: list[str], sep: str, name: str, sniffed: bool,
+                   notes: list[str]) -> Raw | None:
+    """Fast path for text without quotes; None when pandas' rows do not match the lines."""
+    whitespace = sep in (r"\s+", " ")
+    if whitespace:
+        widths = [len(ln.split()) for ln in all_lines]
+    else:
+        widths = [ln.count(sep) + 1 if ln.strip() else 0 for ln in all_lines]
+    nonblank = [i for i, w in enumerate(widths) if w]
+    header = [h.strip() for h in (all_lines[nonblank[0]].split() if whitespace
+                                  else all_lines[nonblank[0]].split(sep))]
+    body = nonblank[1:]
+    _check_structure(header, [i + 1 for i in body], [widths[i] for i in body], sep, sniffed, name)
+    frame = pd.read_csv(io.StringIO(text), sep=r"\s+" if whitespace else sep, header=None,
+                        skiprows=nonblank[0] + 1, names=header, dtype=str, na_filter=False,
+                        index_col=False, quoting=csv.QUOTE_NONE, engine="c")
+    if len(frame) != len(body):
+        return None
+    blank = len(all_lines) - len(nonblank)
+    if blank > 0:
+        notes.append(f"{plural(blank, 'blank line')} skipped")
+    return Raw(frame.astype(object), name, np.array([i + 1 for i in body], dtype=np.int64),
+                ("line", "lines"), notes)
+
+
+def _read_csv_text(text: str, sep: str | None, name: str) -> Raw:
+    """Parse CSV text into strings, recording each record's first line number."""
+    notes = []
+    all_lines = text.splitlines()
+    sample = [ln for ln in all_lines[:200] if ln.strip()]
+    if not sample:
+        raise TransactionDataError(name, [
+            "is empty (no header, no rows); export the transactions with a header row "
+            "naming the columns, e.g. customer_id,date,amount"
+        ])
+    sniffed = sep is None
+    if sniffed:
+        sep = _sniff_delimiter(sample)
+        if sep != ",":
+            notes.append(f"delimiter {_sep_label(sep)} detected")
+    if '"' not in text:  # no quoting: one record per line, parsed by pandas' C reader
+        fast = _read_unquoted(text, all_lines, sep, name, sniffed, notes)
+        if fast is not None:
+            return fast
+    if sep in (r"\s+", " "):
+        records = [ln.split() for ln in all_lines]
+        starts = list(range(1, len(all_lines) + 1))
+    else:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+        records, starts, prev_end = [], [], 0
+        try:
+            for rec in reader:
+                records.append(rec)
+                starts.append(prev_end + 1)
+                prev_end = reader.line_num
+        except csv.Error as exc:
+            raise TransactionDataError(name, [
+                f"cannot be read as CSV (line {reader.line_num}: {exc}); if the file is UTF-16 "
+                "without a byte-order mark pass encoding='utf-16', otherwise check the export"
+            ]) from None
+    keep = [i for i, r in enumerate(records) if len(r) > 1 or (r and r[0].strip())]
+    header_at = keep[0]
+    header = [h.strip() for h in records[header_at]]
+    body = keep[1:]
+    blank = len(records) - len(keep)
+    if blank > 0:
+        notes.append(f"{plural(blank, 'blank line')} skipped")
+    _check_structure(header, [starts[i] for i in body], [len(records[i]) for i in body], sep, sniffed, name)
+    frame = pd.DataFrame([records[i] for i in body], columns=header, dtype=object)
+    if not len(frame):
+        frame = pd.DataFrame({h: pd.Series(dtype=object) for h in header})
+    labels = np.array([starts[i] for i in body], dtype=np.int64)
+    return Raw(frame, name, labels, ("line", "lines"), notes)
+
+
+def read_source(source, sep: str | None = None, encoding: str | None = None,
+                source_name: str | None = None) -> Raw:
+    """A CSV file (optionally ``.gz``), a parquet file or a DataFrame, as a :class:`Raw` table.
+
+    CSV values stay text (parsed later); parquet and DataFrame columns keep
+    their types. Labels are file lines for CSV, 1-based rows for parquet and
+    index labels for a DataFrame.
+    """
+    if isinstance(source, pd.DataFrame):
+        name = source_name or "the DataFrame"
+        frame = source.copy()
+        frame.columns = [str(c).strip() for c in frame.columns]
+        return Raw(frame.reset_index(drop=True), name, np.asarray(source.index), ("index", "index"))
+    if not isinstance(source, (str, Path)):
+        raise TypeError(
+            f"source must be a path to a CSV or parquet file, or a pandas DataFrame; got {type(source).__name__}"
+        )
+    path = Path(source)
+    name = source_name or path.name
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {str(source)!r}; pass the path of a CSV or parquet file, or a DataFrame")
+    suffixes = "".join(path.suffixes).lower()
+    if suffixes.endswith((".xlsx", ".xls", ".xlsm")):
+        raise TransactionDataError(name, [
+            "is an Excel workbook, which is not read directly; save the sheet as CSV (UTF-8), "
+            "or read it with pandas.read_excel and pass the DataFrame"
+        ])
+    opener = gzip.open if suffixes.endswith(".gz") else open
+    with opener(path, "rb") as fh:
+        data = fh.read()
+    if data[:4] == b"PAR1" or suffixes.endswith((".parquet", ".pq")):
+        try:
+            frame = pd.read_parquet(io.BytesIO(data))
+        except Exception as exc:  # pyarrow raises several types
+            raise TransactionDataError(name, [f"cannot be read as parquet ({exc})"]) from None
+        frame.columns = [str(c).strip() for c in frame.columns]
+        frame = frame.reset_index(drop=True)
+        return Raw(frame, name, np.arange(1, len(frame) + 1), ("row", "rows"))
+    if not data.strip():
+        raise TransactionDataError(name, [
+            f"is empty ({len(data)} bytes); export the transactions with a header row "
+            "naming the columns, e.g. customer_id,date,amount"
+        ])
+    text, notes = _decode(data, encoding, name)
+    raw = _read_csv_text(text, sep, name)
+    raw.notes[:0] = notes
+    return raw
+
+

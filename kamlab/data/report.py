@@ -1,0 +1,124 @@
+"""The validation report: what a load read, kept, dropped, changed and flagged.
+
+Nothing is dropped or changed silently: the :class:`ValidationReport` returned
+with the data counts every row read, kept, dropped (with the reason), changed
+or flagged. Always ``rows_read == rows_kept + rows_dropped``.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Iterator
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class ReportItem:
+    """One line of a validation report.
+
+    action : "dropped" (rows removed), "changed" (rows kept with a value altered)
+        or "flagged" (rows kept unchanged but worth knowing about).
+    reason : what happened and which option controls it.
+    rows : number of rows concerned.
+    """
+
+    action: str
+    reason: str
+    rows: int
+
+
+@dataclass(frozen=True, repr=False)
+class ValidationReport:
+    """What :func:`load_transactions` read, kept, dropped and changed, and why.
+
+    Invariant: ``rows_read == rows_kept + rows_dropped``; every dropped row is
+    in exactly one ``dropped`` item. ``changed`` and ``flagged`` rows are among
+    the kept rows.
+    """
+
+    source: str
+    rows_read: int
+    rows_kept: int
+    items: tuple[ReportItem, ...] = ()
+    columns: tuple[tuple[str, str], ...] = ()   # (contract column, source column)
+    notes: tuple[str, ...] = ()
+    n_customers: int = 0
+    first_date: pd.Timestamp | None = None
+    last_date: pd.Timestamp | None = None
+
+    def __post_init__(self):
+        if self.rows_read != self.rows_kept + self.rows_dropped:
+            raise AssertionError(
+                f"validation report does not add up: {self.rows_read} read != "
+                f"{self.rows_kept} kept + {self.rows_dropped} dropped"
+            )
+
+    @property
+    def rows_dropped(self) -> int:
+        """Rows removed, summed over the ``dropped`` items."""
+        return sum(i.rows for i in self.items if i.action == "dropped")
+
+    @property
+    def rows_changed(self) -> int:
+        """Row changes, summed over the ``changed`` items (a row may count twice)."""
+        return sum(i.rows for i in self.items if i.action == "changed")
+
+    def to_frame(self) -> pd.DataFrame:
+        """The report as a table: one row per step, columns action, reason, rows."""
+        rows = [("read", f"rows in {self.source}", self.rows_read)]
+        rows += [(i.action, i.reason, i.rows) for i in self.items]
+        rows.append(("kept", self._kept_text(), self.rows_kept))
+        return pd.DataFrame(rows, columns=["action", "reason", "rows"])
+
+    def _kept_text(self) -> str:
+        if self.first_date is None:
+            return "rows in the contract"
+        return (f"{self.n_customers:,} customers, {self.first_date:%Y-%m-%d} "
+                f"to {self.last_date:%Y-%m-%d}")
+
+    def __str__(self) -> str:
+        width = max(9, len(f"{self.rows_read:,}"))
+        lines = [f"Validation report for {self.source}"]
+        lines.append(f"  {'rows read':<10}{self.rows_read:>{width},}")
+        for item in self.items:
+            lines.append(f"  {item.action:<10}{item.rows:>{width},}  {item.reason}")
+        lines.append(f"  {'rows kept':<10}{self.rows_kept:>{width},}  {self._kept_text()}")
+        if self.columns:
+            mapping = ", ".join(f"{c} <- {s!r}" for c, s in self.columns)
+            lines.append(f"  columns   {mapping}")
+        lines += [f"  note      {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        body = "".join(
+            f"<tr><td>{html.escape(a)}</td><td style='text-align:right'>{r:,}</td>"
+            f"<td style='text-align:left'>{html.escape(t)}</td></tr>"
+            for a, t, r in self.to_frame().itertuples(index=False)
+        )
+        extra = ""
+        if self.columns:
+            extra += "<p>columns: " + html.escape(", ".join(f"{c} ← {s!r}" for c, s in self.columns)) + "</p>"
+        if self.notes:
+            extra += "<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in self.notes) + "</ul>"
+        return (f"<p><b>Validation report for {html.escape(self.source)}</b></p>"
+                f"<table><tr><th>action</th><th>rows</th><th>reason</th></tr>{body}</table>{extra}")
+
+
+@dataclass(frozen=True)
+class LoadedTransactions:
+    """Result of :func:`load_transactions`: the contract frame and its report.
+
+    Unpacks as ``transactions, report = load_transactions(...)``.
+    """
+
+    transactions: pd.DataFrame
+    report: ValidationReport
+
+    def __iter__(self) -> Iterator:
+        return iter((self.transactions, self.report))
+
+

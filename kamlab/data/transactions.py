@@ -1,0 +1,212 @@
+"""Loading transactions into the contract: the entry point and its column parsing.
+
+:func:`load_transactions` reads the source (:mod:`kamlab.data.reading`), maps
+and parses the columns (:mod:`kamlab.data.parsing`), runs the row policies on a
+ledger (:mod:`kamlab.data.policies`) and returns the contract frame with its
+:class:`~kamlab.data.report.ValidationReport`. Every problem it cannot resolve
+is collected and raised together in one :class:`TransactionDataError`, naming
+the file, the column, the first offending rows and the fix; nothing is loaded then.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .contract import mapping_problems
+from .errors import TransactionDataError
+from .messages import is_not, plural
+from .parsing import parse_dates, parse_ids, parse_numbers, sniff_decimal
+from .policies import Ledger, apply_amount_policies, apply_duplicates, apply_observation_end
+from .reading import Raw, read_source
+from .report import LoadedTransactions
+
+_POLICIES = {
+    "returns": ("drop", "keep", "net", "error"),
+    "zero_amounts": ("keep", "drop", "error"),
+    "duplicates": ("drop", "keep", "error"),
+    "bad_rows": ("error", "drop"),
+}
+
+
+def load_transactions(
+    source,
+    *,
+    customer_col: str = "customer_id",
+    date_col: str = "date",
+    amount_col: str = "amount",
+    cost_col: str | None = None,
+    quantity_col: str | None = None,
+    observation_end=None,
+    returns: str = "drop",
+    zero_amounts: str = "keep",
+    duplicates: str = "drop",
+    bad_rows: str = "error",
+    dayfirst: bool | None = None,
+    date_format: str | None = None,
+    sep: str | None = None,
+    decimal: str | None = None,
+    encoding: str | None = None,
+    source_name: str | None = None,
+) -> LoadedTransactions:
+    """Load transactions into the kamlab contract, with a validation report.
+
+    Parameters
+    ----------
+    source : str, Path or DataFrame
+        A CSV file (optionally ``.gz``), a parquet file, or a DataFrame.
+    customer_col, date_col, amount_col : str
+        Names of the input columns holding the customer id, the order date and
+        the revenue (currency units). Matched exactly; a missing one is reported
+        with the closest available name.
+    cost_col, quantity_col : str or None
+        Optional columns holding the cost (same units as amount) and the units.
+    observation_end : date-like or None
+        Last moment of the observation window. Rows dated after it are dropped
+        (and counted). A date without a time of day includes that whole day.
+    returns : {"drop", "keep", "net", "error"}
+        Policy for rows with a negative amount (returns, refunds, credit notes):
+
+        - ``"drop"`` (default): remove them; revenue is then gross of returns,
+          purchase counts are unaffected (the BTYD models' convention).
+        - ``"keep"``: keep them as rows with negative amounts; revenue totals
+          are net, but a return then also counts as an "active day" in RFM.
+        - ``"net"``: subtract each return from the same customer's latest
+          purchases on or before its date (last in, first out) and remove the
+          return row; purchases returned in full are removed, partly returned
+          ones keep the rest, with cost and quantity scaled in proportion.
+          Return amounts exceeding the earlier purchases are discarded (reported).
+        - ``"error"``: refuse the file, listing the rows.
+    zero_amounts : {"keep", "drop", "error"}
+        Policy for rows with amount 0 (free items, fully discounted orders).
+        Kept by default: they are still orders; the report flags them.
+    duplicates : {"drop", "keep", "error"}
+        Policy for exact duplicate rows (identical in *every* input column,
+        including columns not mapped). The first copy is kept under "drop".
+        Without an order id, two identical orders on one day cannot be told
+        from a doubled export: pass "keep" when your file has no order id and
+        same-day repeat orders are plausible.
+    bad_rows : {"error", "drop"}
+        Rows with a missing customer id or a date or amount (or cost, quantity)
+        that cannot be read: refuse the file (default) or drop those rows.
+    dayfirst : bool or None
+        How to read dates like 01/02/1997: True day/month/year, False
+        month/day/year, None (default) detect it once for the whole file: day
+        first if some first number exceeds 12 and no second one does (and the
+        mirror rule), month first when the file is ambiguous. The report says
+        which order was used and why. Unambiguous forms (ISO 8601
+        ``1997-02-01``, ``19970201``) ignore it.
+    date_format : str or None
+        An explicit ``strftime`` format (e.g. ``"%d.%m.%Y %H:%M"``), overriding
+        detection.
+    sep : str or None
+        Field delimiter; None detects one of ``,`` ``;`` tab ``|`` (else runs of spaces).
+    decimal : {".", ","} or None
+        Decimal mark; None detects it from the numeric columns. Thousands
+        separators (the other mark, spaces, apostrophes) and currency signs are
+        removed; ``(12.50)`` and ``12.50-`` are read as -12.50.
+    encoding : str or None
+        Text encoding; None detects UTF-8 (with or without byte-order mark),
+        UTF-16 (with byte-order mark), else cp1252, else latin-1.
+    source_name : str or None
+        Name used in messages and the report (default: the file name).
+
+    Returns
+    -------
+    LoadedTransactions
+        ``transactions``: the contract frame (``customer_id``, ``date``,
+        ``amount`` and, when mapped, ``cost``, ``quantity``), sorted by
+        customer_id then date, with a fresh RangeIndex; ``report``: the
+        :class:`ValidationReport`.
+
+    Raises
+    ------
+    TransactionDataError
+        Listing every problem found (a ValueError); nothing is loaded.
+
+    Notes
+    -----
+    Timestamps that carry a UTC offset (``2020-03-01T10:00+02:00``) are
+    converted to UTC and stored without a time zone, so one file spanning
+    several offsets keeps the true order of events; the report counts them.
+    Times of day are kept. Row numbers in messages are file line numbers for
+    CSV, 1-based row numbers for parquet, and index labels for DataFrames.
+    """
+    for arg, allowed in _POLICIES.items():
+        value = locals()[arg]
+        if value not in allowed:
+            raise ValueError(f"{arg} must be one of {', '.join(map(repr, allowed))}; got {value!r}")
+    if decimal not in (None, ".", ","):
+        raise ValueError(f"decimal must be '.', ',' or None (detect); got {decimal!r}")
+
+    raw = read_source(source, sep, encoding, source_name)
+    mapping = {"customer_id": customer_col, "date": date_col, "amount": amount_col,
+               "cost": cost_col, "quantity": quantity_col}
+    problems = mapping_problems(list(raw.frame.columns), mapping)
+    if problems:
+        raise TransactionDataError(raw.name, problems)
+    if len(raw.frame) == 0:
+        raise TransactionDataError(raw.name, [
+            "has column names but no data rows (columns " + ", ".join(map(repr, raw.frame.columns)) +
+            "); export the transactions themselves, not only the header"
+        ])
+    parsed = _parse_columns(raw, mapping, dayfirst=dayfirst, date_format=date_format, decimal=decimal,
+                            report_bad=bad_rows == "error")
+    ledger = Ledger(raw, parsed.tx, list(parsed.problems), list(raw.notes) + list(parsed.notes))
+    apply_duplicates(ledger, duplicates)
+    # bad rows are refused (bad_rows='error': listed in problems already) or dropped
+    ledger.drop(parsed.bad, "missing customer id, or a date or number that cannot be read (bad_rows='drop')")
+    if observation_end is not None:
+        apply_observation_end(ledger, observation_end)
+    apply_amount_policies(ledger, amount_col, returns=returns, zero_amounts=zero_amounts)
+    ledger.flag(parsed.tz_converted, "changed", "timestamps with a time zone converted to UTC, zone dropped")
+    ledger.flag(parsed.ids_trimmed, "changed", "customer ids with surrounding spaces trimmed")
+    return ledger.result(mapping)
+
+
+@dataclass
+class _Parsed:
+    tx: pd.DataFrame              # contract columns + "_row" (position in the input)
+    bad: np.ndarray               # rows with a missing id or an unreadable date or number
+    problems: list[str]
+    notes: list[str]
+    tz_converted: np.ndarray
+    ids_trimmed: np.ndarray
+
+
+def _parse_columns(raw: Raw, mapping, *, dayfirst, date_format, decimal, report_bad) -> _Parsed:
+    """Parse the mapped columns; describe unreadable values as problems when ``report_bad``."""
+    frame, n = raw.frame, len(raw.frame)
+    problems, notes = [], []
+    customer_col, date_col = mapping["customer_id"], mapping["date"]
+    ids, missing_id, trimmed = parse_ids(frame[customer_col])
+    if missing_id.any() and report_bad:
+        k = int(missing_id.sum())
+        problems.append(f"column {customer_col!r}: {plural(k, 'row')} {'has' if k == 1 else 'have'} "
+                        f"no customer id ({raw.where(missing_id)}); fill them in, or pass bad_rows='drop' "
+                        "to drop these rows")
+    dates = parse_dates(frame[date_col], dayfirst, date_format)
+    notes += dates.notes
+    if dates.bad.any() and report_bad:
+        problems.append(f"column {date_col!r}: {is_not(int(dates.bad.sum()), 'a date', 'dates')} "
+                        f"({raw.where(dates.bad, frame[date_col])}){dates.hint}")
+    tx = pd.DataFrame({"customer_id": ids.to_numpy(dtype=object), "date": dates.values.to_numpy()})
+    numeric = {c: mapping[c] for c in ("amount", "cost", "quantity") if mapping[c] is not None}
+    if decimal is None:
+        decimal = sniff_decimal([frame[col] for col in numeric.values()])
+        if decimal == ",":
+            notes.append("decimal comma detected")
+    bad = missing_id | dates.bad
+    for contract, col in numeric.items():
+        tx[contract], not_number = parse_numbers(frame[col], decimal)
+        if not_number.any() and report_bad:
+            problems.append(
+                f"column {col!r}: {is_not(int(not_number.sum()), 'a number', 'numbers')} "
+                f"({raw.where(not_number, frame[col])}); decimal mark taken as {decimal!r} "
+                "(set decimal= if wrong), or pass bad_rows='drop'"
+            )
+        bad |= not_number
+    tx["_row"] = np.arange(n)
+    return _Parsed(tx, bad, problems, notes, dates.tz_converted, trimmed)
