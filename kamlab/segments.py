@@ -1,32 +1,30 @@
-"""Segmenting accounts by value: Pareto/Lorenz curve, Gini, top share.
+"""Segmenting accounts: ABC, XYZ, the ABC-XYZ matrix and the per-account table.
 
-How concentrated is value across accounts? The Pareto "80/20 rule" says that a
-fifth of the customers bring most of the revenue; these functions measure how
-true that is on a given dataset, and are the first step of every key-account
-definition that ranks by size.
+**ABC** classes rank accounts by their cumulative share of value (the Pareto
+rule read as classes), **XYZ** classes by the variability of their revenue per
+period, and the **ABC-XYZ matrix** crosses the two. :func:`account_table`
+builds the one row per account these rules need. :mod:`kamlab.segmentation`
+runs the whole sequence of notebook 05 on one window.
 
-All functions take one value per account (revenue, profit, ...) as any
-one-dimensional array-like or ``pd.Series``. Values must be finite and
-non-negative with a positive total: shares of a total are undefined otherwise.
-
-The second part classifies accounts: ABC by cumulative share of value, XYZ by
-the variability of revenue per period, the ABC-XYZ matrix, the four
-key-client types (breadwinner, prospect, image-maker, expert) and the five
-tiers (key, important, customers, difficult, non-customers).
+How concentrated value is (Lorenz curve, Gini, top share) lives in
+:mod:`kamlab.concentration`; the key-client types and tiers in
+:mod:`kamlab.client_types`. Their names stay importable from here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
-
+from kamlab.client_types import (  # noqa: F401  (compatibility: importable from kamlab.segments)
+    TIERS,
+    KeyClientTypes,
+    customer_tiers,
+    key_client_types,
+)
+from kamlab import rfm
 from kamlab.concentration import gini, lorenz_curve, top_share  # noqa: F401  (compatibility)
-
-
-# --- ABC, XYZ, the ABC-XYZ matrix, the four key-client types and five tiers ---
+from kamlab.data import format_rows, require_columns
 
 #: Default cut points of the ABC classes: cumulative share of value.
 ABC_CUTS = (0.80, 0.95)
@@ -41,13 +39,11 @@ def _account_series(values, what: str) -> pd.Series:
     series = values.astype(float)
     bad = series.index[~np.isfinite(series.to_numpy())]
     if len(bad):
-        raise ValueError(
-            f"{what}: {len(bad)} missing or infinite values (accounts {', '.join(map(str, bad[:5]))}"
-            f"{', ...' if len(bad) > 5 else ''}); drop or fill them first"
-        )
+        raise ValueError(f"{what}: {len(bad):,} missing or infinite values (accounts {format_rows(bad)}); "
+                         "drop or fill them first")
     if series.index.has_duplicates:
         dup = series.index[series.index.duplicated()].unique()
-        raise ValueError(f"{what}: duplicated accounts {', '.join(map(str, dup[:5]))}; one value per account")
+        raise ValueError(f"{what}: duplicated accounts {format_rows(dup)}; one value per account")
     return series
 
 
@@ -142,9 +138,8 @@ def revenue_cv(
     """
     if freq not in ("W", "M", "Q"):
         raise ValueError(f"freq must be 'W', 'M' or 'Q', got {freq!r}")
-    missing = [c for c in ("customer_id", "date", "amount") if c not in transactions.columns]
-    if missing:
-        raise ValueError(f"transactions: missing column(s) {missing}; have {list(transactions.columns)}")
+    require_columns(transactions, ["customer_id", "date", "amount"], what="transactions",
+                    hint="Load them with kamlab.data.load_transactions (or map your columns there).")
     tx = transactions
     start = tx["date"].min() if start is None else pd.Timestamp(start)
     end = tx["date"].max() if end is None else pd.Timestamp(end)
@@ -204,9 +199,7 @@ def xyz_classes(
     lo, hi = cuts
     if not 0 < lo < hi:
         raise ValueError(f"cuts must satisfy 0 < X-cut < Y-cut, got {cuts}")
-    missing = [c for c in ("periods", "cv") if c not in cv.columns]
-    if missing:
-        raise ValueError(f"cv: missing column(s) {missing}; pass the output of revenue_cv()")
+    require_columns(cv, ["periods", "cv"], what="cv", hint="Pass the output of revenue_cv().")
     values = cv["cv"].to_numpy(dtype=float)
     labels = np.where(values <= lo, "X", np.where(values <= hi, "Y", "Z"))
     labels[cv["periods"].to_numpy() < min_periods] = "Z"
@@ -240,9 +233,9 @@ def abc_xyz_matrix(abc: pd.Series, xyz: pd.Series, revenue: pd.Series) -> pd.Dat
             extra = other.index.difference(idx)
             lacking = idx.difference(other.index)
             raise ValueError(
-                f"abc and {name} must cover the same accounts: {len(lacking)} only in abc "
-                f"({', '.join(map(str, lacking[:3]))}), {len(extra)} only in {name} "
-                f"({', '.join(map(str, extra[:3]))}); compute both on the same accounts"
+                f"abc and {name} must cover the same accounts: {len(lacking):,} only in abc "
+                f"({format_rows(lacking, limit=3)}), {len(extra):,} only in {name} "
+                f"({format_rows(extra, limit=3)}); compute both on the same accounts"
             )
     frame = pd.DataFrame({"abc": abc, "xyz": xyz.reindex(idx), "revenue": revenue.reindex(idx).astype(float)})
     cells = pd.MultiIndex.from_product([["A", "B", "C"], ["X", "Y", "Z"]], names=["abc", "xyz"])
@@ -260,202 +253,6 @@ def abc_xyz_matrix(abc: pd.Series, xyz: pd.Series, revenue: pd.Series) -> pd.Dat
     out["xyz"] = out["xyz"].astype(str)
     out["share_of_revenue"] = out["revenue"] / total if total > 0 else 0.0
     return out
-
-
-@dataclass(frozen=True)
-class KeyClientTypes:
-    """The four key-client types of each account, with what could not be decided.
-
-    Attributes
-    ----------
-    table : pd.DataFrame
-        Indexed by ``customer_id``, one boolean column per computable type
-        (``breadwinner``, ``prospect``, ``image_maker``, ``expert``).
-    not_computable : dict
-        Type -> the columns it needs that the data lacks.
-    notes : tuple of str
-        Plain-language remarks, e.g. that no account reaches the breadwinner share.
-    """
-
-    table: pd.DataFrame
-    not_computable: dict[str, tuple[str, ...]]
-    notes: tuple[str, ...]
-
-
-def _top_share_flag(values: pd.Series, top: float) -> pd.Series:
-    """True for accounts whose value is positive and at least the (1 - top) quantile."""
-    threshold = values.quantile(1 - top)
-    return (values >= threshold) & (values > 0)
-
-
-def key_client_types(
-    summary: pd.DataFrame,
-    accounts: pd.DataFrame | None = None,
-    *,
-    breadwinner_share: float = 0.10,
-    top: float = 0.20,
-) -> KeyClientTypes:
-    """The four key-client types of the source material, each as a rule.
-
-    With "top" meaning a positive value at or above the (1 - ``top``) quantile
-    across the accounts (default: the top 20 %):
-
-    - **breadwinner**: brings at least ``breadwinner_share`` (10 %) of total
-      profit, profit_i / sum_j profit_j >= 0.10 (needs ``profit``, i.e. cost).
-      With many accounts often nobody qualifies, which the notes say.
-    - **prospect**: high growth potential but not yet big: top
-      ``growth_potential`` and revenue below the top-``top`` revenue threshold
-      ("tomorrow's oak trees"; needs ``growth_potential``).
-    - **image_maker**: top ``influence`` (or, without it, top ``referrals``):
-      value that lies outside their own revenue.
-    - **expert**: top service demand, measured by ``service_tickets`` (or,
-      without it, ``cost_to_serve``): demanding quality requirements.
-
-    An account can have several types or none. Types whose columns are
-    missing are reported in ``not_computable``, never as all-False.
-
-    Parameters
-    ----------
-    summary : pd.DataFrame
-        Calibration-window summary indexed by ``customer_id`` with ``revenue``
-        and, if cost is known, ``profit`` (as from ``kamlab.rfm.summarise_rfm``).
-    accounts : pd.DataFrame, optional
-        Account attributes indexed by ``customer_id`` (DESIGN data contract).
-    breadwinner_share : float
-        Share of total profit that makes a breadwinner, in (0, 1].
-    top : float
-        Share of accounts counted as "top" on a signal, in (0, 1).
-
-    Returns
-    -------
-    KeyClientTypes
-    """
-    if not 0 < breadwinner_share <= 1:
-        raise ValueError(f"breadwinner_share must be in (0, 1], got {breadwinner_share}")
-    if not 0 < top < 1:
-        raise ValueError(f"top must be in (0, 1), got {top}")
-    if "revenue" not in summary.columns:
-        raise ValueError(f"summary: needs a 'revenue' column; have {list(summary.columns)}")
-    idx = summary.index
-    attrs = accounts.reindex(idx) if accounts is not None else pd.DataFrame(index=idx)
-    table = pd.DataFrame(index=idx)
-    missing: dict[str, tuple[str, ...]] = {}
-    notes: list[str] = []
-
-    if "profit" in summary.columns:
-        profit = summary["profit"].astype(float)
-        total = profit.sum()
-        if total <= 0:
-            notes.append(f"total profit is {total:,.0f}, not positive: no account can be a breadwinner")
-            table["breadwinner"] = False
-        else:
-            share = profit / total
-            table["breadwinner"] = share >= breadwinner_share
-            if not table["breadwinner"].any():
-                notes.append(
-                    f"no account reaches {breadwinner_share:.0%} of total profit "
-                    f"(the largest brings {share.max():.1%}): there is no breadwinner"
-                )
-    else:
-        missing["breadwinner"] = ("cost",)
-
-    revenue = summary["revenue"].astype(float)
-    if "growth_potential" in attrs.columns:
-        growth = attrs["growth_potential"].astype(float).fillna(0.0)
-        big = revenue >= revenue.quantile(1 - top)
-        table["prospect"] = _top_share_flag(growth, top) & ~big
-    else:
-        missing["prospect"] = ("growth_potential",)
-
-    influence_col = next((c for c in ("influence", "referrals") if c in attrs.columns), None)
-    if influence_col:
-        table["image_maker"] = _top_share_flag(attrs[influence_col].astype(float).fillna(0.0), top)
-    else:
-        missing["image_maker"] = ("influence or referrals",)
-
-    demand_col = next((c for c in ("service_tickets", "cost_to_serve") if c in attrs.columns), None)
-    if demand_col:
-        table["expert"] = _top_share_flag(attrs[demand_col].astype(float).fillna(0.0), top)
-    else:
-        missing["expert"] = ("service_tickets or cost_to_serve",)
-
-    table.index.name = "customer_id"
-    return KeyClientTypes(table=table.astype(bool), not_computable=missing, notes=tuple(notes))
-
-
-#: The five tiers, from most to least attention.
-TIERS = ("key", "important", "customers", "difficult", "non-customers")
-
-
-def customer_tiers(
-    summary: pd.DataFrame,
-    accounts: pd.DataFrame | None = None,
-    *,
-    loyalty_cut: float = 0.5,
-    fit_cut: float = 0.5,
-) -> pd.Series:
-    """Five tiers of accounts from loyalty and fit: key, important, customers, difficult, non-customers.
-
-    Signals, each turned into a percentile rank in (0, 1] among the buying
-    accounts (ties share the average rank):
-
-    - loyalty = rank of repeat purchases (``frequency``) in the calibration
-      window; "loyal" if rank >= ``loyalty_cut``;
-    - fit = rank of ``strategic_fit`` (account attribute); "fits" if rank >=
-      ``fit_cut``.
-
-    Rules, first match wins:
-
-    1. **non-customers**: in the accounts table but no purchase in the window;
-    2. **difficult**: buys but loses money: ``profit`` < 0 (pass profit after
-       cost-to-serve, as :func:`account_table` gives it); without cost data
-       nobody is classed difficult;
-    3. **key**: loyal and fits;
-    4. **important**: loyal or fits, not both;
-    5. **customers**: the rest.
-
-    This operationalises the source material's tiering of the customer base
-    by loyalty and strategic fit; the cut points are parameters.
-
-    Parameters
-    ----------
-    summary : pd.DataFrame
-        Calibration summary indexed by ``customer_id`` with ``frequency`` and
-        optionally ``profit``.
-    accounts : pd.DataFrame
-        Account attributes indexed by ``customer_id``; needs ``strategic_fit``.
-        Accounts listed here but absent from ``summary`` are non-customers.
-    loyalty_cut, fit_cut : float
-        Percentile-rank thresholds in (0, 1).
-
-    Returns
-    -------
-    pd.Series
-        Categorical tier per account (the union of both indexes), named ``tier``.
-    """
-    for name, cut in (("loyalty_cut", loyalty_cut), ("fit_cut", fit_cut)):
-        if not 0 < cut < 1:
-            raise ValueError(f"{name} must be in (0, 1), got {cut}")
-    if accounts is None or "strategic_fit" not in accounts.columns:
-        have = [] if accounts is None else list(accounts.columns)
-        raise ValueError(
-            f"customer_tiers needs an accounts table with a 'strategic_fit' column; have {have}"
-        )
-    if "frequency" not in summary.columns:
-        raise ValueError(f"summary: needs a 'frequency' column; have {list(summary.columns)}")
-    buyers = summary.index
-    everyone = buyers.union(accounts.index)
-    loyal = summary["frequency"].rank(pct=True) >= loyalty_cut
-    fit_rank = accounts["strategic_fit"].reindex(buyers).astype(float).rank(pct=True)
-    fits = fit_rank.fillna(0.0) >= fit_cut
-    tier = pd.Series("customers", index=buyers, dtype=object)
-    tier[loyal ^ fits] = "important"
-    tier[loyal & fits] = "key"
-    if "profit" in summary.columns:
-        tier[summary["profit"].astype(float) < 0] = "difficult"
-    tier = tier.reindex(everyone).fillna("non-customers")
-    tier.index.name = "customer_id"
-    return pd.Series(pd.Categorical(tier.to_numpy(), categories=list(TIERS)), index=tier.index, name="tier")
 
 
 def account_table(
@@ -483,8 +280,6 @@ def account_table(
     pd.DataFrame
         Indexed by ``customer_id``, the accounts with a purchase up to ``end``.
     """
-    from kamlab import rfm
-
     end = transactions["date"].max() if end is None else pd.Timestamp(end)
     summary = rfm.summarise_rfm(transactions, end, freq="D", monetary=False)
     table = summary[["revenue", "frequency"]].copy()
@@ -494,3 +289,4 @@ def account_table(
             table["profit"] -= accounts["cost_to_serve"].reindex(table.index).astype(float).fillna(0.0)
     cv = revenue_cv(transactions, freq=freq, end=end)
     return table.join(cv)
+
