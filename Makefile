@@ -33,7 +33,7 @@ reports: install
 # Screenshots go to reports/screenshots/.
 browser-test: reports
 	command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
-	$(BIN)/python -m kamlab.browser_check reports
+	$(BIN)/python tests/browser_check.py reports
 
 lab: install
 	$(BIN)/jupyter lab notebooks

@@ -1,6 +1,6 @@
 """Open the rendered reports in a real browser and check what a reader would see.
 
-    python -m kamlab.browser_check [REPORTS_DIR] [--chromium PATH] [--screenshots DIR]
+    python tests/browser_check.py [REPORTS_DIR] [--chromium PATH] [--screenshots DIR]
 
 (``make browser-test`` runs it after ``make reports``.) It drives the system's
 Chromium (Debian package ``chromium``; Playwright's own browser downloads are not
@@ -163,7 +163,7 @@ def check_reports(reports_dir: str | Path, *, chromium: str, screenshots: str | 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kamlab.browser_check", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python tests/browser_check.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("reports_dir", nargs="?", default="reports", help="folder holding index.html")
     parser.add_argument("--chromium", help="Chromium executable (default: chromium on PATH)")
     parser.add_argument("--screenshots", help="folder for screenshots (default: REPORTS_DIR/screenshots)")

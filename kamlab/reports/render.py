@@ -1,0 +1,186 @@
+"""Rendering one job (inside a worker process): papermill executes the notebook
+in its own kernel, in the notebook's folder, with the job's parameters injected
+after the cell tagged ``parameters``; nbconvert writes the HTML page; every file
+is written atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from .files import EXECUTED_DIR, atomic_write_text
+from .header import header_html
+from .jobs import Job
+from .page import notebook_html
+from .parameters import notebook_parameters
+
+#: Tag of the cell appended to every run to report the dataset back to the header.
+META_TAG = "kamlab-report-meta"
+META_MARK = "KAMLAB-REPORT-META "
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """What happened to one job; stored in ``executed/status.json``."""
+
+    name: str
+    title: str
+    notebook: str  # file name of the source notebook
+    kind: str
+    dataset: str | None
+    parameters: dict[str, Any]  # values passed (the rest are the notebook's defaults)
+    status: str  # "ok" or "failed"
+    error: str  # first line of the error, "" when ok
+    started: str  # ISO time (UTC)
+    duration_s: float  # execution + HTML conversion, seconds
+    html: str | None  # report path relative to the output folder (None when failed)
+    executed: str | None  # executed notebook, relative to the output folder
+    traceback_html: str | None  # HTML view of the failed notebook, relative
+
+
+_META_SOURCE = f'''\
+# Added by kamlab.reports to describe the dataset in the report header; removed from the report.
+def _kamlab_report_meta():
+    import json
+    info = {{}}
+    for value in list(globals().values()):
+        kind = type(value)
+        if kind.__name__ == "Dataset" and kind.__module__.startswith("kamlab"):
+            info["name"] = str(value.name)
+            info["source"] = str(value.source)
+            info["report"] = None if value.report is None else str(value.report)
+            tx = value.transactions
+            if tx is not None and len(tx):
+                info["shape"] = (f"{{len(tx):,}} transactions, {{tx['customer_id'].nunique():,}} accounts, "
+                                 f"{{tx['date'].min():%Y-%m-%d}} to {{tx['date'].max():%Y-%m-%d}}")
+            elif value.summary is not None:
+                info["shape"] = f"summary of {{len(value.summary):,}} rows"
+            break
+    print("{META_MARK}" + json.dumps(info))
+_kamlab_report_meta()
+del _kamlab_report_meta
+'''
+
+
+def _take_meta(nb) -> dict:
+    """Remove the meta cell from an executed notebook and return what it printed."""
+    info: dict = {}
+    keep = []
+    for cell in nb.cells:
+        if META_TAG in cell.get("metadata", {}).get("tags", []):
+            for output in cell.get("outputs", []):
+                for line in str(output.get("text", "")).splitlines():
+                    if line.startswith(META_MARK):
+                        try:
+                            info = json.loads(line[len(META_MARK):])
+                        except ValueError:
+                            info = {}
+        else:
+            keep.append(cell)
+    nb.cells = keep
+    return info
+
+
+def first_error_line(err: BaseException) -> str:
+    """``ename: evalue`` of a notebook error (or ``Type: message``), first line, at most 300 characters."""
+    ename, evalue = getattr(err, "ename", None), getattr(err, "evalue", None)
+    text = f"{ename}: {evalue}" if ename else f"{type(err).__name__}: {err}"
+    lines = [line for line in str(text).splitlines() if line.strip()]
+    return lines[0][:300] if lines else type(err).__name__
+
+
+def jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Parameter values as JSON would store them (paths and dates as text)."""
+    return json.loads(json.dumps(values, default=str))
+
+
+def _prepared_notebook(job: Job):
+    """The job's notebook with the meta cell appended."""
+    import nbformat
+
+    nb = nbformat.read(str(job.notebook), as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(_META_SOURCE, metadata={"tags": [META_TAG]}))
+    return nb
+
+
+def _execute(nb, job: Job, run_path: Path, timeout_s: int | None) -> tuple[str, str]:
+    """Run the notebook with papermill into ``run_path``: ("ok", "") or ("failed", first error line)."""
+    import papermill
+
+    kernel = nb.metadata.get("kernelspec", {}).get("name") or "python3"
+    try:
+        papermill.execute_notebook(
+            nb,
+            str(run_path),
+            parameters=dict(job.parameters),
+            kernel_name=kernel,
+            cwd=str(job.notebook.parent),
+            progress_bar=False,
+            request_save_on_cell_execute=False,
+            execution_timeout=timeout_s,
+        )
+    except Exception as err:  # a failing cell, kernel died, timeout, bad notebook: a failed job
+        return "failed", first_error_line(err)
+    return "ok", ""
+
+
+def _write_outputs(job: Job, out_dir: Path, executed, page: str, status: str) -> tuple[str | None, str | None]:
+    """Write the executed notebook and the page; (report path, traceback page path), relative."""
+    import nbformat
+
+    executed_dir = out_dir / EXECUTED_DIR
+    atomic_write_text(executed_dir / f"{job.name}.ipynb", nbformat.writes(executed))
+    if status == "ok":
+        atomic_write_text(out_dir / f"{job.name}.html", page)
+        (executed_dir / f"{job.name}.html").unlink(missing_ok=True)
+        return f"{job.name}.html", None
+    atomic_write_text(executed_dir / f"{job.name}.html", page)
+    (out_dir / f"{job.name}.html").unlink(missing_ok=True)
+    return None, f"{EXECUTED_DIR}/{job.name}.html"
+
+
+def render_job(job: Job, out_dir: str | Path, *, timeout_s: int | None = None) -> JobResult:
+    """Execute one job and write its report; never leaves partial files.
+
+    On success: ``<out>/<name>.html`` and ``<out>/executed/<name>.ipynb``. On a
+    failing cell: ``<out>/executed/<name>.ipynb`` holding the traceback, its HTML
+    view ``<out>/executed/<name>.html`` (code shown), and any older
+    ``<out>/<name>.html`` is removed so a stale report cannot pass for this run.
+    """
+    import nbformat
+
+    out_dir = Path(out_dir)
+    (out_dir / EXECUTED_DIR).mkdir(parents=True, exist_ok=True)
+    params = notebook_parameters(job.notebook)
+    nb = _prepared_notebook(job)
+    work = Path(tempfile.mkdtemp(prefix=f".tmp-{job.name}-", dir=out_dir))
+    try:
+        run_path = work / "run.ipynb"
+        started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        t0 = time.perf_counter()
+        status, error = _execute(nb, job, run_path, timeout_s)
+        executed = nbformat.read(str(run_path), as_version=4) if run_path.exists() else nb
+        meta = _take_meta(executed)
+        if "papermill" in executed.metadata:  # we passed a node and a temporary path: record the real ones
+            executed.metadata.papermill["input_path"] = str(job.notebook)
+            executed.metadata.papermill["output_path"] = str(out_dir / EXECUTED_DIR / f"{job.name}.ipynb")
+        header = header_html(job, params, meta, started=started, duration_s=time.perf_counter() - t0,
+                             status=status, error=error)
+        page = notebook_html(executed, title=job.title, header=header, hide_input=job.hide_input and status == "ok")
+        duration = time.perf_counter() - t0
+        html_rel, traceback_rel = _write_outputs(job, out_dir, executed, page, status)
+        return JobResult(
+            name=job.name, title=job.title, notebook=job.notebook.name, kind=job.kind,
+            dataset=meta.get("name") or job.dataset, parameters=jsonable(job.parameters),
+            status=status, error=error, started=started, duration_s=round(duration, 2),
+            html=html_rel, executed=f"{EXECUTED_DIR}/{job.name}.ipynb", traceback_html=traceback_rel,
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
