@@ -1,4 +1,4 @@
-"""ABC, XYZ, the ABC-XYZ matrix, key-client types and tiers (kamlab.segments, second part)."""
+"""ABC, XYZ, the ABC-XYZ matrix and the per-account table (kamlab.segments)."""
 
 import numpy as np
 import pandas as pd
@@ -6,16 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kamlab.segments import (
-    TIERS,
-    abc_classes,
-    account_table,
-    abc_xyz_matrix,
-    customer_tiers,
-    key_client_types,
-    revenue_cv,
-    xyz_classes,
-)
+from kamlab.client_types import key_client_types
+from kamlab.segments import abc_classes, abc_xyz_matrix, account_table, revenue_cv, xyz_classes
 
 
 def ids(n):
@@ -125,73 +117,15 @@ def test_abc_xyz_matrix_counts_and_revenue():
         abc_xyz_matrix(abc, xyz.iloc[:4], revenue)
 
 
-# ----------------------------------------------------------------- key-client types
-
-
-def _world():
-    idx = ids(10)
-    summary = pd.DataFrame({
-        "frequency": [9, 8, 1, 0, 5, 2, 3, 4, 6, 7],
-        "revenue": [900, 700, 50, 40, 300, 60, 80, 70, 200, 100],
-        "profit": [-50, 300, 20, 10, 100, 20, 30, 20, 60, 40],
-    }, index=idx, dtype=float)
-    accounts = pd.DataFrame({
-        "growth_potential": [0.1, 0.2, 0.9, 0.95, 0.3, 0.1, 0.2, 0.1, 0.2, 0.3],
-        "influence": [0, 0, 0, 0, 0, 9, 8, 0, 0, 0],
-        "service_tickets": [40, 1, 2, 1, 2, 1, 1, 2, 1, 30],
-        "strategic_fit": [0.9, 0.8, 0.9, 0.1, 0.2, 0.3, 0.7, 0.1, 0.6, 0.2],
-        "cost_to_serve": [10, 10, 5, 5, 5, 5, 5, 5, 5, 120],
-    }, index=idx)
-    return summary, accounts
-
-
-def test_key_client_types_hand_built():
-    summary, accounts = _world()
-    types = key_client_types(summary, accounts)
-    t = types.table
-    # profit total 550: c1 brings 54.5 %, c4 18.2 %, c8 10.9 %; c0 loses money
-    assert set(t.index[t["breadwinner"]]) == {"c1", "c4", "c8"}
-    assert set(t.index[t["prospect"]]) == {"c2", "c3"}  # high growth, small revenue
-    assert set(t.index[t["image_maker"]]) == {"c5", "c6"}
-    assert set(t.index[t["expert"]]) == {"c0", "c9"}
-    assert types.not_computable == {} and types.notes == ()
-
-
-def test_key_client_types_says_when_no_breadwinner_and_what_is_missing():
-    summary = pd.DataFrame({"revenue": np.full(20, 10.0), "profit": np.full(20, 2.0)}, index=ids(20))
-    types = key_client_types(summary)
-    assert not types.table["breadwinner"].any()
-    assert "no account reaches 10% of total profit" in types.notes[0]
-    assert set(types.not_computable) == {"prospect", "image_maker", "expert"}
-    assert list(types.table.columns) == ["breadwinner"]  # never a column of False for a missing input
-    no_cost = key_client_types(summary.drop(columns="profit"))
-    assert no_cost.not_computable["breadwinner"] == ("cost",)
-
-
-def test_customer_tiers_hand_built():
-    summary, accounts = _world()
-    accounts.loc["c10"] = [0.5, 0, 0, 0.5, 0]  # known account that never bought
-    summary["profit"] -= accounts["cost_to_serve"]  # profit after cost-to-serve, as account_table gives it
-    tiers = customer_tiers(summary, accounts)
-    assert list(tiers.cat.categories) == list(TIERS)
-    assert tiers["c10"] == "non-customers"
-    assert tiers["c0"] == "difficult"  # profit -50
-    assert tiers["c9"] == "difficult"  # profit 40 - cost to serve 120
-    assert tiers["c1"] == "key"  # loyal (frequency 8) and fits (0.8)
-    assert tiers["c2"] == "important"  # fits (0.9) but not loyal
-    assert tiers["c4"] == "important"  # loyal, low fit
-    assert tiers["c3"] == "customers"  # neither
-    with pytest.raises(ValueError, match="strategic_fit"):
-        customer_tiers(summary, accounts.drop(columns="strategic_fit"))
-
-
 # ----------------------------------------------------------------- figures
 
 
 def test_segment_figures_have_titles_and_labels():
     from kamlab.plots.segments import abc_xyz_heatmap, key_client_type_profile
 
-    summary, accounts = _world()
+    summary = pd.DataFrame({"revenue": [900.0, 700, 50, 40, 300, 60, 80, 70, 200, 100],
+                            "profit": [-50.0, 300, 20, 10, 100, 20, 30, 20, 60, 40]}, index=ids(10))
+    accounts = pd.DataFrame({"service_tickets": [40, 1, 2, 1, 2, 1, 1, 2, 1, 30]}, index=ids(10))
     cv = pd.DataFrame({"periods": 12, "cv": np.linspace(0.1, 2, 10)}, index=summary.index)
     matrix = abc_xyz_matrix(abc_classes(summary["revenue"]), xyz_classes(cv), summary["revenue"])
     types = key_client_types(summary, accounts).table
@@ -209,3 +143,18 @@ def test_account_table_nets_cost_to_serve():
     assert table.loc["a", "frequency"] == 1 and table.loc["b", "frequency"] == 0
     assert table.loc["a", "periods"] == 2 and table.loc["b", "periods"] == 1
     assert "profit" not in account_table(tx.drop(columns="cost")).columns
+
+
+def test_segment_checks_name_missing_columns():
+    from kamlab.data import MissingColumnsError
+
+    with pytest.raises(MissingColumnsError, match="'amount'"):
+        revenue_cv(_tx([("a", "2020-01-05", 1.0)]).drop(columns="amount"))
+    with pytest.raises(MissingColumnsError, match="revenue_cv"):
+        xyz_classes(pd.DataFrame({"cv": [0.1]}, index=ids(1)))
+
+
+def test_abc_names_at_most_five_bad_accounts():
+    values = pd.Series(np.nan, index=ids(8))
+    with pytest.raises(ValueError, match=r"8 missing or infinite values \(accounts c0, c1, c2, c3, c4 and 3 more\)"):
+        abc_classes(values)

@@ -1,4 +1,4 @@
-"""Pareto/Lorenz curve, Gini and top share (kamlab.segments, first part)."""
+"""Pareto/Lorenz curve, Gini and top share (kamlab.concentration) and the Pareto figure."""
 
 import numpy as np
 import pandas as pd
@@ -6,7 +6,7 @@ import pytest
 from scipy import stats
 
 from kamlab.plots import pareto_curve
-from kamlab.segments import gini, lorenz_curve, top_share
+from kamlab.concentration import gini, lorenz_curve, top_share
 
 
 def test_lorenz_curve_hand_computed():
@@ -103,3 +103,10 @@ def test_pareto_curve_figure():
     assert ax.get_title()
     assert "%" in ax.get_xlabel() and "revenue" in ax.get_ylabel()
     assert any("50.0 % of revenue" in t.get_text() for t in ax.get_legend().get_texts())
+
+
+def test_old_names_stay_importable_from_segments():
+    from kamlab import concentration, segments
+
+    assert segments.gini is concentration.gini and segments.lorenz_curve is concentration.lorenz_curve
+    assert segments.top_share is concentration.top_share
