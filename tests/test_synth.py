@@ -278,7 +278,7 @@ def test_figures_have_titles_and_labels(b2b_worlds, game_worlds):
         plots.referral_value_vs_profit(v["true_future_profit"], v["referral_value"]),
         plots.uplift_distribution(v["true_uplift"]),
         plots.silence_vs_alive(v["days_silent"], v["alive_at_calibration_end"]),
-        plots.retention_curve(g.events, g.observation_end, by=g.accounts["channel"]),
+        plots.retention_curve(synth.retention_curves(g.events, g.observation_end, by=g.accounts["channel"])),
     ]
     for fig in figures:
         assert isinstance(fig, Figure)
@@ -286,6 +286,18 @@ def test_figures_have_titles_and_labels(b2b_worlds, game_worlds):
         assert title
         for ax in fig.axes:
             assert ax.get_xlabel() and (ax.get_ylabel() or ax is not fig.axes[0])
+
+
+def test_retention_curves_agree_with_day_n_rates(game_worlds):
+    g = game_worlds[0]
+    curves = synth.retention_curves(g.events, g.observation_end, max_day=30)
+    rates = synth.retention_rates(g.events, g.observation_end, days=(1, 7, 30))
+    for n in (1, 7, 30):
+        assert curves.loc[n, "all players"] == pytest.approx(rates[f"D{n}"])
+    assert curves.loc[0, "all players"] == pytest.approx(1.0)  # the install day is active
+    by = synth.retention_curves(g.events, g.observation_end, max_day=30, by=g.accounts["channel"])
+    assert set(by.columns) == set(g.accounts["channel"].unique())
+    assert ((by >= 0) & (by <= 1)).all().all()
 
 
 def test_account_view_joins_without_loss(b2b_worlds):

@@ -3,8 +3,10 @@
 Every function takes data and returns a ``matplotlib.figure.Figure`` built
 without pyplot (so nothing is shown or kept in global state); every figure has a
 title and axis labels with units. One submodule per topic; the names are
-re-exported here.
+re-exported here. The house style (titles, unit labels, legends off the data,
+money formatting) lives in :mod:`kamlab.plots.style`.
 """
+from . import style
 from .pareto import pareto_curve
 from .survival import survival_curves, cohort_heatmap, sbg_projection
 from .clv import holdout_by_frequency, holdout_value_by_group, clv_concentration

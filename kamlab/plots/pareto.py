@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
-from ..segments import lorenz_curve, top_share
+from ..concentration import lorenz_curve, top_share
+from .style import label_axes, legend_outside
 
 
 def pareto_curve(values, *, highlight: float | None = 0.2, title: str = "Pareto curve: how concentrated is value?",
                  value_label: str = "value") -> Figure:
     """Cumulative share of value against share of accounts, largest accounts first.
 
-    Draws ``kamlab.segments.lorenz_curve(values)`` with the diagonal of perfect
+    Draws ``kamlab.concentration.lorenz_curve(values)`` with the diagonal of perfect
     equality for reference and, when ``highlight`` is given, marks the point
     (highlight, top_share(values, highlight)), e.g. "top 20 % of accounts bring
     74 % of revenue".
@@ -43,8 +44,7 @@ def pareto_curve(values, *, highlight: float | None = 0.2, title: str = "Pareto 
                 label=f"top {100 * highlight:.0f} % of accounts: {100 * y:.1f} % of {value_label}")
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 100)
-    ax.set_xlabel("share of accounts, largest first (%)")
-    ax.set_ylabel(f"cumulative share of {value_label} (%)")
-    ax.set_title(title)
-    ax.legend(loc="lower right")
+    label_axes(ax, title=title, xlabel="share of accounts, largest first (%)",
+               ylabel=f"cumulative share of {value_label} (%)")
+    legend_outside(ax, where="below")
     return fig

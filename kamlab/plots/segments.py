@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .style import legend_outside
+
 
 def abc_xyz_heatmap(matrix: pd.DataFrame, *, title: str = "ABC-XYZ matrix: value against predictability") -> Figure:
     """The nine cells of the ABC-XYZ matrix, coloured by their share of revenue.
@@ -88,5 +90,5 @@ def key_client_type_profile(
     ax.set_xlabel("share of the total (%)")
     ax.set_ylabel("key-client type")
     ax.set_title(title)
-    ax.legend(loc="best", fontsize=8)
+    legend_outside(ax, where="below")
     return fig

@@ -1,7 +1,8 @@
 """Figures of the synthetic worlds: one per warning the worlds make emergent.
 
 Each function takes per-account frames (as built by ``kamlab.synth``) and
-returns a ``matplotlib.figure.Figure``; money is in currency units.
+returns a ``matplotlib.figure.Figure``; money is in currency units. They only
+draw: the numbers come from ``kamlab.synth`` (e.g. ``retention_curves``).
 """
 
 from __future__ import annotations
@@ -9,41 +10,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+
+from .style import legend_outside, money_formatter, money_symlog
 
 
 def _top_mask(values: pd.Series, share: float) -> pd.Series:
     n = int(round(share * len(values)))
     top = values.sort_values(ascending=False, kind="stable").index[:n]
     return values.index.isin(top)
-
-
-def _money_label(value: float, _pos=None) -> str:
-    """Compact money tick label: 0, 1k, -10k, 1M."""
-    if value == 0:
-        return "0"
-    sign, a = ("-" if value < 0 else ""), abs(value)
-    for div, suffix in ((1e6, "M"), (1e3, "k"), (1, "")):
-        if a >= div:
-            return f"{sign}{a / div:g}{suffix}"
-    return f"{value:g}"
-
-
-def _money_symlog(ax, axis: str, values, linthresh: float = 1000.0, nonnegative: bool = False) -> None:
-    """Symmetric-log money axis with ticks at 0 and +-10^k (k >= log10 linthresh), compact labels."""
-    values = np.asarray(values, dtype=float)
-    top = max(float(np.nanmax(np.abs(values))), linthresh)
-    powers = 10.0 ** np.arange(np.ceil(np.log10(linthresh)), np.ceil(np.log10(top)) + 1)
-    neg = [] if nonnegative or np.nanmin(values) >= 0 else list(-powers[::-1])
-    ticks = neg + [0.0] + list(powers)
-    set_scale = ax.set_xscale if axis == "x" else ax.set_yscale
-    set_scale("symlog", linthresh=linthresh)
-    target = ax.xaxis if axis == "x" else ax.yaxis
-    target.set_major_locator(FixedLocator(ticks))
-    target.set_minor_locator(NullLocator())
-    target.set_major_formatter(FuncFormatter(_money_label))
-    if not neg:
-        (ax.set_xlim if axis == "x" else ax.set_ylim)(0, None)
 
 
 def size_vs_profit(revenue: pd.Series, profit: pd.Series, *, top: float = 0.10,
@@ -61,12 +35,12 @@ def size_vs_profit(revenue: pd.Series, profit: pd.Series, *, top: float = 0.10,
                label=f"top {100 * top:.0f} % by revenue ({int((profit[is_top] < 0).sum())} lose money)")
     ax.axhline(0, color="grey", linewidth=1)
     ax.set_xscale("log")
-    ax.xaxis.set_major_formatter(FuncFormatter(_money_label))
-    _money_symlog(ax, "y", profit)
+    ax.xaxis.set_major_formatter(money_formatter())
+    money_symlog(ax, "y", profit)
     ax.set_xlabel("revenue in the calibration window (currency, log scale)")
     ax.set_ylabel("profit after cost-to-serve (currency, symlog)")
     ax.set_title(title)
-    ax.legend(loc="upper left")
+    legend_outside(ax)
     return fig
 
 
@@ -90,7 +64,7 @@ def demand_vs_profit(tickets: pd.Series, profit: pd.Series, *, groups: int = 10,
     ax.set_xlabel(f"service-ticket decile (1 = fewest, {groups} = most tickets)")
     ax.set_ylabel("mean profit per account (currency)")
     ax.set_title(title)
-    ax.legend(loc="best")
+    legend_outside(ax)
     return fig
 
 
@@ -106,7 +80,7 @@ def staff_hours_habit(staff_hours: pd.Series, past_revenue: pd.Series, future_pr
                          (axes[1], future_profit, "true expected profit in the holdout year (currency, symlog)")):
         rho = staff_hours.corr(x, method="spearman")
         ax.scatter(x, staff_hours, s=10, alpha=0.5)
-        _money_symlog(ax, "x", x)
+        money_symlog(ax, "x", x)
         ax.set_xlabel(label)
         ax.set_title(f"Spearman rank correlation {rho:.2f}")
     axes[0].set_ylabel("staff hours logged in calibration (hours)")
@@ -131,12 +105,12 @@ def oak_trees(revenue_cal: pd.Series, revenue_holdout: pd.Series, oak: pd.Series
     ax.axvline(revenue_cal.median(), color="grey", linestyle="--", linewidth=1, label="calibration median")
     threshold = revenue_holdout.sort_values(ascending=False).iloc[max(0, int(round(0.1 * len(revenue_holdout))) - 1)]
     ax.axhline(threshold, color="C3", linestyle="--", linewidth=1, label="holdout top-decile threshold")
-    _money_symlog(ax, "x", revenue_cal, nonnegative=True)
-    _money_symlog(ax, "y", revenue_holdout, nonnegative=True)
+    money_symlog(ax, "x", revenue_cal, nonnegative=True)
+    money_symlog(ax, "y", revenue_holdout, nonnegative=True)
     ax.set_xlabel("revenue in the calibration window (currency, symlog)")
     ax.set_ylabel("revenue in the holdout year (currency, symlog)")
     ax.set_title(title)
-    ax.legend(loc="upper left", fontsize="small")
+    legend_outside(ax)
     return fig
 
 
@@ -151,12 +125,12 @@ def referral_value_vs_profit(own_profit: pd.Series, referral_value: pd.Series,
     ax.scatter(own_profit, referral_value, s=10, alpha=0.6)
     lim = float(max(own_profit.abs().max(), referral_value.max(), 1.0))
     ax.plot([0, lim], [0, lim], color="grey", linestyle="--", linewidth=1, label="referrals = own profit")
-    _money_symlog(ax, "x", own_profit)
-    _money_symlog(ax, "y", referral_value, linthresh=100, nonnegative=True)
+    money_symlog(ax, "x", own_profit)
+    money_symlog(ax, "y", referral_value, linthresh=100, nonnegative=True)
     ax.set_xlabel("true expected own profit in the holdout year (currency, symlog)")
     ax.set_ylabel("referral value (currency, symlog)")
     ax.set_title(title)
-    ax.legend(loc="upper left")
+    legend_outside(ax)
     return fig
 
 
@@ -181,7 +155,7 @@ def uplift_distribution(uplift: pd.Series, bins: int = 40,
     ax.bar(edges[:-1], counts, width=np.diff(edges), align="edge",
            color=np.where(centers > 0, "C2", "C3"), edgecolor="white", linewidth=0.3)
     ax.axvline(0, color="black", linewidth=1)
-    _money_symlog(ax, "x", values, linthresh=lin)
+    money_symlog(ax, "x", values, linthresh=lin)
     ax.set_xlabel("true profit uplift of key-account treatment in the holdout year (currency, symlog)")
     ax.set_ylabel("accounts")
     ax.set_title(title)
@@ -210,31 +184,27 @@ def silence_vs_alive(days_silent: pd.Series, alive: pd.Series, bin_days: int = 6
     return fig
 
 
-def retention_curve(events: pd.DataFrame, observation_end: pd.Timestamp, max_day: int = 60,
-                    by: pd.Series | None = None, title: str = "Day-N retention of players") -> Figure:
-    """Share of installs active exactly N days after install, N = 0 .. ``max_day``.
+def retention_curve(curves: pd.DataFrame, title: str = "Day-N retention of players") -> Figure:
+    """Share of installs active exactly N days after install, one line per column of ``curves``.
 
-    Only installs at least N days before ``observation_end`` count for day N.
-    ``by`` (indexed by customer_id, e.g. channel) draws one curve per group.
+    Parameters
+    ----------
+    curves : pd.DataFrame
+        ``kamlab.synth.retention_curves``: index = days since install, one
+        column per group, shares in [0, 1].
+    title : str
+        Figure title.
     """
-    install = events.groupby("customer_id")["date"].min()
-    age = (events["date"] - events["customer_id"].map(install)).dt.days
-    groups = {"all players": install.index} if by is None else {
-        g: idx.index for g, idx in by.groupby(by)}
     fig = Figure(figsize=(6.5, 4.2), layout="constrained")
     ax = fig.add_subplot()
-    days = np.arange(0, max_day + 1)
-    for name, members in groups.items():
-        members = members.intersection(install.index)
-        act = pd.Series(age[events["customer_id"].isin(members)].to_numpy())
-        active = act.value_counts().reindex(days, fill_value=0).to_numpy()
-        old_enough = np.array([(install[members] <= observation_end - pd.Timedelta(days=int(d))).sum() for d in days])
-        ax.plot(days, 100 * active / np.maximum(old_enough, 1), label=str(name))
+    days = curves.index.to_numpy()
+    for name in curves.columns:
+        ax.plot(days, 100 * curves[name].to_numpy(), label=str(name))
     for d in (1, 7, 30):
         ax.axvline(d, color="grey", linestyle=":", linewidth=1)
     ax.set_yscale("log")
     ax.set_xlabel("days since install (days)")
     ax.set_ylabel("installs active that day (%, log scale)")
     ax.set_title(title)
-    ax.legend(loc="upper right", fontsize="small")
+    legend_outside(ax)
     return fig

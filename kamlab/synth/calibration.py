@@ -135,21 +135,66 @@ def pilot_outcomes(world: SyntheticWorld) -> pd.DataFrame:
     return out
 
 
+def _install_age(events: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Install day per player (first active day) and each event's age in whole days since it."""
+    install = events.groupby("customer_id")["date"].min()
+    age = (events["date"] - events["customer_id"].map(install)).dt.days
+    return install, age
+
+
 def retention_rates(events: pd.DataFrame, observation_end: pd.Timestamp, days=(1, 7, 30)) -> pd.Series:
     """Classic day-N retention: share of installs active exactly N days after install.
 
     Install day = a player's first active day; only installs at least N days
     before ``observation_end`` count for day N.
     """
-    install = events.groupby("customer_id")["date"].transform("min")
-    age = (events["date"] - install).dt.days
-    first = events.groupby("customer_id")["date"].min()
+    install, age = _install_age(events)
     out = {}
     for n in days:
-        cohort = first[first <= observation_end - pd.Timedelta(days=n)]
+        cohort = install[install <= observation_end - pd.Timedelta(days=n)]
         active = events.loc[(age == n) & events["customer_id"].isin(cohort.index), "customer_id"].nunique()
         out[f"D{n}"] = active / len(cohort)
     return pd.Series(out, name="retention")
+
+
+def retention_curves(events: pd.DataFrame, observation_end: pd.Timestamp, max_day: int = 60,
+                     by: pd.Series | None = None) -> pd.DataFrame:
+    """Day-N retention for N = 0 .. ``max_day``, for all players or per group.
+
+        retention(N) = (installs active on day N after install) / (installs at least N days old),
+
+    the day-N rule of :func:`retention_rates` at every N; an install counts
+    for day N only if it happened at least N days before ``observation_end``.
+    Events are one row per player and active day.
+
+    Parameters
+    ----------
+    events : pd.DataFrame
+        ``customer_id`` and ``date`` (the game world's daily activity).
+    observation_end : Timestamp
+        Last day observed.
+    max_day : int
+        Last day after install to compute.
+    by : pd.Series, optional
+        A group per player (e.g. acquisition channel), indexed by ``customer_id``.
+
+    Returns
+    -------
+    pd.DataFrame
+        Index ``day`` (0 .. max_day), one column per group (``all players``
+        without ``by``), values shares in [0, 1].
+    """
+    install, age = _install_age(events)
+    groups = {"all players": install.index} if by is None else {g: idx.index for g, idx in by.groupby(by)}
+    days = np.arange(0, max_day + 1)
+    curves = {}
+    for name, members in groups.items():
+        members = members.intersection(install.index)
+        act = pd.Series(age[events["customer_id"].isin(members)].to_numpy())
+        active = act.value_counts().reindex(days, fill_value=0).to_numpy()
+        old_enough = np.array([(install[members] <= observation_end - pd.Timedelta(days=int(d))).sum() for d in days])
+        curves[str(name)] = active / np.maximum(old_enough, 1)
+    return pd.DataFrame(curves, index=pd.Index(days, name="day"))
 
 
 def game_targets(world: SyntheticWorld) -> pd.DataFrame:
