@@ -69,6 +69,17 @@ def spreadsheet_kind(path: str | Path) -> str | None:
     return None
 
 
+def _looks_like(path: Path) -> str:
+    """' (it holds text, perhaps CSV)' when the first bytes read as text, else ''."""
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+    return " (it holds text, perhaps CSV)" if head and "\x00" not in text else ""
+
+
 def _cell_text(value) -> str:
     if value is None:
         return ""
@@ -184,22 +195,23 @@ def read_spreadsheet(path: str | Path, sheet: str | int | None = None, *, source
     if kind != "xlsx":
         what = {"xls": "an Excel 97-2003 workbook (.xls), which kamlab does not read",
                 "ods": "an OpenDocument spreadsheet (.ods), which kamlab does not read",
-                None: "not an Excel workbook (.xlsx)"}[kind]
+                None: "not an Excel workbook (.xlsx)" + _looks_like(path)}[kind]
         raise error(name, [f"is {what}; open it in Excel or LibreOffice and save it as .xlsx, "
                            "or as CSV (UTF-8)" + (", or name a CSV file .csv" if kind is None else "")])
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several types on damaged archives
-        raise error(name, [f"cannot be read as an Excel workbook ({type(exc).__name__}: {exc}); "
-                           "open it in Excel and save it again as .xlsx"]) from None
-    try:
-        ws, notes = _choose_sheet(workbook, sheet, name, error, sheet_flag)
-        ws.reset_dimensions()  # some writers store a wrong sheet size; read every row there is
-        rows = [(i, [_cell_text(v) for v in values])
-                for i, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)]
-        title = ws.title
-    finally:
-        workbook.close()
+    with open(path, "rb") as fh:  # a file object: openpyxl would refuse a workbook named .csv
+        try:
+            workbook = load_workbook(fh, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises several types on damaged archives
+            raise error(name, [f"cannot be read as an Excel workbook ({type(exc).__name__}: {exc}); "
+                               "open it in Excel and save it again as .xlsx"]) from None
+        try:
+            ws, notes = _choose_sheet(workbook, sheet, name, error, sheet_flag)
+            ws.reset_dimensions()  # some writers store a wrong sheet size; read every row there is
+            rows = [(i, [_cell_text(v) for v in values])
+                    for i, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)]
+            title = ws.title
+        finally:
+            workbook.close()
     frame, more = _to_frame(rows, title, name, error)
     frame.attrs["sheet"] = title
     frame.attrs["notes"] = notes + more
