@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import copy
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -213,6 +213,61 @@ def load(name: str) -> Dataset:
     return copy.deepcopy(_load_cached(name))
 
 
+_FRAMES = ("transactions", "accounts", "truth", "summary")
+
+
+def _stamp(value) -> str | None:
+    return None if value is None else pd.Timestamp(value).isoformat()
+
+
+def write_bundle(ds: Dataset, directory: str | Path) -> Path:
+    """Write a validated dataset to ``directory`` as a bundle that :func:`resolve` reads back.
+
+    The bundle holds each frame of the dataset (transactions, accounts, truth,
+    summary and the ``extra`` frames) as parquet, and ``dataset.json`` with the
+    name, source, ``own_data``, ``pilot_days``, the calibration and observation
+    ends (ISO 8601) and the validation report (``ValidationReport.to_dict``).
+    ``resolve(directory)`` returns an equal Dataset without parsing the
+    original export again: the CLI validates a file in its own process and
+    hands the notebooks the bundle.
+
+    Returns
+    -------
+    Path
+        The directory (created if needed).
+    """
+    from kamlab.data import ValidationReport
+    from kamlab.data.bundle import write_frames
+
+    frames = {name: getattr(ds, name) for name in _FRAMES if getattr(ds, name) is not None}
+    frames.update({f"extra_{key}": frame for key, frame in ds.extra.items()})
+    if ds.report is not None and not isinstance(ds.report, ValidationReport):
+        raise TypeError(f"the dataset's report is a {type(ds.report).__name__}, not a ValidationReport")
+    meta = {
+        "name": ds.name, "source": ds.source, "own_data": bool(ds.own_data),
+        "pilot_days": None if ds.pilot_days is None else int(ds.pilot_days),
+        "calibration_end": _stamp(ds.calibration_end), "observation_end": _stamp(ds.observation_end),
+        "report": None if ds.report is None else ds.report.to_dict(),
+    }
+    return write_frames(directory, frames, meta)
+
+
+def read_bundle(directory: str | Path) -> Dataset:
+    """The Dataset that :func:`write_bundle` wrote to ``directory``."""
+    from kamlab.data import ValidationReport
+    from kamlab.data.bundle import read_frames
+
+    frames, meta = read_frames(directory)
+    extra = {name[len("extra_"):]: frame for name, frame in frames.items() if name.startswith("extra_")}
+    stamp = {key: None if meta[key] is None else pd.Timestamp(meta[key])
+             for key in ("calibration_end", "observation_end")}
+    return Dataset(
+        name=meta["name"], source=meta["source"], own_data=meta["own_data"], pilot_days=meta["pilot_days"],
+        report=None if meta["report"] is None else ValidationReport.from_dict(meta["report"]),
+        extra=extra, **stamp, **{name: frames.get(name) for name in _FRAMES},
+    )
+
+
 def resolve(
     dataset: str | Path,
     *,
@@ -220,18 +275,38 @@ def resolve(
     date_col: str = "date",
     amount_col: str = "amount",
     cost_col: str | None = None,
+    accounts: str | Path | pd.DataFrame | None = None,
+    account_columns: dict[str, str] | None = None,
+    account_id_col: str | None = None,
     **load_options: Any,
 ) -> Dataset:
-    """A registered dataset by name, or an analyst's own transaction file.
+    """A registered dataset by name, a bundle directory, or an analyst's own transaction file.
 
-    A registered name returns :func:`load` (the column map must then be left at
-    its defaults). Anything else is taken as the path of a CSV or parquet file and
-    read with :func:`kamlab.data.load_transactions`, which validates it; the
-    result has transactions and the validation report, ``observation_end`` = the
-    last date in the file, and ``calibration_end`` halfway between the first and
-    last dates (notebooks let the analyst override the split).
+    - A registered name returns :func:`load` (the column map must then be left
+      at its defaults).
+    - A directory written by :func:`write_bundle` returns that Dataset as it was
+      written (already validated: column maps, accounts and load options were
+      applied when it was written, and are not applied again).
+    - Anything else is the path of a CSV or parquet file, read with
+      :func:`kamlab.data.load_transactions` (``load_options`` are its keyword
+      policies, e.g. ``returns="net"``, ``bad_rows="drop"``), which validates
+      it. The windows come from the bulk of the dates
+      (:func:`kamlab.data.date_bulk`, never from one stray row):
+      ``observation_end`` = the last day inside the bulk, ``calibration_end``
+      = the day halfway between the first and last days inside it (notebooks
+      let the analyst override the split). Rows outside both windows (after
+      the observation end) and rows flagged as outlying dates are counted in a
+      note of the validation report.
+
+    ``accounts`` (a CSV or parquet file, or a DataFrame; one row per account)
+    is read with its id column ``account_id_col`` (default: ``customer_col``)
+    and ``account_columns`` (contract name -> column in the file, e.g.
+    ``{"staff_hours": "Hours logged"}``), then checked with
+    :func:`kamlab.data.validate_accounts`.
     """
     name = str(dataset)
+    from kamlab.data.bundle import is_bundle  # data sits below datasets in the flow
+
     if name in _REGISTRY:
         mapped = (customer_col, date_col, amount_col, cost_col) != ("customer_id", "date", "amount", None)
         if mapped:
@@ -240,30 +315,76 @@ def resolve(
                 "column mappings (customer_col=..., date_col=...) apply only to your own files"
             )
         return load(name)
+    if is_bundle(dataset):
+        return read_bundle(dataset)
     path = Path(dataset)
     if not path.exists():
         raise FileNotFoundError(
             f"dataset {name!r} is neither a registered dataset ({', '.join(names())}) "
-            "nor an existing file"
+            "nor an existing file or bundle directory"
         )
-    from kamlab.data import load_transactions  # data sits below datasets in the flow
+    if path.is_dir():
+        raise FileNotFoundError(
+            f"dataset {name!r} is a directory but not a kamlab bundle (it has no dataset.json); "
+            "pass a CSV or parquet file, or a directory written by kamlab.datasets.write_bundle"
+        )
+    return _own_file(path, dict(customer_col=customer_col, date_col=date_col, amount_col=amount_col,
+                                cost_col=cost_col, **load_options),
+                     accounts, account_columns, account_id_col or customer_col)
 
-    loaded = load_transactions(
-        path,
-        customer_col=customer_col,
-        date_col=date_col,
-        amount_col=amount_col,
-        cost_col=cost_col,
-        **load_options,
-    )
+
+def _own_file(path: Path, options: dict[str, Any], accounts, account_columns, account_id_col) -> Dataset:
+    """An analyst's transaction file (and accounts table) as a Dataset, windows from the bulk of the dates."""
+    from kamlab.data import date_bulk, load_transactions
+
+    loaded = load_transactions(path, **options)
     tx = loaded.transactions
-    first, last = tx["date"].min(), tx["date"].max()
+    bulk = date_bulk(tx["date"])
+    if bulk.first is None:  # every date is after today: judge the bulk without the future rule
+        bulk = date_bulk(tx["date"], today=tx["date"].max())
+    first, last = bulk.first.normalize(), bulk.last.normalize()
+    calibration_end = (first + (last - first) / 2).normalize()
+    report = replace(loaded.report, notes=loaded.report.notes + _window_notes(tx, bulk, calibration_end, last))
+    table = None if accounts is None else _accounts_table(accounts, account_columns, account_id_col)
     return Dataset(
         name=path.stem,
         transactions=tx,
-        calibration_end=(first + (last - first) / 2).normalize(),
-        observation_end=last.normalize(),
+        accounts=table,
+        calibration_end=calibration_end,
+        observation_end=last,
         source=f"analyst file {path.name}",
-        report=loaded.report,
+        report=report,
         own_data=True,
     )
+
+
+def _window_notes(tx: pd.DataFrame, bulk, calibration_end: pd.Timestamp, observation_end: pd.Timestamp
+                  ) -> tuple[str, ...]:
+    """What the default windows leave out or contain that the analyst should know."""
+    windows = (f"default windows from the bulk of the dates: calibration to {calibration_end:%Y-%m-%d}, "
+               f"holdout to {observation_end:%Y-%m-%d}")
+    notes = [windows]
+    after = (tx["date"] >= observation_end + pd.Timedelta(days=1)).to_numpy()
+    if after.any():
+        notes.append(f"{int(after.sum()):,} rows ({tx.loc[after, 'amount'].sum():,.2f} revenue) are dated after "
+                     f"the observation end {observation_end:%Y-%m-%d} and lie outside both windows; "
+                     "correct their dates, or pass outlying_dates='drop' to drop them")
+    before = bulk.outlying & ~after
+    if before.any():
+        notes.append(f"{int(before.sum()):,} rows dated before the bulk of the dates ({bulk.band}) are in the "
+                     "calibration window; correct their dates, or pass outlying_dates='drop' to drop them")
+    return tuple(notes)
+
+
+def _accounts_table(accounts, account_columns: dict[str, str] | None, id_col: str) -> pd.DataFrame:
+    """An accounts file or frame, its columns mapped onto the contract, checked by validate_accounts."""
+    from kamlab.data import validate_accounts
+    from kamlab.data.reading import read_source
+
+    if isinstance(accounts, pd.DataFrame):
+        frame, name = accounts, "the accounts DataFrame"
+    else:
+        raw = read_source(accounts)
+        frame, name = raw.frame, raw.name
+    frame = frame.rename(columns={source: contract for contract, source in (account_columns or {}).items()})
+    return validate_accounts(frame, customer_col=id_col, source_name=name)

@@ -45,3 +45,77 @@ def test_resolve_rejects_missing_file_and_column_map_on_registered_name(tmp_path
         datasets.resolve(tmp_path / "missing.csv")
     with pytest.raises(ValueError, match="column mappings"):
         datasets.resolve("cdnow", customer_col="client")
+
+
+# --------------------------------------------------------------------------- bundles
+
+def assert_same_dataset(got: datasets.Dataset, want: datasets.Dataset) -> None:
+    for name in ("transactions", "accounts", "truth", "summary"):
+        a, b = getattr(got, name), getattr(want, name)
+        assert (a is None) == (b is None), name
+        if a is not None:
+            pd.testing.assert_frame_equal(a, b, check_exact=True, obj=name)
+    assert sorted(got.extra) == sorted(want.extra)
+    for key in want.extra:
+        pd.testing.assert_frame_equal(got.extra[key], want.extra[key], check_exact=True)
+    for name in ("name", "source", "calibration_end", "observation_end", "pilot_days", "own_data"):
+        assert getattr(got, name) == getattr(want, name), name
+    assert got.report == want.report
+    assert str(got.report) == str(want.report)
+
+
+def analyst_file(tmp_path):
+    path = tmp_path / "erp.csv"
+    path.write_text(
+        "client;day;revenue;cost\n"
+        "A;2021-01-05;100,50;60\n"
+        "A;2021-06-05 14:30;20;5\n"
+        "B;2021-03-01;-5;0\n"
+        "B;2021-02-01;70;30\n"
+        " C ;2021-12-31 23:59;10;4\n"
+        "C;2099-01-01;1;1\n",
+        encoding="utf-8",
+    )
+    accounts = tmp_path / "crm.csv"
+    accounts.write_text("client,hours,service_tickets\nA,10.5,3\nB,2,0\nC,0,1\n", encoding="utf-8")
+    return path, accounts
+
+
+def test_bundle_round_trip_of_an_analyst_file_with_accounts(tmp_path):
+    path, crm = analyst_file(tmp_path)
+    ds = datasets.resolve(path, customer_col="client", date_col="day", amount_col="revenue", cost_col="cost",
+                          accounts=crm, account_columns={"staff_hours": "hours"}, returns="net")
+    assert ds.own_data and ds.accounts is not None and ds.report.items
+    assert list(ds.accounts.columns) == ["staff_hours", "service_tickets"]
+    out = datasets.write_bundle(ds, tmp_path / "bundle")
+    assert out == tmp_path / "bundle" and (out / "dataset.json").is_file()
+    back = datasets.resolve(out)
+    assert_same_dataset(back, ds)
+    assert any(i.lines for i in back.report.items)  # the rows named by the report survive the trip
+
+
+def test_bundle_round_trip_of_registered_datasets(tmp_path):
+    for name in ("cdnow_sample", "donations", "cdnow_summary", "b2b"):
+        ds = datasets.load(name)
+        assert_same_dataset(datasets.resolve(datasets.write_bundle(ds, tmp_path / name)), ds)
+
+
+def test_validation_report_dict_round_trip_is_json_ready(tmp_path):
+    import json
+
+    from kamlab.data import ValidationReport
+
+    path, _ = analyst_file(tmp_path)
+    report = datasets.resolve(path, customer_col="client", date_col="day", amount_col="revenue").report
+    data = json.loads(json.dumps(report.to_dict()))
+    assert ValidationReport.from_dict(data) == report
+    with pytest.raises(ValueError, match="unknown keys"):
+        ValidationReport.from_dict({**data, "colour": "red"})
+
+
+def test_a_directory_that_is_not_a_bundle_is_named_as_such(tmp_path):
+    with pytest.raises(FileNotFoundError, match="not a kamlab bundle"):
+        datasets.resolve(tmp_path)
+    (tmp_path / "dataset.json").write_text('{"format": "something else"}')
+    with pytest.raises(ValueError, match="not a kamlab bundle"):
+        datasets.resolve(tmp_path)

@@ -11,6 +11,8 @@ behind them each own one concern (see CONTRIBUTING, "The package"):
 ``reading``        files and frames into text tables: encodings, delimiters
 ``parsing``        text into values: numbers, dates, customer ids
 ``report``         ``ValidationReport``, ``ReportItem``, ``LoadedTransactions``
+``bundle``         a validated dataset on disk: parquet frames and one JSON file
+``outliers``       dates far from the bulk of a file (``date_bulk``)
 ``returns``        netting returns against earlier purchases
 ``policies``       the ledger of a load and its row policies
 ``transactions``   ``load_transactions``: the entry point
@@ -27,6 +29,7 @@ from .contract import (  # noqa: F401
     require_columns,
 )
 from .errors import AccountDataError, DataContractError, MissingColumnsError, TransactionDataError  # noqa: F401
+from .outliers import DateBulk, date_bulk  # noqa: F401
 from .report import LoadedTransactions, ReportItem, ValidationReport  # noqa: F401
 from .transactions import load_transactions  # noqa: F401
 
@@ -34,12 +37,14 @@ __all__ = [
     "ACCOUNT_NUMERIC_COLUMNS",
     "AccountDataError",
     "DataContractError",
+    "DateBulk",
     "LoadedTransactions",
     "MissingColumnsError",
     "REQUIRED_TRANSACTION_COLUMNS",
     "ReportItem",
     "TransactionDataError",
     "ValidationReport",
+    "date_bulk",
     "format_accounts",
     "format_rows",
     "load_transactions",

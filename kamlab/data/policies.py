@@ -13,6 +13,7 @@ import pandas as pd
 
 from .errors import TransactionDataError
 from .messages import plural
+from .outliers import date_bulk
 from .reading import Raw
 from .report import LoadedTransactions, ReportItem, ValidationReport
 from .returns import net_returns
@@ -27,18 +28,18 @@ class Ledger:
         self.alive = np.ones(len(tx), bool)
         self.items: list[ReportItem] = []
 
-    def drop(self, mask: np.ndarray, reason: str) -> None:
-        """Remove the live rows in ``mask`` and count them under ``reason``."""
+    def drop(self, mask: np.ndarray, reason: str, lines: str = "") -> None:
+        """Remove the live rows in ``mask`` and count them under ``reason`` (naming ``lines``)."""
         mask = mask & self.alive
         if mask.any():
-            self.items.append(ReportItem("dropped", reason, int(mask.sum())))
+            self.items.append(ReportItem("dropped", reason, int(mask.sum()), lines))
             self.alive[mask] = False
 
-    def flag(self, mask: np.ndarray, action: str, reason: str) -> None:
-        """Count the live rows in ``mask`` as changed or flagged."""
+    def flag(self, mask: np.ndarray, action: str, reason: str, lines: str = "") -> None:
+        """Count the live rows in ``mask`` as changed or flagged (naming ``lines``)."""
         k = int((mask & self.alive).sum())
         if k:
-            self.items.append(ReportItem(action, reason, k))
+            self.items.append(ReportItem(action, reason, k, lines))
 
     def refuse_if_problems(self) -> None:
         if self.problems:
@@ -94,6 +95,31 @@ def apply_observation_end(ledger: Ledger, observation_end) -> None:
     else:
         late, label = dates > end, f"{end:%Y-%m-%d %H:%M:%S}"
     ledger.drop(late.to_numpy(), f"dated after the observation end {label}")
+
+
+def apply_outlying_dates(ledger: Ledger, date_col: str, policy: str, export_date=None) -> None:
+    """Dates far from the bulk of the file, or after the export date (default today): flag, drop or refuse.
+
+    The bulk is :func:`kamlab.data.date_bulk` of the live rows' dates (Tukey's
+    far-out fences on the quartiles).
+    """
+    dates = ledger.tx["date"].where(ledger.alive)
+    bulk = date_bulk(dates, today=export_date)
+    out = bulk.outlying & ledger.alive
+    if not out.any():
+        return
+    after = f"the export date {bulk.today:%Y-%m-%d}" if export_date is not None else f"today ({bulk.today:%Y-%m-%d})"
+    what = f"dates far from the bulk of the file (outside {bulk.band}) or after {after}"
+    lines = ledger.raw.where(out, ledger.raw.frame[date_col])
+    if policy == "error":
+        ledger.problems.append(
+            f"column {date_col!r}: {plural(int(out.sum()), 'row')} with {what} ({lines}); correct them, or pass "
+            "outlying_dates='drop' to drop them or outlying_dates='flag' to keep them")
+    elif policy == "drop":
+        ledger.drop(out, f"{what} (outlying_dates='drop')", lines)
+    else:
+        ledger.flag(out, "flagged", f"{what}, kept (outlying_dates='flag'); correct them or pass "
+                    "outlying_dates='drop' to drop them", lines)
 
 
 def apply_amount_policies(ledger: Ledger, amount_col: str, *, returns: str, zero_amounts: str) -> None:

@@ -8,8 +8,8 @@ or flagged. Always ``rows_read == rows_kept + rows_dropped``.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
-from typing import Iterator
+from dataclasses import asdict, dataclass, fields
+from typing import Any, Iterator
 
 import pandas as pd
 
@@ -22,11 +22,19 @@ class ReportItem:
         or "flagged" (rows kept unchanged but worth knowing about).
     reason : what happened and which option controls it.
     rows : number of rows concerned.
+    lines : which rows, when worth naming (e.g. "lines 14, 87: '2099-01-01', ..."),
+        else "".
     """
 
     action: str
     reason: str
     rows: int
+    lines: str = ""
+
+    @property
+    def text(self) -> str:
+        """The reason, followed by the rows concerned when they are named."""
+        return f"{self.reason} ({self.lines})" if self.lines else self.reason
 
 
 @dataclass(frozen=True, repr=False)
@@ -68,7 +76,7 @@ class ValidationReport:
     def to_frame(self) -> pd.DataFrame:
         """The report as a table: one row per step, columns action, reason, rows."""
         rows = [("read", f"rows in {self.source}", self.rows_read)]
-        rows += [(i.action, i.reason, i.rows) for i in self.items]
+        rows += [(i.action, i.text, i.rows) for i in self.items]
         rows.append(("kept", self._kept_text(), self.rows_kept))
         return pd.DataFrame(rows, columns=["action", "reason", "rows"])
 
@@ -83,7 +91,7 @@ class ValidationReport:
         lines = [f"Validation report for {self.source}"]
         lines.append(f"  {'rows read':<10}{self.rows_read:>{width},}")
         for item in self.items:
-            lines.append(f"  {item.action:<10}{item.rows:>{width},}  {item.reason}")
+            lines.append(f"  {item.action:<10}{item.rows:>{width},}  {item.text}")
         lines.append(f"  {'rows kept':<10}{self.rows_kept:>{width},}  {self._kept_text()}")
         if self.columns:
             mapping = ", ".join(f"{c} <- {s!r}" for c, s in self.columns)
@@ -92,6 +100,32 @@ class ValidationReport:
         return "\n".join(lines)
 
     __repr__ = __str__
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain JSON-ready values (dates as ISO 8601 text); inverse of :meth:`from_dict`."""
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["items"] = [asdict(i) for i in self.items]
+        out["columns"] = [list(pair) for pair in self.columns]
+        out["notes"] = list(self.notes)
+        for key in ("first_date", "last_date"):
+            out[key] = None if out[key] is None else pd.Timestamp(out[key]).isoformat()
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ValidationReport:
+        """The report written by :meth:`to_dict` (e.g. read back from JSON)."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValueError(f"not a validation report: unknown keys {unknown}")
+        values = dict(data)
+        values["items"] = tuple(ReportItem(**i) for i in data.get("items", ()))
+        values["columns"] = tuple(tuple(pair) for pair in data.get("columns", ()))
+        values["notes"] = tuple(data.get("notes", ()))
+        for key in ("first_date", "last_date"):
+            if values.get(key) is not None:
+                values[key] = pd.Timestamp(values[key])
+        return cls(**values)
 
     def _repr_html_(self) -> str:
         body = "".join(

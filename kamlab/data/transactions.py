@@ -19,7 +19,8 @@ from .contract import mapping_problems
 from .errors import TransactionDataError
 from .messages import is_not, plural
 from .parsing import parse_dates, parse_ids, parse_numbers, sniff_decimal
-from .policies import Ledger, apply_amount_policies, apply_duplicates, apply_observation_end
+from .policies import (Ledger, apply_amount_policies, apply_duplicates, apply_observation_end,
+                       apply_outlying_dates)
 from .reading import Raw, read_source
 from .report import LoadedTransactions
 
@@ -28,6 +29,7 @@ _POLICIES = {
     "zero_amounts": ("keep", "drop", "error"),
     "duplicates": ("drop", "keep", "error"),
     "bad_rows": ("error", "drop"),
+    "outlying_dates": ("flag", "drop", "error"),
 }
 
 
@@ -44,6 +46,8 @@ def load_transactions(
     zero_amounts: str = "keep",
     duplicates: str = "drop",
     bad_rows: str = "error",
+    outlying_dates: str = "flag",
+    export_date=None,
     dayfirst: bool | None = None,
     date_format: str | None = None,
     sep: str | None = None,
@@ -91,6 +95,16 @@ def load_transactions(
     bad_rows : {"error", "drop"}
         Rows with a missing customer id or a date or amount (or cost, quantity)
         that cannot be read: refuse the file (default) or drop those rows.
+    outlying_dates : {"flag", "drop", "error"}
+        Policy for rows dated far from the bulk of the file (outside Tukey's
+        far-out fences on the quartiles of the dates, see
+        :func:`kamlab.data.date_bulk`) or after ``export_date``: keep them and
+        list them in the report (default), drop them (counted), or refuse the
+        file. A row dated 2099 or 1900 in a normal export is a typing error
+        that would otherwise move every window of a study.
+    export_date : date-like or None
+        The day the file was exported; rows dated after it are outlying.
+        None (default): today.
     dayfirst : bool or None
         How to read dates like 01/02/1997: True day/month/year, False
         month/day/year, None (default) detect it once for the whole file: day
@@ -160,6 +174,7 @@ def load_transactions(
     ledger.drop(parsed.bad, "missing customer id, or a date or number that cannot be read (bad_rows='drop')")
     if observation_end is not None:
         apply_observation_end(ledger, observation_end)
+    apply_outlying_dates(ledger, date_col, outlying_dates, export_date)
     apply_amount_policies(ledger, amount_col, returns=returns, zero_amounts=zero_amounts)
     ledger.flag(parsed.tz_converted, "changed", "timestamps with a time zone converted to UTC, zone dropped")
     ledger.flag(parsed.ids_trimmed, "changed", "customer ids with surrounding spaces trimmed")
