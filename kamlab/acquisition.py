@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kamlab.data.errors import MissingColumnsError
+from kamlab.data import require_columns
 
 
 def value_per_install(
@@ -54,13 +54,9 @@ def value_per_install(
         ``cost_per_install``, ``value_per_install`` (currency units per install),
         ``payer_share`` (share with a purchase in the window) and ``roas``.
     """
-    missing = [c for c in (channel_col, cost_col, acquired_col) if c not in players.columns]
-    if missing:
-        raise MissingColumnsError(
-            "value_per_install: players", tuple(missing), tuple(map(str, players.columns)),
-            f"value_per_install: players lack column(s) {missing}; it has {list(players.columns)}. "
-            "Pass channel_col=, cost_col=, acquired_col= to name yours.",
-        )
+    require_columns(transactions, ("customer_id", "date", "amount"), what="value_per_install: transactions")
+    require_columns(players, (channel_col, cost_col, acquired_col), what="value_per_install: players",
+                    hint="Pass channel_col=, cost_col=, acquired_col= to name yours.")
     if days < 1:
         raise ValueError(f"value_per_install: days must be >= 1, got {days}")
     end = pd.Timestamp(observation_end)

@@ -93,29 +93,31 @@ def holdout_value_by_group(
 
 
 def clv_concentration(
-    clv: pd.Series,
+    curve: pd.DataFrame,
     *,
     currency: str = "$",
     title: str = "How concentrated is predicted customer value?",
 ) -> Figure:
     """Cumulative share of total predicted CLV against share of accounts, best first.
 
+    Draws the concentration (Pareto) curve computed by
+    :func:`kamlab.concentration.lorenz_curve` on the predicted CLV per account,
+    against the diagonal of equal value.
+
     Parameters
     ----------
-    clv : Series
-        Predicted CLV per account (currency units), e.g. from
-        :func:`kamlab.clv.discounted_clv`.
+    curve : DataFrame
+        ``share_of_accounts`` and ``share_of_value`` in [0, 1], from
+        ``kamlab.concentration.lorenz_curve(clv)`` with ``clv`` the predicted
+        value per account (e.g. :func:`kamlab.clv.discounted_clv`).
     currency : str
         Currency symbol, for the title of the axis.
     title : str
         Figure title.
     """
-    values = np.sort(clv.to_numpy(dtype=float))[::-1]
-    share_accounts = np.arange(1, len(values) + 1) / len(values) * 100
-    share_value = np.cumsum(values) / values.sum() * 100
     fig = Figure(figsize=(5.5, 4.2), layout="constrained")
     ax = fig.add_subplot()
-    ax.plot(np.r_[0, share_accounts], np.r_[0, share_value], color="tab:blue")
+    ax.plot(100 * curve["share_of_accounts"], 100 * curve["share_of_value"], color="tab:blue")
     ax.plot([0, 100], [0, 100], ":", color="grey", label="equal value")
     ax.set_xlabel("accounts, ranked by predicted CLV (% of all)")
     ax.set_ylabel(f"predicted CLV ({currency}), cumulative % of total")

@@ -1,0 +1,75 @@
+"""What a fit returns: the fitted model, its errors, and the published estimates to compare with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["PUBLISHED", "FitError", "FittedModel"]
+
+#: Published estimates, for side-by-side tables. BG/NBD and Pareto/NBD on the
+#: 2,357-customer CDNOW sample, weeks (Fader, Hardie & Lee 2005a, section 5);
+#: Gamma-Gamma on its 946 repeat buyers (Fader & Hardie 2013, note 025); BG/BB on
+#: the donations data (Fader, Hardie & Shang 2010, Table 2).
+PUBLISHED: dict[str, dict[str, float]] = {
+    "bgnbd": {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426, "log_likelihood": -9582.4},
+    "pareto_nbd": {"r": 0.553, "alpha": 10.58, "s": 0.606, "beta": 11.67, "log_likelihood": -9595.0},
+    "gamma_gamma": {"p": 6.25, "q": 3.74, "v": 15.44},
+    "bgbb": {"alpha": 1.204, "beta": 0.750, "gamma": 0.657, "delta": 2.783, "log_likelihood": -33225.6},
+}
+
+
+class FitError(ValueError):
+    """The optimiser found no maximum of the likelihood (too few or degenerate data)."""
+
+
+@dataclass(frozen=True)
+class FittedModel:
+    """A fitted BTYD or spend model.
+
+    Attributes
+    ----------
+    name : str
+        ``"bgnbd"``, ``"pareto_nbd"``, ``"mbgnbd"``, ``"gamma_gamma"`` or ``"bgbb"``.
+    params : Series
+        Maximum-likelihood estimates, named as in the papers (``r, alpha, a, b``;
+        ``r, alpha, s, beta``; ``p, q, v`` with ``v`` = the paper's gamma;
+        ``alpha, beta, gamma, delta``). Rate parameters are in the summary's period.
+    standard_errors : Series or None
+        Asymptotic standard errors from the inverse Hessian of the negative
+        log-likelihood at the estimate: lifetimes' own (autograd) where it has
+        them, a numerical Hessian (statsmodels ``approx_hess``) for Pareto/NBD,
+        where lifetimes has none. None if the Hessian is not positive definite
+        (the estimate sits on a flat ridge; the errors are not available).
+    log_likelihood : float
+        Maximised log-likelihood on the caller's time scale (summed over accounts).
+    n_accounts : int
+        Accounts the model was fitted on (sum of the weights).
+    n_patterns : int
+        Distinct rows actually passed to the optimiser after compression.
+    model : object
+        The fitted lifetimes fitter, for anything this module does not wrap.
+    """
+
+    name: str
+    params: pd.Series
+    standard_errors: pd.Series | None
+    log_likelihood: float
+    n_accounts: int
+    n_patterns: int
+    model: Any
+
+    def table(self) -> pd.DataFrame:
+        """Estimates and standard errors side by side (NaN where not available)."""
+        se = self.standard_errors if self.standard_errors is not None else np.nan
+        return pd.DataFrame({"estimate": self.params, "std_error": se})
+
+    def beside(self, published: dict[str, float]) -> pd.DataFrame:
+        """Estimates, standard errors and published values side by side, with the log-likelihood as a last row."""
+        table = self.table()
+        table.loc["log_likelihood", "estimate"] = self.log_likelihood
+        table["published"] = pd.Series(published, dtype=float)
+        return table
