@@ -30,6 +30,15 @@ _HINT = ("Load files with kamlab.data.load_transactions(..., customer_col=, date
          "amount_col=) to map your column names onto the contract.")
 
 
+def day_after(end: str | pd.Timestamp) -> pd.Timestamp:
+    """Midnight after the day of ``end``: a window ending on ``end`` holds dates ``< day_after(end)``.
+
+    Window ends are whole days, inclusive, whatever the time of day of the
+    purchases or of ``end`` itself: a purchase at 23:59 on the end day is in.
+    """
+    return pd.Timestamp(end).normalize() + pd.Timedelta(days=1)
+
+
 def period_numbers(dates: pd.Series | pd.DatetimeIndex, freq: str = "D") -> np.ndarray:
     """Integer period number of each date (consecutive periods differ by 1).
 
@@ -63,9 +72,10 @@ def summarise_rfm(
     ----------
     transactions : DataFrame
         The kamlab contract: ``customer_id``, ``date``, ``amount``, optional ``cost``.
-        Rows dated after ``observation_end`` are ignored.
+        Rows dated after the day of ``observation_end`` are ignored.
     observation_end : date-like
-        Last day of the observation window (inclusive).
+        Last day of the observation window, inclusive as a whole day (a time
+        of day, if given, is ignored: a purchase at 23:59 on that day is in).
     freq : {"D", "W", "M"} or pandas period alias
         The period length; purchases within one period count once.
     freq_multiplier : float
@@ -82,8 +92,8 @@ def summarise_rfm(
         ``profit`` (revenue - cost) when the transactions carry ``cost``.
     """
     require_columns(transactions, REQUIRED_TRANSACTION_COLUMNS, what="transactions", hint=_HINT)
-    end = pd.Timestamp(observation_end)
-    tx = transactions.loc[transactions["date"] <= end]
+    end = pd.Timestamp(observation_end).normalize()
+    tx = transactions.loc[transactions["date"] < day_after(end)]
     if tx.empty:
         raise ValueError(f"no transactions on or before observation_end {end.date()}")
 
@@ -137,9 +147,14 @@ def calibration_holdout(
 ) -> pd.DataFrame:
     """Calibration-window RFM plus what each account did in the holdout window.
 
-    The calibration window ends on ``calibration_end`` (inclusive); the holdout
-    window runs from the next day to ``observation_end`` (inclusive). Only accounts
-    with a purchase in the calibration window appear (as in lifetimes).
+    The calibration window ends with the whole day of ``calibration_end``
+    (inclusive, whatever the time of day); the holdout window runs from the
+    next midnight to the end of the day of ``observation_end``. Every purchase
+    up to the observation end is in exactly one window, so for the accounts
+    listed ``revenue_cal + revenue_holdout`` is all their revenue to that day.
+    Only accounts with a purchase in the calibration window appear (as in
+    lifetimes): the revenue of accounts first seen in the holdout is not in
+    this table.
 
     Returns
     -------
@@ -153,18 +168,19 @@ def calibration_holdout(
         in periods / freq_multiplier).
     """
     require_columns(transactions, REQUIRED_TRANSACTION_COLUMNS, what="transactions", hint=_HINT)
-    cal_end, obs_end = pd.Timestamp(calibration_end), pd.Timestamp(observation_end)
+    cal_end, obs_end = pd.Timestamp(calibration_end).normalize(), pd.Timestamp(observation_end).normalize()
     if obs_end <= cal_end:
         raise ValueError(f"observation_end {obs_end.date()} must be after calibration_end {cal_end.date()}")
-    if not (transactions["date"] <= cal_end).any():
+    dates = transactions["date"]
+    if not (dates < day_after(cal_end)).any():
         raise ValueError(
             f"no transactions in the calibration window (on or before {cal_end.date()}); "
-            f"the data start on {transactions['date'].min().date()}: choose a later calibration_end"
+            f"the data start on {dates.min().date()}: choose a later calibration_end"
         )
     cal = summarise_rfm(transactions, cal_end, freq=freq, freq_multiplier=freq_multiplier)
     out = cal.add_suffix("_cal")
 
-    in_holdout = (transactions["date"] > cal_end) & (transactions["date"] <= obs_end)
+    in_holdout = (dates >= day_after(cal_end)) & (dates < day_after(obs_end))
     hold = transactions.loc[in_holdout & transactions["customer_id"].isin(cal.index)]
     codes = pd.Index(cal.index).get_indexer(hold["customer_id"])
     n = len(cal)

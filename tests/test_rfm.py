@@ -165,3 +165,26 @@ def test_invariants(tx, freq):
     assert set(split.index) == cal_ids
     later = tx[(tx["date"] > "2020-02-29") & tx["customer_id"].isin(cal_ids)]["amount"].sum()
     assert split["revenue_holdout"].sum() == pytest.approx(later)
+
+
+def test_windows_keep_every_purchase_on_the_boundary_days():
+    # Purchases at every time of day on the calibration end and the observation end:
+    # each end day is inclusive as a whole day, so nothing falls out of both windows.
+    stamps = ["2020-01-01 09:00", "2020-01-31 00:00", "2020-01-31 12:30", "2020-01-31 23:59:59",
+              "2020-02-01 00:00", "2020-03-31 00:00", "2020-03-31 18:00", "2020-03-31 23:59:59.999"]
+    tx = pd.DataFrame({
+        "customer_id": ["a", "a", "b", "a", "b", "a", "b", "a"],
+        "date": pd.to_datetime(stamps, format="ISO8601"),
+        "amount": [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0],
+        "cost": [0.5] * 8,
+    })
+    for cal_end, obs_end in [("2020-01-31", "2020-03-31"),
+                             (pd.Timestamp("2020-01-31 08:00"), pd.Timestamp("2020-03-31 01:00"))]:
+        out = calibration_holdout(tx, cal_end, obs_end)
+        assert out["revenue_cal"].sum() == 1 + 2 + 4 + 8  # all of 31 January is calibration
+        assert out["revenue_cal"].sum() + out["revenue_holdout"].sum() == tx["amount"].sum()
+        assert out.loc["a", "frequency_holdout"] == 1 and out.loc["b", "frequency_holdout"] == 2
+        assert out["profit_cal"].sum() + out["profit_holdout"].sum() == tx["amount"].sum() - 4.0
+        summary = summarise_rfm(tx, obs_end)
+        assert summary["revenue"].sum() == tx["amount"].sum()  # the whole observation end day is in
+        assert summary.loc["a", "T"] == 90  # whole days from 1 January to 31 March
