@@ -2,7 +2,7 @@
 
 The estimators are tested module by module: tests/test_survival_churn.py,
 _cohorts, _kaplan_meier (with log-rank and rolling retention), _landmark (with
-retention by channel), _sbg, _cox and _winback.
+retention by channel), _sbg, _cox and _winback (the win-back list).
 """
 
 import ast

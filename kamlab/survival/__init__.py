@@ -5,7 +5,8 @@ owns one concern, on a well-kept library where one exists:
 
 - ``churn``: the seed's rule "a lost customer has not bought anything for a
   long time", turned into (duration, event) pairs with right censoring
-  (``churn_durations``), and the list of lost accounts to win back
+  (``churn_durations``);
+- ``winback``: the same rule's lost accounts, the most valuable first
   (``win_back_list``);
 - ``cohorts``: acquisition cohorts x periods since acquisition (active
   accounts, retention, revenue and net revenue retention);
@@ -46,6 +47,7 @@ from .sbg import (
     sbg_retention_rate,
     sbg_survival,
 )
+from .winback import win_back_list
 
 __all__ = [
     "DEFAULT_INACTIVITY_DAYS",
@@ -74,4 +76,5 @@ __all__ = [
     "sbg_retention_rate",
     "sbg_survival",
     "survival_summary",
+    "win_back_list",
 ]
