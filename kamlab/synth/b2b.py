@@ -17,84 +17,26 @@ The time line (defaults: ``years=3`` from 2022-01-01)::
 Definitions see only the calibration window (transactions up to and including
 ``calibration_end`` and the ``accounts`` table); outcomes are judged on the
 holdout year, whose transactions are generated *without* key-account treatment.
+
+The generator runs in named steps, one per section of the model: the
+timeline, the accounts and their purchases (generation by generation of
+referrals), the pilot, the orders, the calibration-window observables (the
+accounts table) and the ground truth. The knobs, latent draws and closed-form
+expectations live in :mod:`kamlab.synth.b2b_model`.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
 import numpy as np
 import pandas as pd
 
-from .world import SyntheticWorld, bgnbd_repeat_purchases, order_by_arrival, resolve_knobs, round_frame, streams
+from .b2b_model import INDUSTRIES, B2BKnobs, draw_latent, expected_window, value_per_referral
+from .world import (SyntheticWorld, Timeline, assemble_world, bgnbd_repeat_purchases, order_by_arrival, referrer_ids,
+                    resolve_knobs, streams)
 
-INDUSTRIES = ("manufacturing", "wholesale", "retail", "healthcare", "public sector", "technology")
-INDUSTRY_SHARE = (0.25, 0.20, 0.20, 0.12, 0.10, 0.13)
-INDUSTRY_ORDER_FACTOR = (1.3, 1.0, 0.7, 1.1, 0.9, 1.2)
-
-
-@dataclass(frozen=True)
-class B2BKnobs:
-    """The documented knobs of :func:`b2b_accounts` (pass any as a keyword).
-
-    Units: days for BG/NBD ``alpha``; per year for rates stated so; currency
-    units for money.
-    """
-
-    # -- calendar
-    start: str = "2022-01-01"          # first day of the world
-    acquisition_days: float = 365.0    # organic accounts are acquired uniformly over this many days
-    # -- purchases: BG/NBD (Fader, Hardie & Lee 2005), time unit = day
-    r: float = 2.0                     # Gamma shape of the purchase rate
-    alpha: float = 91.25               # Gamma scale parameter (days): mean rate r/alpha = 8 orders/year
-    a: float = 0.8                     # Beta(a, b) of the dropout probability after each repeat purchase
-    b: float = 8.0
-    # -- order values: Gamma(order_shape) around an account mean that is log-normal (heavy tail)
-    order_value_median: float = 4000.0  # median list value of an account's average order (currency)
-    order_value_sigma: float = 1.1     # log-sd of account mean order value across accounts
-    order_shape: float = 4.0           # Gamma shape of single orders around the account mean
-    # -- growth ("tomorrow's oak trees")
-    growth_sd: float = 0.10            # sd of yearly log-growth of order values, ordinary accounts
-    oak_share: float = 0.06            # share of accounts that are small today and grow fast
-    oak_growth_low: float = 0.6        # oak trees' yearly log-growth ~ Uniform(low, high)
-    oak_growth_high: float = 1.2
-    oak_start_factor: float = 0.30     # oak trees start at this multiple of the usual order value
-    oak_dropout_factor: float = 0.25   # oak trees' dropout probability is this multiple of a Beta(a, b) draw
-    # -- prices, discounts, payment terms (big is not profitable)
-    cogs_share: float = 0.65           # cost of goods as a share of list value
-    discount_base: float = 0.12        # discount of an account of reference size
-    discount_size_slope: float = 0.07  # extra discount per e-fold of expected yearly list spend
-    discount_sd: float = 0.06          # negotiation noise on the discount
-    discount_max: float = 0.45
-    terms_base: float = 30.0           # payment terms (days) of an account of reference size
-    terms_size_slope: float = 15.0     # extra days per e-fold of expected yearly list spend
-    financing_rate: float = 0.08       # yearly cost of the money tied up by payment terms
-    # -- service demand ("loud is not valuable")
-    tickets_per_year_median: float = 3.0  # median yearly tickets/special requests while alive
-    demand_sigma: float = 1.2          # log-sd of demandingness across accounts
-    tickets_per_order: float = 0.1     # extra tickets per order
-    cost_per_ticket: float = 300.0     # handling cost of one ticket or special request (currency)
-    # -- staff hours (effort follows habit: last year's revenue and this year's tickets)
-    staff_scale: float = 3.0           # yearly hours = staff_scale * (last year's revenue / 1000) ** staff_power
-    staff_power: float = 0.6
-    onboarding_hours: float = 10.0     # hours in the year of acquisition
-    hours_per_ticket: float = 0.5
-    staff_noise: float = 0.3           # log-sd of logged hours around the budget
-    hourly_cost: float = 60.0          # currency per staff hour
-    # -- influence and referrals (the image-maker)
-    influencer_share: float = 0.10     # share of accounts that refer others
-    influencer_rate: float = 2.0       # mean referrals per year of an influencer while alive
-    base_referral_rate: float = 0.02   # referrals per year of everybody else
-    # -- key-account treatment and the randomised pilot
-    kam_response_mean: float = 0.20    # mean relative lift of order values under KAM
-    kam_response_fit: float = 0.15     # extra lift per sd of latent strategic fit
-    kam_response_growth: float = 0.20  # extra lift for oak trees
-    kam_response_demand: float = -0.05  # lift per sd of log demandingness
-    kam_response_sd: float = 0.10      # idiosyncratic sd of the lift
-    kam_hours_per_year: float = 24.0   # extra staff hours a key account receives per year
-    pilot_days: int = 182              # pilot = last pilot_days of calibration; pre-period = the pilot_days before
-    pilot_share: float = 0.5           # share of eligible accounts randomised into the pilot
-
+__all__ = ["B2BKnobs", "b2b_accounts"]
 
 def b2b_accounts(n_accounts: int = 400, years: int = 3, seed: int = 0, **knobs) -> SyntheticWorld:
     """Generate a B2B customer base with ground truth.
@@ -201,25 +143,61 @@ def b2b_accounts(n_accounts: int = 400, years: int = 3, seed: int = 0, **knobs) 
     k = resolve_knobs(B2BKnobs, knobs)
     rng = streams(seed, ("latent", "purchases", "referrals", "orders", "service", "staff", "pilot",
                          "attributes", "valuation"))
+    timeline, year_starts = _timeline(k, years)
+    lat, owner, time = _accounts_and_orders(rng, n_accounts, year_starts[-1], k)
+    n_all = lat["acquired_t"].size
+    width = max(4, len(str(n_all)))
+    ids = np.array([f"A{i + 1:0{width}d}" for i in range(n_all)])
+    eligible, treated = _randomise_pilot(rng["pilot"], owner, time, n_all, timeline, k)
+    transactions = _transactions(rng["orders"], lat, owner, time, treated, ids, timeline, k)
+    amount = transactions["amount"].to_numpy()
+    rev_by_year = np.zeros((n_all, years))
+    np.add.at(rev_by_year, (owner, np.searchsorted(year_starts, time, side="right") - 1), amount)
+    acq_year = np.searchsorted(year_starts, lat["acquired_t"], side="right") - 1
+    obs = _calibration_observables(rng, lat, owner, time, transactions, treated, rev_by_year, acq_year,
+                                   timeline, k)
+    accounts = _accounts_table(rng["attributes"], lat, obs, eligible, treated, ids, timeline)
+    value, value_se = value_per_referral(rng["valuation"], k)
+    truth = _truth(lat, obs, rev_by_year, acq_year, value, ids, timeline, k)
+    money = ("order_value", "revenue_cal", "profit_cal", "true_future_revenue", "true_cost_to_serve",
+             "true_future_profit", "true_future_profit_kam", "true_uplift", "referral_value", "true_future_value")
+    params = {"n_accounts": int(n_accounts), "years": int(years), "seed": int(seed), **asdict(k),
+              "value_per_referral": round(float(value), 2), "value_per_referral_se": round(float(value_se), 2)}
+    return assemble_world("b2b", timeline=timeline, transactions=transactions, accounts=accounts, truth=truth,
+                          known=lat["acquired_t"] < timeline.t_cal, money=money, params=params,
+                          decimals={"terms_days": 0})
 
+
+def _timeline(k: B2BKnobs, years: int) -> tuple[Timeline, np.ndarray]:
+    """Calendar years from ``k.start`` (days from the start); calibration = all years but the last."""
     start = pd.Timestamp(k.start)
     year_starts = np.array([(start + pd.DateOffset(years=y) - start).days for y in range(years + 1)], float)
-    horizon = year_starts[-1]                 # days in the world
-    t_cal = year_starts[-2]                   # time at the end of calibration_end
-    calibration_end = start + pd.Timedelta(days=t_cal - 1)
-    observation_end = start + pd.Timedelta(days=horizon - 1)
+    horizon, t_cal = year_starts[-1], year_starts[-2]
     pilot_start, pre_start = t_cal - k.pilot_days, t_cal - 2 * k.pilot_days
     if pre_start < 0:
         raise ValueError(f"pilot_days={k.pilot_days} is too long: two pilot periods must fit in calibration")
+    timeline = Timeline(start=start, horizon=horizon, t_cal=t_cal, pilot_start=pilot_start, pre_start=pre_start,
+                        calibration_end=start + pd.Timedelta(days=t_cal - 1),
+                        observation_end=start + pd.Timedelta(days=horizon - 1))
+    return timeline, year_starts
 
-    # ---- accounts and their repeat purchases, generation by generation of referrals
+
+def _accounts_and_orders(rng: dict, n_accounts: int, horizon: float, k: B2BKnobs):
+    """Accounts and their repeat purchases, generation by generation of referrals.
+
+    Organic accounts arrive uniformly over ``acquisition_days``; each
+    generation's referrals (Poisson at the referrer's rate while alive) form the
+    next generation, until one refers nobody. Accounts are then renumbered by
+    arrival. Returns the latent arrays and every order (first order on the
+    acquisition day, then the repeat orders) as owner and time, sorted.
+    """
     acq = rng["latent"].random(n_accounts) * k.acquisition_days
     parent = np.full(n_accounts, -1)
     gen = np.zeros(n_accounts, int)
     blocks = []
     offset = 0
     while acq.size:
-        lat = _draw_latent(rng["latent"], acq.size, k)
+        lat = draw_latent(rng["latent"], acq.size, k)
         owner, times, death = bgnbd_repeat_purchases(rng["purchases"], acq, horizon, lat["rate"], lat["dropout"])
         blocks.append(dict(lat, acquired_t=acq, death=death, parent=parent, generation=gen,
                            rep_owner=owner + offset, rep_time=times))
@@ -234,59 +212,65 @@ def b2b_accounts(n_accounts: int = 400, years: int = 3, seed: int = 0, **knobs) 
     lat = {key: np.concatenate([bl[key] for bl in blocks]) for key in blocks[0] if not key.startswith("rep_")}
     rep_owner = np.concatenate([bl["rep_owner"] for bl in blocks])
     rep_time = np.concatenate([bl["rep_time"] for bl in blocks])
-
-    # order accounts by acquisition time and name them A0001, A0002, ...
     lat, rep_owner = order_by_arrival(lat, "acquired_t", rep_owner)
     n_all = lat["acquired_t"].size
-    width = max(4, len(str(n_all)))
-    ids = np.array([f"A{i + 1:0{width}d}" for i in range(n_all)])
-
-    # ---- orders: first order on acquisition + repeat orders
     owner = np.concatenate([np.arange(n_all), rep_owner])
     time = np.concatenate([lat["acquired_t"], rep_time])
     o = np.lexsort((time, owner))
-    owner, time = owner[o], time[o]
+    return lat, owner[o], time[o]
 
-    # ---- the randomised pilot, among accounts that ordered in the pre-period
+
+def _randomise_pilot(rng: np.random.Generator, owner, time, n_all: int, timeline: Timeline, k: B2BKnobs):
+    """Eligible = ordered in the pre-period; a random ``pilot_share`` of them are treated."""
     eligible = np.zeros(n_all, bool)
-    eligible[owner[(time >= pre_start) & (time < pilot_start)]] = True
+    eligible[owner[(time >= timeline.pre_start) & (time < timeline.pilot_start)]] = True
     treated = np.zeros(n_all, bool)
     elig_idx = np.flatnonzero(eligible)
     n_treat = int(round(k.pilot_share * elig_idx.size))
-    treated[rng["pilot"].permutation(elig_idx)[:n_treat]] = True
+    treated[rng.permutation(elig_idx)[:n_treat]] = True
+    return eligible, treated
 
+
+def _transactions(rng: np.random.Generator, lat: dict, owner, time, treated, ids, timeline: Timeline,
+                  k: B2BKnobs) -> pd.DataFrame:
+    """Order values (grown, lifted by KAM for treated accounts in the pilot), revenue after discount, cost."""
     years_since = (time - lat["acquired_t"][owner]) / 365
     mean_list = lat["order_value"][owner] * np.exp(lat["growth"][owner] * years_since)
-    in_pilot = treated[owner] & (time >= pilot_start) & (time < t_cal)
+    in_pilot = treated[owner] & (time >= timeline.pilot_start) & (time < timeline.t_cal)
     mean_list = mean_list * np.where(in_pilot, 1 + lat["kam_response"][owner], 1.0)
-    list_value = rng["orders"].gamma(k.order_shape, mean_list / k.order_shape)
+    list_value = rng.gamma(k.order_shape, mean_list / k.order_shape)
     amount = list_value * (1 - lat["discount"][owner])
     cost = list_value * k.cogs_share + amount * k.financing_rate * lat["terms_days"][owner] / 365
     day = np.floor(time).astype(int)
     transactions = pd.DataFrame({
         "customer_id": ids[owner],
-        "date": start + pd.to_timedelta(day, unit="D"),
+        "date": timeline.start + pd.to_timedelta(day, unit="D"),
         "amount": np.round(amount, 2),
         "cost": np.round(cost, 2),
     })
     transactions["date"] = transactions["date"].astype("datetime64[ns]")
+    return transactions
 
-    # ---- calibration-window observables
+
+def _calibration_observables(rng: dict, lat: dict, owner, time, transactions, treated, rev_by_year, acq_year,
+                             timeline: Timeline, k: B2BKnobs) -> dict[str, np.ndarray]:
+    """Revenue, profit, tickets, staff hours, cost-to-serve and referrals in the calibration window.
+
+    Staff hours: yearly budgets from the previous calendar year's revenue
+    (onboarding hours in the year of acquisition), with log-normal noise,
+    plus hours per ticket and the pilot's extra hours.
+    """
+    n_all, years = rev_by_year.shape
+    t_cal = timeline.t_cal
     cal = time < t_cal
-    revenue_cal = np.bincount(owner[cal], weights=transactions["amount"].to_numpy()[cal], minlength=n_all)
+    amount = transactions["amount"].to_numpy()
+    revenue_cal = np.bincount(owner[cal], weights=amount[cal], minlength=n_all)
     profit_gross_cal = np.bincount(owner[cal], weights=(transactions["amount"] - transactions["cost"]).to_numpy()[cal],
                                    minlength=n_all)
     orders_cal = np.bincount(owner[cal], minlength=n_all)
-    alive_end = np.minimum(lat["death"], horizon)
+    alive_end = np.minimum(lat["death"], timeline.horizon)
     alive_days_cal = np.clip(np.minimum(alive_end, t_cal) - lat["acquired_t"], 0, None)
     tickets_cal = rng["service"].poisson(lat["demand"] * alive_days_cal / 365 + k.tickets_per_order * orders_cal)
-    known = lat["acquired_t"] < t_cal
-
-    # staff hours: yearly budgets from the previous calendar year's revenue
-    year_of = np.searchsorted(year_starts, time, side="right") - 1
-    acq_year = np.searchsorted(year_starts, lat["acquired_t"], side="right") - 1
-    rev_by_year = np.zeros((n_all, years))
-    np.add.at(rev_by_year, (owner, year_of), transactions["amount"].to_numpy())
     budget = np.zeros((n_all, years))
     for y in range(years):
         budget[:, y] = np.where(acq_year == y, k.onboarding_hours,
@@ -296,31 +280,45 @@ def b2b_accounts(n_accounts: int = 400, years: int = 3, seed: int = 0, **knobs) 
     pilot_hours = treated * k.kam_hours_per_year * k.pilot_days / 365
     staff_hours_cal = (budget[:, :-1] * noise[:, :-1]).sum(axis=1) + k.hours_per_ticket * tickets_cal + pilot_hours
     cost_to_serve_cal = tickets_cal * k.cost_per_ticket + staff_hours_cal * k.hourly_cost
+    known = lat["acquired_t"] < t_cal
     referrals_cal = np.bincount(lat["parent"][(lat["parent"] >= 0) & known], minlength=n_all)
+    return {"revenue_cal": revenue_cal, "profit_gross_cal": profit_gross_cal, "tickets_cal": tickets_cal,
+            "staff_hours_cal": staff_hours_cal, "cost_to_serve_cal": cost_to_serve_cal,
+            "referrals_cal": referrals_cal}
 
-    att = rng["attributes"]
-    strategic_fit = np.clip(np.round(3 + lat["fit"] + att.normal(0, 0.7, n_all)), 1, 5)
-    growth_potential = np.clip(np.round(3 + 2 * lat["growth"] + att.normal(0, 0.8, n_all)), 1, 5)
-    influence = np.clip(np.round(1 + 2.5 * lat["influencer"] + att.normal(0, 0.8, n_all)), 1, 5)
 
+def _accounts_table(rng: np.random.Generator, lat: dict, obs: dict, eligible, treated, ids,
+                    timeline: Timeline) -> pd.DataFrame:
+    """What a CRM would hold at calibration end: observables plus noisy 1-5 ratings of latent traits."""
+    n_all = ids.size
+    strategic_fit = np.clip(np.round(3 + lat["fit"] + rng.normal(0, 0.7, n_all)), 1, 5)
+    growth_potential = np.clip(np.round(3 + 2 * lat["growth"] + rng.normal(0, 0.8, n_all)), 1, 5)
+    influence = np.clip(np.round(1 + 2.5 * lat["influencer"] + rng.normal(0, 0.8, n_all)), 1, 5)
+    acquired = timeline.start + pd.to_timedelta(np.floor(lat["acquired_t"]).astype(int), unit="D")
     accounts = pd.DataFrame({
         "industry": np.array(INDUSTRIES)[lat["industry"]],
-        "acquired": (start + pd.to_timedelta(np.floor(lat["acquired_t"]).astype(int), unit="D")).astype("datetime64[ns]"),
-        "service_tickets": tickets_cal,
-        "staff_hours": np.round(staff_hours_cal, 1),
-        "cost_to_serve": np.round(cost_to_serve_cal, 2),
+        "acquired": acquired.astype("datetime64[ns]"),
+        "service_tickets": obs["tickets_cal"],
+        "staff_hours": np.round(obs["staff_hours_cal"], 1),
+        "cost_to_serve": np.round(obs["cost_to_serve_cal"], 2),
         "strategic_fit": strategic_fit.astype(int),
         "influence": influence.astype(int),
-        "referrals": referrals_cal,
+        "referrals": obs["referrals_cal"],
         "kam_pilot": pd.array(np.where(eligible, treated.astype(int), 0), dtype="Int64"),
         "growth_potential": growth_potential.astype(int),
     }, index=pd.Index(ids, name="customer_id"))
     accounts.loc[~eligible, "kam_pilot"] = pd.NA
+    return accounts
 
-    # ---- ground truth: expected holdout-window outcomes, given the latent state at calibration_end
-    value_per_referral, value_se = _value_per_referral(rng["valuation"], k)
+
+def _truth(lat: dict, obs: dict, rev_by_year, acq_year, value_per_ref: float, ids, timeline: Timeline,
+           k: B2BKnobs) -> pd.DataFrame:
+    """Ground truth: expected holdout-window outcomes, given the latent state at calibration_end."""
+    t_cal, horizon = timeline.t_cal, timeline.horizon
+    years = rev_by_year.shape[1]
+    known = lat["acquired_t"] < t_cal
     alive_cal = lat["death"] >= t_cal
-    exp = _expected_window(lat, t0=t_cal, span=horizon - t_cal, k=k, alive=alive_cal & known)
+    exp = expected_window(lat, t0=t_cal, span=horizon - t_cal, k=k, alive=alive_cal & known)
     last_rev = rev_by_year[:, years - 2]
     holdout_budget = np.where(acq_year == years - 1, k.onboarding_hours,
                               k.staff_scale * (last_rev / 1000) ** k.staff_power)
@@ -329,9 +327,8 @@ def b2b_accounts(n_accounts: int = 400, years: int = 3, seed: int = 0, **knobs) 
     profit_h = exp["revenue"] - exp["cost"] - cts_h
     kam_cost = k.kam_hours_per_year * (horizon - t_cal) / 365 * k.hourly_cost
     profit_kam = (1 + lat["kam_response"]) * (exp["revenue"] - exp["cost"]) - cts_h - kam_cost
-    referral_value = lat["referral_rate"] / 365 * exp["alive_days"] * value_per_referral
-
-    truth = pd.DataFrame({
+    referral_value = lat["referral_rate"] / 365 * exp["alive_days"] * value_per_ref
+    return pd.DataFrame({
         "purchase_rate": lat["rate"] * 365,
         "dropout_prob": lat["dropout"],
         "order_value": lat["order_value"],
@@ -344,10 +341,10 @@ def b2b_accounts(n_accounts: int = 400, years: int = 3, seed: int = 0, **knobs) 
         "influencer": lat["influencer"].astype(int),
         "referral_rate": lat["referral_rate"],
         "kam_response": lat["kam_response"],
-        "referred_by": np.where(lat["parent"] >= 0, ids[np.maximum(lat["parent"], 0)], ""),
+        "referred_by": referrer_ids(ids, lat["parent"]),
         "alive_at_calibration_end": alive_cal.astype(int),
-        "revenue_cal": revenue_cal,
-        "profit_cal": profit_gross_cal - cost_to_serve_cal,
+        "revenue_cal": obs["revenue_cal"],
+        "profit_cal": obs["profit_gross_cal"] - obs["cost_to_serve_cal"],
         "true_future_orders": exp["orders"],
         "true_future_revenue": exp["revenue"],
         "true_cost_to_serve": cts_h,
@@ -357,106 +354,3 @@ def b2b_accounts(n_accounts: int = 400, years: int = 3, seed: int = 0, **knobs) 
         "referral_value": referral_value,
         "true_future_value": profit_h + referral_value,
     }, index=pd.Index(ids, name="customer_id"))
-    truth["referred_by"] = truth["referred_by"].where(truth["referred_by"] != "")
-
-    money = ("order_value", "revenue_cal", "profit_cal", "true_future_revenue", "true_cost_to_serve",
-             "true_future_profit", "true_future_profit_kam", "true_uplift", "referral_value", "true_future_value")
-    truth = round_frame(truth, {c: 2 for c in money} | {"terms_days": 0})
-    params = {"n_accounts": int(n_accounts), "years": int(years), "seed": int(seed), **asdict(k),
-              "value_per_referral": round(float(value_per_referral), 2),
-              "value_per_referral_se": round(float(value_se), 2),
-              "calibration_end": str(calibration_end.date()), "observation_end": str(observation_end.date()),
-              "pilot_start": str((start + pd.Timedelta(days=pilot_start)).date()),
-              "pre_start": str((start + pd.Timedelta(days=pre_start)).date())}
-    return SyntheticWorld(
-        name="b2b",
-        transactions=transactions,
-        accounts=accounts[known],
-        truth=truth[known],
-        calibration_end=calibration_end,
-        observation_end=observation_end,
-        params=params,
-    )
-
-
-def _draw_latent(rng: np.random.Generator, n: int, k: B2BKnobs) -> dict[str, np.ndarray]:
-    """Latent parameters of ``n`` accounts; always the same number of draws per account."""
-    u = rng.random((n, 6))
-    z = rng.normal(size=(n, 7))
-    rate = rng.gamma(k.r, 1 / k.alpha, n)
-    dropout = rng.beta(k.a, k.b, n)
-    infl_rate = rng.gamma(2.0, k.influencer_rate / 2, n)
-    industry = np.searchsorted(np.cumsum(INDUSTRY_SHARE), u[:, 0] * np.sum(INDUSTRY_SHARE), side="right")
-    oak = u[:, 1] < k.oak_share
-    growth = np.where(oak, k.oak_growth_low + (k.oak_growth_high - k.oak_growth_low) * u[:, 2],
-                      k.growth_sd * z[:, 0])
-    order_value = (k.order_value_median * np.array(INDUSTRY_ORDER_FACTOR)[industry]
-                   * np.exp(k.order_value_sigma * z[:, 1]) * np.where(oak, k.oak_start_factor, 1.0))
-    log_size = np.log(365 * rate * order_value / (k.order_value_median * 365 * k.r / k.alpha))
-    discount = np.clip(k.discount_base + k.discount_size_slope * log_size + k.discount_sd * z[:, 2],
-                       0, k.discount_max)
-    terms_days = np.clip(np.round(k.terms_base + k.terms_size_slope * log_size + 10 * z[:, 3]), 0, 120)
-    demand = k.tickets_per_year_median * np.exp(k.demand_sigma * z[:, 4])
-    fit = z[:, 5]
-    influencer = u[:, 3] < k.influencer_share
-    referral_rate = np.where(influencer, infl_rate, k.base_referral_rate)
-    tau = (k.kam_response_mean + k.kam_response_fit * fit + k.kam_response_growth * oak
-           + k.kam_response_demand * z[:, 4] + k.kam_response_sd * z[:, 6])
-    dropout = np.where(oak, k.oak_dropout_factor * dropout, dropout)
-    return {
-        "rate": rate, "dropout": dropout, "industry": industry, "oak": oak, "growth": growth,
-        "order_value": order_value, "discount": discount, "terms_days": terms_days, "demand": demand,
-        "fit": fit, "influencer": influencer, "referral_rate": referral_rate,
-        "kam_response": np.maximum(tau, -0.9),
-    }
-
-
-def _expected_window(lat: dict, t0, span: float, k: B2BKnobs, alive: np.ndarray) -> dict[str, np.ndarray]:
-    """Expected outcomes over ``(t0, t0 + span]`` days for accounts alive at ``t0``.
-
-    For a BG/NBD account alive at t0 the probability of being alive s days
-    later is ``exp(-lambda p s)`` and its expected purchase intensity is
-    ``lambda exp(-lambda p s)``, so
-
-        E[orders]     = (1 - exp(-lambda p H)) / p
-        E[alive days] = (1 - exp(-lambda p H)) / (lambda p)
-        E[list value] = lambda m exp(g (t0 - acquired) / 365) * (exp(c H) - 1) / c,
-                        c = g / 365 - lambda p.
-
-    ``t0`` may be a scalar or one time per account; accounts not alive get 0.
-    """
-    lam, p = lat["rate"], lat["dropout"]
-    hazard = lam * p
-    surv = np.exp(-hazard * span)
-    orders = (1 - surv) / p
-    alive_days = (1 - surv) / hazard
-    c = lat["growth"] / 365 - hazard
-    small = np.abs(c * span) < 1e-8
-    integral = np.where(small, span, np.expm1(c * span) / np.where(small, 1.0, c))
-    grown = np.exp(lat["growth"] * (t0 - lat["acquired_t"]) / 365)
-    list_value = lam * lat["order_value"] * grown * integral
-    revenue = list_value * (1 - lat["discount"])
-    cost = list_value * k.cogs_share + revenue * k.financing_rate * lat["terms_days"] / 365
-    tickets = lat["demand"] * alive_days / 365 + k.tickets_per_order * orders
-    out = {"orders": orders, "alive_days": alive_days, "revenue": revenue, "cost": cost, "tickets": tickets}
-    return {key: np.where(alive, val, 0.0) for key, val in out.items()}
-
-
-def _value_per_referral(rng: np.random.Generator, k: B2BKnobs, n: int = 20000) -> tuple[float, float]:
-    """Expected first-year profit of a newly referred account (Monte Carlo over the population).
-
-    First-year profit = first order + expected repeat orders over 365 days
-    (formulas of :func:`_expected_window` from the acquisition day), minus
-    cost of goods and payment terms, ticket handling and onboarding hours.
-    Returns the mean over ``n`` fresh latent draws and its standard error.
-    """
-    lat = _draw_latent(rng, n, k)
-    lat["acquired_t"] = np.zeros(n)
-    exp = _expected_window(lat, t0=0.0, span=365.0, k=k, alive=np.ones(n, bool))
-    first_revenue = lat["order_value"] * (1 - lat["discount"])
-    first_cost = lat["order_value"] * k.cogs_share + first_revenue * k.financing_rate * lat["terms_days"] / 365
-    tickets = exp["tickets"] + k.tickets_per_order
-    hours = k.onboarding_hours + k.hours_per_ticket * tickets
-    profit = (exp["revenue"] + first_revenue - exp["cost"] - first_cost
-              - tickets * k.cost_per_ticket - hours * k.hourly_cost)
-    return float(profit.mean()), float(profit.std(ddof=1) / np.sqrt(n))

@@ -11,77 +11,26 @@ The time line (defaults: ``days=180`` from 2024-01-01)::
     |<------------- calibration (days - holdout_days) ------------->|<-- holdout (60 days) -->|
     start                                         |<- pre ->|<pilot>|
                                                     (28 d)    (28 d)
+
+The generator runs in named steps, one per section of the model: channel
+installs, players and their activity (generation by generation of streamer
+referrals), purchases with the randomised pilot, the calibration-window
+observables (the players table) and the ground truth. The knobs, latent draws
+and closed-form expectations live in :mod:`kamlab.synth.game_model`.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
 import numpy as np
 import pandas as pd
 
-from .world import SyntheticWorld, order_by_arrival, resolve_knobs, round_frame, streams
+from .game_model import (CHANNELS, PRICE_POINTS, GameKnobs, draw_latent, expected_price, expected_window,
+                         value_per_referral)
+from .world import SyntheticWorld, Timeline, assemble_world, order_by_arrival, referrer_ids, resolve_knobs, streams
 
-CHANNELS = ("organic", "paid_social", "ad_network", "search")
-PRICE_POINTS = np.array([0.99, 4.99, 9.99, 19.99, 49.99, 99.99])
-
-
-@dataclass(frozen=True)
-class GameKnobs:
-    """The documented knobs of :func:`game_players` (pass any as a keyword). Time unit: day."""
-
-    start: str = "2024-01-01"
-    holdout_days: int = 60               # the last holdout_days are the holdout window
-    # -- installs
-    channel_share: tuple = (0.35, 0.30, 0.25, 0.10)    # organic, paid_social, ad_network, search
-    channel_cpi: tuple = (0.0, 2.50, 1.20, 3.50)       # cost per install (currency)
-    channel_quality: tuple = (1.0, 1.0, 0.6, 1.3)      # multiplies retention odds and payer probability
-    weekend_boost: float = 0.3           # extra installs on Saturdays and Sundays
-    launch_boost: float = 2.0            # extra installs at launch, decaying ...
-    launch_decay_days: float = 14.0      # ... with this e-folding time
-    ios_share: float = 0.45
-    ios_spend_factor: float = 1.4        # iOS payers buy more often
-    # -- retention: shifted-beta-geometric daily quitting, then a daily coin for playing
-    churn_a: float = 0.7                 # daily quit probability theta ~ Beta(churn_a, churn_b)
-    churn_b: float = 1.0
-    play_a: float = 3.0                  # probability of playing on a day alive ~ Beta(play_a, play_b)
-    play_b: float = 2.0
-    sessions_extra_mean: float = 1.0     # sessions on an active day = 1 + Poisson(m_i), m_i log-normal
-    sessions_sigma: float = 0.6
-    # -- spending
-    payer_share: float = 0.06            # share of players who would ever pay
-    payer_churn_factor: float = 0.3      # payers' daily quit probability is this multiple of theta
-    purchase_rate_median: float = 0.15   # purchases per active day of a payer (median) ...
-    purchase_rate_sigma: float = 1.0     # ... and its log-sd
-    whale_share: float = 0.015           # share of payers who are whales ...
-    whale_rate_factor: float = 15.0      # ... buying this many times as often ...
-    whale_tier_shift: float = 2.0        # ... and bigger packs (shift of the tier logit)
-    whale_churn_factor: float = 0.3      # whales' daily quit probability is this multiple of a payer's
-    tier_mean: float = -2.0             # price tier ~ Binomial(5, logistic(Normal(tier_mean, tier_sd)))
-    tier_sd: float = 1.8                 #   over the price points 0.99 ... 99.99
-    platform_fee: float = 0.30           # app store share of revenue, the `cost` of a purchase
-    # -- support tickets
-    tickets_per_active_day: float = 0.005  # non-payers
-    payer_tickets_per_active_day: float = 0.04
-    demand_sigma: float = 1.0            # log-sd of demandingness
-    cost_per_ticket: float = 3.0
-    hours_per_ticket: float = 0.1
-    # -- VIP hosting (staff follows cumulative spend, not future value)
-    vip_threshold: float = 200.0         # cumulative spend that makes a player VIP
-    vip_hours_per_month: float = 1.0     # host hours per 30 days for each VIP, playing or not
-    hourly_cost: float = 40.0
-    # -- streamers
-    streamer_share: float = 0.002        # share of players who stream the game
-    streamer_rate: float = 0.5           # mean installs brought per active day of a streamer
-    streamer_fee: float = 0.5            # paid to the streamer per referred install (acquisition cost)
-    # -- key-account treatment (a personal account manager) and its randomised pilot
-    kam_response_mean: float = 0.20      # relative lift of the purchase rate under treatment
-    kam_response_engagement: float = 0.15  # extra lift per sd of log session intensity
-    kam_response_sd: float = 0.15
-    kam_hours_per_month: float = 1.0     # staff hours per 30 days of treatment
-    pilot_days: int = 28                 # pilot = last pilot_days of calibration; pre-period = the pilot_days before
-    pilot_share: float = 0.5
-
+__all__ = ["GameKnobs", "game_players"]
 
 def game_players(n_players: int = 20000, days: int = 180, seed: int = 0, **knobs) -> SyntheticWorld:
     """Generate a free-to-play game with ground truth.
@@ -161,23 +110,64 @@ def game_players(n_players: int = 20000, days: int = 180, seed: int = 0, **knobs
                          "attributes", "valuation"))
     start = pd.Timestamp(k.start)
     t_cal = days - k.holdout_days                  # first holdout day (day index)
-    calibration_end = start + pd.Timedelta(days=t_cal - 1)
-    observation_end = start + pd.Timedelta(days=days - 1)
-    pilot_start, pre_start = t_cal - k.pilot_days, t_cal - 2 * k.pilot_days
+    timeline = Timeline(start=start, horizon=float(days), t_cal=t_cal, pilot_start=t_cal - k.pilot_days,
+                        pre_start=t_cal - 2 * k.pilot_days, calibration_end=start + pd.Timedelta(days=t_cal - 1),
+                        observation_end=start + pd.Timedelta(days=days - 1))
+    install, channel = _channel_installs(rng["installs"], n_players, days, start, k)
+    lat, act_owner, act_day = _players_and_activity(rng, install, channel, days, k)
+    n_all = lat["install"].size
+    width = max(5, len(str(n_all)))
+    ids = np.array([f"P{i + 1:0{width}d}" for i in range(n_all)])
+    sessions = 1 + rng["activity"].poisson(lat["sessions_extra"][act_owner])
+    owner, pday, amount, eligible, treated = _purchases_with_pilot(rng, lat, act_owner, act_day, timeline, k)
+    transactions = pd.DataFrame({
+        "customer_id": ids[owner],
+        "date": (start + pd.to_timedelta(pday, unit="D")).astype("datetime64[ns]"),
+        "amount": amount,
+        "cost": np.round(amount * k.platform_fee, 2),
+    })
+    events = pd.DataFrame({
+        "customer_id": ids[act_owner],
+        "date": (start + pd.to_timedelta(act_day, unit="D")).astype("datetime64[ns]"),
+        "sessions": sessions,
+    })
+    vip_day = _vip_day(owner, pday, amount, n_all, k.vip_threshold)
+    players = _players_table(rng, lat, act_owner, act_day, sessions, owner, pday, amount, vip_day,
+                             eligible, treated, ids, timeline, k)
+    truth, value, value_se = _truth(rng["valuation"], lat, owner, pday, amount, vip_day, ids, timeline, k)
+    money = ("revenue_cal", "true_future_revenue", "true_cost_to_serve", "true_future_profit",
+             "true_future_profit_kam", "true_uplift", "referral_value", "true_future_value", "expected_price")
+    params = {"n_players": int(n_players), "days": int(days), "seed": int(seed), **asdict(k),
+              "channel_share": list(k.channel_share), "channel_cpi": list(k.channel_cpi),
+              "channel_quality": list(k.channel_quality),
+              "value_per_referral": round(float(value), 4), "value_per_referral_se": round(float(value_se), 4)}
+    return assemble_world("game", timeline=timeline, transactions=transactions, accounts=players, truth=truth,
+                          known=lat["install"] < t_cal, money=money, params=params, events=events)
 
-    # ---- channel installs
+
+def _channel_installs(rng: np.random.Generator, n_players: int, days: int, start: pd.Timestamp, k: GameKnobs):
+    """Install days (weekend and launch boosts) and channels of the channel installs, sorted by day."""
     day_index = np.arange(days)
-    weekend = (start + pd.to_timedelta(day_index, unit="D")).dayofweek >= 5
+    weekend = (start + pd.to_timedelta(day_index, unit="D")).day_of_week >= 5
     weight = (1 + k.weekend_boost * weekend) * (1 + k.launch_boost * np.exp(-day_index / k.launch_decay_days))
-    install = np.sort(rng["installs"].choice(days, size=n_players, p=weight / weight.sum()))
+    install = np.sort(rng.choice(days, size=n_players, p=weight / weight.sum()))
     shares = np.asarray(k.channel_share, float)
-    channel = rng["installs"].choice(len(CHANNELS), size=n_players, p=shares / shares.sum())
+    channel = rng.choice(len(CHANNELS), size=n_players, p=shares / shares.sum())
+    return install, channel
 
-    # ---- players and their activity, generation by generation of streamer referrals
+
+def _players_and_activity(rng: dict, install, channel, days: int, k: GameKnobs):
+    """Players and their active days, generation by generation of streamer referrals, renumbered by arrival.
+
+    Each active day of a streamer brings Poisson(referral_rate) installs on
+    that day (channel "streamer"); they form the next generation until one
+    brings nobody. Returns the latent arrays and the active days (owner, day)
+    sorted by player and day.
+    """
     blocks, offset = [], 0
-    parent = np.full(n_players, -1)
+    parent = np.full(install.size, -1)
     while install.size:
-        lat = _draw_latent(rng["latent"], channel, k)
+        lat = draw_latent(rng["latent"], channel, k)
         act = _activity(rng["activity"], install, lat, days)
         blocks.append(dict(lat, install=install, channel=channel, parent=parent,
                            act_owner=act["owner"] + offset, act_day=act["day"], lifetime=act["lifetime"]))
@@ -191,59 +181,49 @@ def game_players(n_players: int = 20000, days: int = 180, seed: int = 0, **knobs
     lat = {key: np.concatenate([bl[key] for bl in blocks]) for key in blocks[0] if not key.startswith("act_")}
     act_owner = np.concatenate([bl["act_owner"] for bl in blocks])
     act_day = np.concatenate([bl["act_day"] for bl in blocks])
-
     lat, act_owner = order_by_arrival(lat, "install", act_owner)
-    n_all = lat["install"].size
     o = np.lexsort((act_day, act_owner))
-    act_owner, act_day = act_owner[o], act_day[o]
-    width = max(5, len(str(n_all)))
-    ids = np.array([f"P{i + 1:0{width}d}" for i in range(n_all)])
-    sessions = 1 + rng["activity"].poisson(lat["sessions_extra"][act_owner])
+    return lat, act_owner[o], act_day[o]
 
-    # ---- purchases, with the randomised pilot
+
+def _purchases_with_pilot(rng: dict, lat: dict, act_owner, act_day, timeline: Timeline, k: GameKnobs):
+    """In-app purchases on active days, with the randomised pilot among players who paid in the pre-period.
+
+    Purchases are drawn day by day; for treated players on pilot days the
+    rate is multiplied by 1 + tau: extra Poisson purchases when tau > 0,
+    thinning (keep with probability 1 + tau) when tau < 0. Returns the
+    purchases (owner, day, amount) sorted, and the eligible and treated flags.
+    """
+    n_all = lat["install"].size
     rate = lat["purchase_rate"][act_owner]
     pre_paid = _purchases(rng["purchases"], act_owner, act_day, rate, lat["tier_prob"])
     eligible = np.zeros(n_all, bool)
-    eligible[pre_paid["owner"][(pre_paid["day"] >= pre_start) & (pre_paid["day"] < pilot_start)]] = True
-    # purchases are drawn day by day; redraw the pilot days of treated players with the lifted rate
+    eligible[pre_paid["owner"][(pre_paid["day"] >= timeline.pre_start) & (pre_paid["day"] < timeline.pilot_start)]] = True
     treated = np.zeros(n_all, bool)
     elig_idx = np.flatnonzero(eligible)
     treated[rng["pilot"].permutation(elig_idx)[: int(round(k.pilot_share * elig_idx.size))]] = True
-    # treatment multiplies the purchase rate by 1 + tau: extra Poisson purchases when tau > 0,
-    # thinning (keep with probability 1 + tau) when tau < 0
     tau = lat["kam_response"]
-    lifted = treated[act_owner] & (act_day >= pilot_start) & (act_day < t_cal)
+    lifted = treated[act_owner] & (act_day >= timeline.pilot_start) & (act_day < timeline.t_cal)
     extra = _purchases(rng["pilot"], act_owner[lifted], act_day[lifted],
                        rate[lifted] * np.maximum(tau[act_owner[lifted]], 0), lat["tier_prob"])
-    in_pilot = treated[pre_paid["owner"]] & (pre_paid["day"] >= pilot_start) & (pre_paid["day"] < t_cal)
+    in_pilot = treated[pre_paid["owner"]] & (pre_paid["day"] >= timeline.pilot_start) & (pre_paid["day"] < timeline.t_cal)
     kept = ~in_pilot | (rng["pilot"].random(in_pilot.size) < 1 + np.minimum(tau[pre_paid["owner"]], 0))
     owner = np.concatenate([pre_paid["owner"][kept], extra["owner"]])
     pday = np.concatenate([pre_paid["day"][kept], extra["day"]])
     amount = np.concatenate([pre_paid["amount"][kept], extra["amount"]])
     o = np.lexsort((amount, pday, owner))
-    owner, pday, amount = owner[o], pday[o], amount[o]
-    transactions = pd.DataFrame({
-        "customer_id": ids[owner],
-        "date": (start + pd.to_timedelta(pday, unit="D")).astype("datetime64[ns]"),
-        "amount": amount,
-        "cost": np.round(amount * k.platform_fee, 2),
-    })
-    events = pd.DataFrame({
-        "customer_id": ids[act_owner],
-        "date": (start + pd.to_timedelta(act_day, unit="D")).astype("datetime64[ns]"),
-        "sessions": sessions,
-    })
+    return owner[o], pday[o], amount[o], eligible, treated
 
-    # ---- calibration-window observables
+
+def _players_table(rng: dict, lat: dict, act_owner, act_day, sessions, owner, pday, amount, vip_day,
+                   eligible, treated, ids, timeline: Timeline, k: GameKnobs) -> pd.DataFrame:
+    """What the game's CRM holds at calibration end: activity, tickets, staff hours, cost-to-serve, reach."""
+    n_all, t_cal = ids.size, timeline.t_cal
     known = lat["install"] < t_cal
     cal_act = act_day < t_cal
     active_days_cal = np.bincount(act_owner[cal_act], minlength=n_all)
     sessions_cal = np.bincount(act_owner[cal_act], weights=sessions[cal_act], minlength=n_all).astype(int)
-    ticket_rate = lat["ticket_rate"]
-    tickets_cal = rng["service"].poisson(ticket_rate * active_days_cal)
-    spend_cal_mask = pday < t_cal
-    revenue_cal = np.bincount(owner[spend_cal_mask], weights=amount[spend_cal_mask], minlength=n_all)
-    vip_day = _vip_day(owner, pday, amount, n_all, k.vip_threshold)
+    tickets_cal = rng["service"].poisson(lat["ticket_rate"] * active_days_cal)
     vip_months_cal = np.clip(t_cal - vip_day, 0, None) / 30
     pilot_hours = treated * k.kam_hours_per_month * k.pilot_days / 30
     staff_hours_cal = k.hours_per_ticket * tickets_cal + k.vip_hours_per_month * vip_months_cal + pilot_hours
@@ -253,9 +233,8 @@ def game_players(n_players: int = 20000, days: int = 180, seed: int = 0, **knobs
     att = rng["attributes"]
     followers = np.where(lat["streamer"], np.exp(att.normal(np.log(20), 1.0, n_all)),
                          np.exp(att.normal(np.log(0.05), 1.0, n_all)))
-
     players = pd.DataFrame({
-        "acquired": (start + pd.to_timedelta(lat["install"], unit="D")).astype("datetime64[ns]"),
+        "acquired": (timeline.start + pd.to_timedelta(lat["install"], unit="D")).astype("datetime64[ns]"),
         "channel": np.array(CHANNELS + ("streamer",))[lat["channel"]],
         "platform": np.where(lat["ios"], "ios", "android"),
         "acquisition_cost": cpi,
@@ -269,10 +248,22 @@ def game_players(n_players: int = 20000, days: int = 180, seed: int = 0, **knobs
         "kam_pilot": pd.array(treated.astype(int), dtype="Int64"),
     }, index=pd.Index(ids, name="customer_id"))
     players.loc[~eligible, "kam_pilot"] = pd.NA
+    return players
 
-    # ---- ground truth over the holdout window, given the latent state at calibration_end
+
+def _truth(rng: np.random.Generator, lat: dict, owner, pday, amount, vip_day, ids, timeline: Timeline,
+           k: GameKnobs) -> tuple[pd.DataFrame, float, float]:
+    """Ground truth over the holdout window, given the latent state at calibration_end.
+
+    Also returns the Monte Carlo value of one streamer referral and its
+    standard error (:func:`kamlab.synth.game_model.value_per_referral`).
+    """
+    n_all, t_cal = ids.size, timeline.t_cal
+    known = lat["install"] < t_cal
+    spend_cal = pday < t_cal
+    revenue_cal = np.bincount(owner[spend_cal], weights=amount[spend_cal], minlength=n_all)
     alive = (lat["install"] + lat["lifetime"] >= t_cal - 1) & known   # alive on the last calibration day
-    exp = _expected_window(lat, span=k.holdout_days, alive=alive, k=k)
+    exp = expected_window(lat, span=k.holdout_days, alive=alive, k=k)
     vip_hours_h = np.where(vip_day < t_cal, k.vip_hours_per_month * k.holdout_days / 30, 0.0)
     hours_h = vip_hours_h + k.hours_per_ticket * exp["tickets"]
     cts_h = exp["tickets"] * k.cost_per_ticket + hours_h * k.hourly_cost
@@ -280,9 +271,8 @@ def game_players(n_players: int = 20000, days: int = 180, seed: int = 0, **knobs
     profit_h = gross - cts_h
     kam_cost = k.kam_hours_per_month * k.holdout_days / 30 * k.hourly_cost
     profit_kam = gross * (1 + np.maximum(lat["kam_response"], -1)) - cts_h - kam_cost
-    value_per_referral, value_se = _value_per_referral(rng["valuation"], k, horizon=k.holdout_days)
-    referral_value = lat["referral_rate"] * exp["active_days"] * value_per_referral
-
+    value, value_se = value_per_referral(rng, k, horizon=k.holdout_days)
+    referral_value = lat["referral_rate"] * exp["active_days"] * value
     truth = pd.DataFrame({
         "churn_prob": lat["churn_prob"],
         "play_prob": lat["play_prob"],
@@ -291,12 +281,12 @@ def game_players(n_players: int = 20000, days: int = 180, seed: int = 0, **knobs
         "whale": lat["whale"].astype(int),
         "purchase_rate": lat["purchase_rate"],
         "tier_prob": lat["tier_prob"],
-        "expected_price": _expected_price(lat["tier_prob"]),
+        "expected_price": expected_price(lat["tier_prob"]),
         "demand": lat["demand"],
         "streamer": lat["streamer"].astype(int),
         "referral_rate": lat["referral_rate"],
         "kam_response": lat["kam_response"],
-        "referred_by": np.where(lat["parent"] >= 0, ids[np.maximum(lat["parent"], 0)], ""),
+        "referred_by": referrer_ids(ids, lat["parent"]),
         "alive_at_calibration_end": alive.astype(int),
         "revenue_cal": revenue_cal,
         "true_future_active_days": exp["active_days"],
@@ -308,61 +298,8 @@ def game_players(n_players: int = 20000, days: int = 180, seed: int = 0, **knobs
         "referral_value": referral_value,
         "true_future_value": profit_h + referral_value,
     }, index=pd.Index(ids, name="customer_id"))
-    truth["referred_by"] = truth["referred_by"].where(truth["referred_by"] != "")
-    money = ("revenue_cal", "true_future_revenue", "true_cost_to_serve", "true_future_profit",
-             "true_future_profit_kam", "true_uplift", "referral_value", "true_future_value", "expected_price")
-    truth = round_frame(truth, {c: 2 for c in money})
+    return truth, value, value_se
 
-    params = {"n_players": int(n_players), "days": int(days), "seed": int(seed), **asdict(k),
-              "channel_share": list(k.channel_share), "channel_cpi": list(k.channel_cpi),
-              "channel_quality": list(k.channel_quality),
-              "value_per_referral": round(float(value_per_referral), 4),
-              "value_per_referral_se": round(float(value_se), 4),
-              "calibration_end": str(calibration_end.date()), "observation_end": str(observation_end.date()),
-              "pilot_start": str((start + pd.Timedelta(days=pilot_start)).date()),
-              "pre_start": str((start + pd.Timedelta(days=pre_start)).date())}
-    return SyntheticWorld(
-        name="game",
-        transactions=transactions,
-        accounts=players[known],
-        truth=truth[known],
-        calibration_end=calibration_end,
-        observation_end=observation_end,
-        params=params,
-        events=events,
-    )
-
-
-def _draw_latent(rng: np.random.Generator, channel: np.ndarray, k: GameKnobs) -> dict[str, np.ndarray]:
-    """Latent traits of players (a fixed number of draws per player)."""
-    n = channel.size
-    u = rng.random((n, 4))
-    z = rng.normal(size=(n, 5))
-    theta = rng.beta(k.churn_a, k.churn_b, n)
-    play = rng.beta(k.play_a, k.play_b, n)
-    streamer_rate = rng.gamma(2.0, k.streamer_rate / 2, n)
-    quality = np.append(np.asarray(k.channel_quality, float), 1.0)[channel]
-    payer = u[:, 0] < k.payer_share * quality
-    # channel quality scales the odds of staying another day
-    stay_odds = (1 - theta) / np.maximum(theta, 1e-12) * quality
-    theta = 1 / (1 + stay_odds)
-    ios = u[:, 1] < k.ios_share
-    whale = payer & (u[:, 3] < k.whale_share)
-    theta = theta * np.where(payer, k.payer_churn_factor, 1.0) * np.where(whale, k.whale_churn_factor, 1.0)
-    rate = k.purchase_rate_median * np.exp(k.purchase_rate_sigma * z[:, 0]) * np.where(ios, k.ios_spend_factor, 1.0)
-    rate = rate * np.where(whale, k.whale_rate_factor, 1.0)
-    sessions_extra = k.sessions_extra_mean * np.exp(k.sessions_sigma * z[:, 1] - k.sessions_sigma ** 2 / 2)
-    streamer = u[:, 2] < k.streamer_share
-    tau = k.kam_response_mean + k.kam_response_engagement * z[:, 1] + k.kam_response_sd * z[:, 3]
-    ticket_rate = (np.where(payer, k.payer_tickets_per_active_day, k.tickets_per_active_day)
-                   * np.exp(k.demand_sigma * z[:, 4] - k.demand_sigma ** 2 / 2))
-    return {
-        "channel": channel, "ios": ios, "whale": whale, "churn_prob": theta, "play_prob": play, "payer": payer,
-        "purchase_rate": np.where(payer, rate, 0.0), "tier_prob": 1 / (1 + np.exp(-(k.tier_mean + k.tier_sd * z[:, 2] + np.where(whale, k.whale_tier_shift, 0.0)))),
-        "sessions_extra": sessions_extra, "streamer": streamer,
-        "referral_rate": np.where(streamer, streamer_rate, 0.0), "kam_response": np.maximum(tau, -1.0),
-        "demand": np.exp(k.demand_sigma * z[:, 4] - k.demand_sigma ** 2 / 2), "ticket_rate": ticket_rate,
-    }
 
 
 def _activity(rng: np.random.Generator, install: np.ndarray, lat: dict, days: int) -> dict[str, np.ndarray]:
@@ -390,13 +327,6 @@ def _purchases(rng, owner, day, rate, tier_prob) -> dict[str, np.ndarray]:
     return {"owner": buyer, "day": np.repeat(day, count), "amount": PRICE_POINTS[tier]}
 
 
-def _expected_price(tier_prob: np.ndarray) -> np.ndarray:
-    """E[price] = sum_j C(5, j) psi^j (1 - psi)^(5 - j) * price_j."""
-    from scipy.stats import binom
-
-    return (binom.pmf(np.arange(6)[None, :], 5, tier_prob[:, None]) * PRICE_POINTS[None, :]).sum(axis=1)
-
-
 def _vip_day(owner, day, amount, n, threshold) -> np.ndarray:
     """Day on which each player's cumulative spend first reaches ``threshold`` (inf if never)."""
     out = np.full(n, np.inf)
@@ -407,36 +337,3 @@ def _vip_day(owner, day, amount, n, threshold) -> np.ndarray:
     first = pd.Series(day[hit]).groupby(owner[hit]).min()
     out[first.index.to_numpy()] = first.to_numpy()
     return out
-
-
-def _expected_window(lat: dict, span: int, alive: np.ndarray, k: GameKnobs) -> dict[str, np.ndarray]:
-    """Expected outcomes over the next ``span`` days for players alive now.
-
-        E[active days] = pi * sum_{d=1..H} (1 - theta)^d = pi (1 - theta) (1 - (1 - theta)^H) / theta
-        E[revenue]     = E[active days] * nu * E[price]
-        E[tickets]     = E[active days] * ticket rate
-    """
-    theta, pi = lat["churn_prob"], lat["play_prob"]
-    stay = 1 - theta
-    active = pi * stay * (1 - stay ** span) / np.maximum(theta, 1e-12)
-    revenue = active * lat["purchase_rate"] * _expected_price(lat["tier_prob"])
-    tickets = active * lat["ticket_rate"]
-    out = {"active_days": active, "revenue": revenue, "tickets": tickets}
-    return {key: np.where(alive, val, 0.0) for key, val in out.items()}
-
-
-def _value_per_referral(rng: np.random.Generator, k: GameKnobs, horizon: int, n: int = 50000) -> tuple[float, float]:
-    """Expected profit of a streamer-referred install over its first ``horizon`` days, net of the streamer fee.
-
-    Monte Carlo over ``n`` fresh latent draws: install-day purchases plus
-    :func:`_expected_window` over the following ``horizon - 1`` days, after
-    platform fee and ticket handling (no VIP hours).
-    """
-    lat = _draw_latent(rng, np.full(n, len(CHANNELS)), k)
-    exp = _expected_window(lat, span=horizon - 1, alive=np.ones(n, bool), k=k)
-    active = 1 + exp["active_days"]
-    revenue = active * lat["purchase_rate"] * _expected_price(lat["tier_prob"])
-    tickets = active * lat["ticket_rate"]
-    profit = (revenue * (1 - k.platform_fee) - tickets * (k.cost_per_ticket + k.hours_per_ticket * k.hourly_cost)
-              - k.streamer_fee)
-    return float(profit.mean()), float(profit.std(ddof=1) / np.sqrt(n))

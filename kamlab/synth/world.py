@@ -165,3 +165,59 @@ def order_by_arrival(lat: dict[str, np.ndarray], arrival: str, owner: np.ndarray
     lat = {key: val[order] for key, val in lat.items()}
     lat["parent"] = np.where(lat["parent"] >= 0, rank[np.maximum(lat["parent"], 0)], -1)
     return lat, rank[owner]
+
+
+def referrer_ids(ids: np.ndarray, parent: np.ndarray) -> np.ndarray:
+    """The id of each account's referrer (``parent`` >= 0), "" for an account nobody referred."""
+    return np.where(parent >= 0, ids[np.maximum(parent, 0)], "")
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The dates of a world: its start, the end of calibration and of observation, and the pilot.
+
+    ``t_cal`` is the first holdout day, ``horizon`` the day after the last,
+    and ``pilot_start``/``pre_start`` the first days of the pilot and of the
+    pre-period, all in days from ``start``.
+    """
+
+    start: pd.Timestamp
+    horizon: float
+    t_cal: float
+    pilot_start: float
+    pre_start: float
+    calibration_end: pd.Timestamp
+    observation_end: pd.Timestamp
+
+    def params(self) -> dict[str, str]:
+        """The dates as the params file stores them (YYYY-MM-DD)."""
+        return {"calibration_end": str(self.calibration_end.date()),
+                "observation_end": str(self.observation_end.date()),
+                "pilot_start": str((self.start + pd.Timedelta(days=self.pilot_start)).date()),
+                "pre_start": str((self.start + pd.Timedelta(days=self.pre_start)).date())}
+
+
+def assemble_world(name: str, *, timeline: Timeline, transactions: pd.DataFrame, accounts: pd.DataFrame,
+                   truth: pd.DataFrame, known: np.ndarray, money: tuple[str, ...], params: dict[str, Any],
+                   decimals: dict[str, int] | None = None, events: pd.DataFrame | None = None) -> SyntheticWorld:
+    """The common tail of both generators: clean and round the truth, complete the params, keep known accounts.
+
+    ``referred_by`` "" becomes missing; the ``money`` columns of the truth are
+    rounded to cents and every other float column to ``decimals`` (default 6
+    places, :func:`round_frame`); the timeline's dates are added to
+    ``params``; ``accounts`` and ``truth`` keep the rows where ``known``
+    (accounts acquired before the end of calibration).
+    """
+    truth = truth.copy()
+    truth["referred_by"] = truth["referred_by"].where(truth["referred_by"] != "")
+    truth = round_frame(truth, {c: 2 for c in money} | (decimals or {}))
+    return SyntheticWorld(
+        name=name,
+        transactions=transactions,
+        accounts=accounts[known],
+        truth=truth[known],
+        calibration_end=timeline.calibration_end,
+        observation_end=timeline.observation_end,
+        params={**params, **timeline.params()},
+        events=events,
+    )
