@@ -8,7 +8,7 @@ and on the same data (CDNOW holdout revenue, four key sets of 2,357 accounts,
 
 - reference: a loop over replicates that draws n account indices, gathers
   the outcomes and sums them per key set (the straightforward numpy code);
-- kamlab: ``compare._bootstrap_captures``, which turns the draws of a chunk of
+- kamlab: ``compare.bootstrap_captures``, which turns the draws of a chunk of
   replicates into count weights and computes all sums as one matrix product.
 
 Both give percentile intervals of the same statistic (with this seed they
@@ -58,7 +58,7 @@ def main(n_bootstrap: int = 1000, seed: int = 0) -> None:
     ref = reference(y, member, n_bootstrap, seed)
     t_ref = time.perf_counter() - start
     start = time.perf_counter()
-    fast = compare._bootstrap_captures(y[:, None], member, n_bootstrap=n_bootstrap, seed=seed)[:, 0, :]
+    fast = compare.bootstrap_captures(y[:, None], member, n_bootstrap=n_bootstrap, seed=seed)[:, 0, :]
     t_fast = time.perf_counter() - start
 
     q = [0.025, 0.975]

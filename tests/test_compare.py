@@ -170,7 +170,8 @@ def test_twenty_random_worlds_give_finite_comparisons():
             kam_response_mean=float(rng.uniform(-0.05, 0.2)), pilot_share=float(rng.uniform(0.3, 0.7)),
         )
         ds = Dataset(name="b2b", transactions=world.transactions, accounts=world.accounts, truth=world.truth,
-                     calibration_end=world.calibration_end, observation_end=world.observation_end)
+                     calibration_end=world.calibration_end, observation_end=world.observation_end,
+                     pilot_days=int(world.params["pilot_days"]))
         # re-scoring for the turnover repeats the CLV fit: done on every fourth world to keep the test fast
         result = compare.run_comparison(ds, share=float(rng.uniform(0.05, 0.3)), n_bootstrap=50,
                                         programme_cost=float(rng.uniform(0, 2000)), sensitivity_draws=10,
@@ -195,15 +196,12 @@ def test_figures_have_titles_and_labels(b2b):
 
 
 def test_game_world_heavy_tailed_spend_and_pilot_length():
-    import json
-
-    for name, days in compare.PILOT_DAYS.items():  # the documented pilots of the committed worlds
-        params = json.loads((datasets.DATASETS_DIR / f"{name}_params.json").read_text())
-        assert params["pilot_days"] == days
-    result = compare.run_comparison(datasets.load("game"), share=0.1, n_bootstrap=100, turnover=False)
+    game = datasets.load("game")
+    result = compare.run_comparison(game, share=0.1, n_bootstrap=100, turnover=False)
     fp = result.scores["future_profit"]
-    assert isinstance(fp, DefinitionScore) and fp.details["spend_model"].startswith("own mean spend")
-    assert result.scores["extra_effort"].details["pilot_days"] == 28
+    assert isinstance(fp, defs.FutureProfitScore) and fp.spend_model.startswith("own mean spend")
+    assert result.windows.pilot_days == game.pilot_days
+    assert result.scores["extra_effort"].pilot_days == game.pilot_days  # the world's own pilot, not a default
     assert np.isfinite(result.table.select_dtypes("number").to_numpy()).all()
     assert list(result.not_computable["definition"]) == ["strategic"]
 

@@ -123,10 +123,11 @@ def test_weight_sensitivity_zero_when_signals_agree_and_positive_when_they_confl
 
 def test_random_baseline_is_seeded_and_order_free():
     summary, _ = small_world()
-    a = defs.random(summary, seed=3).scores
-    b = defs.random(summary.iloc[::-1], seed=3).scores
-    assert a.equals(b.reindex(a.index))
-    assert not a.equals(defs.random(summary, seed=4).scores)
+    a = defs.random_pick(summary, seed=3)
+    assert a.name == "random"  # the row label the reports print
+    b = defs.random_pick(summary.iloc[::-1], seed=3).scores
+    assert a.scores.equals(b.reindex(a.scores.index))
+    assert not a.scores.equals(defs.random_pick(summary, seed=4).scores)
 
 
 def test_abc_a_selects_class_a_at_its_own_size():
@@ -269,18 +270,18 @@ def pilot_world(n=400, seed=0):
 def test_extra_effort_recovers_a_known_heterogeneous_lift():
     summary, accounts, pilot, true_lift = pilot_world()
     score = defs.extra_effort(summary, accounts, pilot=pilot)
-    assert score.details["formula"] == "log_aov_ratio ~ kam_pilot * (strategic_fit)"
-    assert np.corrcoef(score.details["lift"], true_lift)[0, 1] > 0.95
-    model = score.details["model"]  # tau = the log-lift at the mean fit, within 3 standard errors
+    assert score.formula == "log_aov_ratio ~ kam_pilot * (strategic_fit)"
+    assert np.corrcoef(score.lift, true_lift)[0, 1] > 0.95
+    model = score.model  # tau = the log-lift at the mean fit, within 3 standard errors
     assert abs(model.params["kam_pilot"] - (0.10 + 0.05 * (accounts["strategic_fit"].mean() - 3))) \
         < 3 * model.bse["kam_pilot"]
-    assert score.details["mean_lift"] == pytest.approx(np.expm1(model.params["kam_pilot"]))
+    assert score.mean_lift == pytest.approx(np.expm1(model.params["kam_pilot"]))
     run_rate = (pilot["value_pre"] + pilot["value_pilot"]) / 2  # per pilot length
-    np.testing.assert_allclose(score.scores, score.details["lift"] * run_rate)
+    np.testing.assert_allclose(score.scores, score.lift * run_rate)
     doubled = defs.extra_effort(summary, accounts, pilot=pilot, horizon_days=364)
     np.testing.assert_allclose(doubled.scores, 2 * score.scores)
     given = defs.extra_effort(summary, accounts, pilot=pilot, baseline=summary["revenue"])
-    np.testing.assert_allclose(given.scores, given.details["lift"] * summary["revenue"])
+    np.testing.assert_allclose(given.scores, given.lift * summary["revenue"])
 
 
 def test_extra_effort_uses_only_pilot_accounts_and_needs_both_arms():
@@ -288,7 +289,7 @@ def test_extra_effort_uses_only_pilot_accounts_and_needs_both_arms():
     accounts = accounts.copy()
     accounts.loc[accounts.index[:100], "kam_pilot"] = pd.NA  # not in the pilot: scored, not fitted
     score = defs.extra_effort(summary, accounts, pilot=pilot)
-    assert score.details["n_treated"] + score.details["n_control"] == 300
+    assert score.n_treated + score.n_control == 300
     assert score.scores.notna().all()
     accounts["kam_pilot"] = pd.array([1] * len(accounts), dtype="Int64")
     with pytest.raises(NotComputable, match="0 control"):
@@ -318,8 +319,8 @@ def test_extra_effort_nets_out_the_extra_cost_to_serve_measured_in_the_pilot():
                                + 30.0 * accounts["kam_pilot"].astype(float).to_numpy())
     gross = defs.extra_effort(summary, accounts.drop(columns="cost_to_serve"), pilot=pilot)
     net = defs.extra_effort(summary, accounts, pilot=pilot)
-    low, high = net.details["extra_cost_ci"]
+    low, high = net.extra_cost_ci
     assert low < 30 < high
-    np.testing.assert_allclose(net.scores, gross.scores - net.details["extra_cost"])
-    assert gross.details["extra_cost"] == 0
+    np.testing.assert_allclose(net.scores, gross.scores - net.extra_cost)
+    assert gross.extra_cost == 0
     assert net.needs[-1] == "cost_to_serve"

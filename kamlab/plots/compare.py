@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from kamlab.compare import headline_metric
+
 _OUTCOME = {
     "revenue": "holdout revenue",
     "profit": "holdout profit",
@@ -23,7 +25,7 @@ def _style(name: str, i: int) -> dict:
 
 def _metric(result, metric: str | None) -> str:
     if metric is None:
-        metric = "profit" if "profit_captured" in result.table.columns else "revenue"
+        metric = headline_metric(result)
     if f"{metric}_captured" not in result.table.columns:
         raise ValueError(f"{metric} is not in this comparison: {result.unavailable.get(metric + '_captured', '')}")
     return metric
@@ -43,7 +45,8 @@ def gain_curves(result, metric: str | None = None, *, title: str | None = None) 
     ----------
     result : kamlab.compare.Comparison
     metric : {"profit", "revenue", "true_value"}, optional
-        Outcome to plot; profit when the data have it.
+        Outcome to plot; by default ``kamlab.compare.headline_metric``
+        (profit when the data have it).
     title : str, optional
 
     Returns

@@ -1,0 +1,32 @@
+"""Comparing the definitions of a key account against what happened next.
+
+Each definition sees only the calibration window and picks its key accounts;
+the holdout window (and, on synthetic worlds, the ground truth) says how good
+the pick was. :func:`compare_definitions` judges given scores on given
+outcomes; :func:`run_comparison` does the whole study on a dataset in one
+call; :func:`conclusion` writes the result in plain language from the numbers.
+
+Modules: ``metrics`` (overlap, gain curves, bootstrap intervals),
+``evaluation`` (compare_definitions, one step per group of columns),
+``outcomes`` (the holdout outcomes), ``study`` (run_comparison: split ->
+score -> outcomes -> re-score -> compare -> diagnostics -> per-account
+table), ``result`` (Windows, Diagnostics, Comparison) and ``narrative``
+(headline_metric, report_table, conclusion).
+"""
+
+from .evaluation import compare_definitions
+from .metrics import (AlikePairs, bootstrap_captures, gain_curve, most_and_least_alike, overlap_matrix,
+                      pair_overlaps, percentile_interval)
+from .narrative import alike_sentence, capture_lines, conclusion, headline_metric, report_table
+from .outcomes import holdout_outcomes
+from .result import Comparison, Diagnostics, Windows
+from .study import (calibration_summary, per_account_table, rescore_next_window, run_comparison,
+                    score_definitions, split_windows, study_diagnostics)
+
+__all__ = [
+    "AlikePairs", "Comparison", "Diagnostics", "Windows", "alike_sentence", "bootstrap_captures",
+    "calibration_summary", "capture_lines", "compare_definitions", "conclusion", "gain_curve", "headline_metric",
+    "holdout_outcomes", "most_and_least_alike", "overlap_matrix", "pair_overlaps", "per_account_table",
+    "percentile_interval", "report_table", "rescore_next_window", "run_comparison", "score_definitions",
+    "split_windows", "study_diagnostics",
+]

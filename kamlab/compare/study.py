@@ -1,0 +1,231 @@
+"""The whole study on one dataset, as named steps that hand their results forward.
+
+    split_windows -> score_definitions -> holdout_outcomes -> rescore_next_window
+        -> compare_definitions -> study_diagnostics -> per_account_table
+
+The calibration end is decided once, in :func:`split_windows`, and travels in
+the frozen :class:`~kamlab.compare.result.Windows`; every definition is
+scored once, in registry (dependency) order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Mapping
+
+import pandas as pd
+
+from kamlab import definitions as defs
+from kamlab import rfm
+from kamlab.definitions import REGISTRY, DefinitionScore, NotComputable
+
+from .evaluation import compare_definitions
+from .outcomes import holdout_outcomes
+from .result import Comparison, Diagnostics, Windows
+
+
+def calibration_summary(frame: pd.DataFrame) -> pd.DataFrame:
+    """The calibration summary inside a wider table: its ``*_cal`` columns, without the suffix.
+
+    For ``kamlab.rfm.calibration_holdout`` output or ``Comparison.accounts``:
+    ``revenue_cal`` becomes ``revenue``, and so on; other columns are left out.
+    """
+    cal = [c for c in frame.columns if c.endswith("_cal")]
+    return frame[cal].rename(columns=lambda c: c[: -len("_cal")])
+
+
+def split_windows(dataset, calibration_end=None, pilot_days: int | None = None) -> Windows:
+    """Split the transactions at the calibration end and summarise both windows, in weeks.
+
+    The calibration end is ``calibration_end`` or the dataset's own; the
+    observation end the dataset's, else the day of the last purchase. The
+    accounts to choose from are those with a purchase in the calibration
+    window. The pilot length is ``pilot_days`` or the dataset's
+    (``Dataset.pilot_days``; None when the data document none).
+    """
+    tx = dataset.transactions
+    if tx is None:
+        raise ValueError(f"dataset {dataset.name!r} has no transactions (summary-only data cannot be compared)")
+    first, last = tx["date"].min(), tx["date"].max()
+    obs_end = pd.Timestamp(dataset.observation_end) if dataset.observation_end is not None else last.normalize()
+    cal_end = pd.Timestamp(calibration_end if calibration_end is not None else dataset.calibration_end)
+    if not first < cal_end < obs_end:
+        raise ValueError(
+            f"calibration_end {cal_end.date()} must fall inside the data, after the first purchase "
+            f"({first.date()}) and before the observation end ({obs_end.date()})"
+        )
+    calhold = rfm.calibration_holdout(tx, cal_end, obs_end, freq="W")
+    return Windows(
+        calibration_end=cal_end, observation_end=obs_end, first_date=first,
+        holdout_days=float((obs_end - cal_end).days), holdout_weeks=float(calhold["duration_holdout"].iloc[0]),
+        calibration_days=float((cal_end - first).days + 1),
+        pilot_days=pilot_days if pilot_days is not None else dataset.pilot_days,
+        calhold=calhold, summary=calibration_summary(calhold),
+    )
+
+
+def _options(windows: Windows, weights, annual_discount_rate: float) -> dict[str, dict]:
+    return {"future_profit": {"horizon": windows.holdout_weeks, "annual_discount_rate": annual_discount_rate},
+            "strategic": {"weights": weights}}
+
+
+def score_definitions(dataset, windows: Windows, *, seed: int, weights, annual_discount_rate: float,
+                      registry=REGISTRY) -> dict[str, DefinitionScore | NotComputable]:
+    """Score every definition once on the calibration window, in registry order.
+
+    ``future_profit`` predicts the holdout length; ``extra_effort`` gets the
+    pilot of the last ``windows.pilot_days`` of the calibration window, the
+    holdout length in days, and ``future_profit``'s expected value as its
+    baseline (its registry inputs).
+    """
+    inputs: dict = {"horizon_days": windows.holdout_days}
+    accounts = dataset.accounts
+    if accounts is not None and "kam_pilot" in accounts.columns and windows.pilot_days:
+        inputs["pilot"] = defs.pilot_outcomes(dataset.transactions, windows.calibration_end,
+                                              pilot_days=windows.pilot_days)
+    scores = defs.score_all(windows.summary, accounts, truth=dataset.truth, seed=seed, inputs=inputs,
+                            options=_options(windows, weights, annual_discount_rate), registry=registry)
+    if accounts is not None and "kam_pilot" in accounts.columns and not windows.pilot_days:
+        scores["extra_effort"] = NotComputable(
+            "extra_effort", ("kam_pilot", "pilot_days"), ("pilot_days",),
+            "the length of the pilot in days; give it with -p pilot_days=N")
+    return scores
+
+
+def rescore_next_window(dataset, windows: Windows, scores: Mapping, *, weights, annual_discount_rate: float,
+                        registry=REGISTRY) -> dict[str, DefinitionScore | NotComputable]:
+    """Re-score the rescorable definitions on the window moved forward by the holdout length.
+
+    The next window is (first date + holdout, observation end]; only
+    definitions computed from transactions (``Definition.rescorable``) and
+    computable on the calibration window are re-scored.
+    """
+    tx = dataset.transactions
+    names = [e.name for e in registry if e.rescorable and isinstance(scores.get(e.name), DefinitionScore)]
+    later = rfm.summarise_rfm(tx[tx["date"] > windows.next_start], windows.observation_end, freq="W")
+    return defs.score_all(later, None, options=_options(windows, weights, annual_discount_rate),
+                          registry=registry, names=names)
+
+
+def study_diagnostics(dataset, windows: Windows, scores: Mapping, result: Comparison, basis: str, *,
+                      weights, sensitivity_draws: int, seed: int) -> Diagnostics:
+    """The strategic weight sensitivity and future_profit's predicted against actual holdout value."""
+    found: dict = {}
+    if isinstance(scores.get("strategic"), DefinitionScore) and sensitivity_draws > 0:
+        sens = defs.weight_sensitivity(windows.summary, dataset.accounts, k=result.k, weights=weights,
+                                       n_draws=sensitivity_draws, seed=seed)
+        found.update(strategic_weight_turnover=float(sens["turnover"].mean()),
+                     strategic_weight_turnover_p90=float(sens["turnover"].quantile(0.9)))
+    fp = scores.get("future_profit")
+    if isinstance(fp, defs.FutureProfitScore):
+        chosen = result.selections["future_profit"]
+        calhold = windows.calhold
+        actual = calhold["profit_holdout"] if "profit_holdout" in calhold.columns else calhold["revenue_holdout"]
+        found.update(future_profit_predicted=float(fp.expected_value.reindex(chosen).sum()),
+                     future_profit_actual=float(actual.reindex(chosen).sum()))
+    return Diagnostics(dataset=dataset.name, profit_basis=basis, **found)
+
+
+def per_account_table(windows: Windows, accounts: pd.DataFrame | None, outcomes: pd.DataFrame,
+                      scores: Mapping) -> pd.DataFrame:
+    """One row per account to choose from: ``*_cal`` summary, attributes, ``*_holdout`` outcomes, ``score_*``."""
+    table = windows.summary.add_suffix("_cal")
+    if accounts is not None:
+        table = table.join(accounts.reindex(table.index))
+    renamed = {c: f"{c}_holdout" for c in ("revenue", "profit", "gross_profit", "cost_to_serve")}
+    table = table.join(outcomes.rename(columns=renamed))
+    for name, scored in scores.items():
+        if isinstance(scored, DefinitionScore):
+            table[f"score_{name}"] = scored.scores.reindex(table.index)
+    return table
+
+
+def run_comparison(
+    dataset,
+    *,
+    k: int | None = None,
+    share: float | None = None,
+    calibration_end=None,
+    n_bootstrap: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+    programme_cost: float = 0.0,
+    weights: Mapping[str, float] | None = None,
+    pilot_days: int | None = None,
+    annual_discount_rate: float = 0.10,
+    sensitivity_draws: int = 200,
+    turnover: bool = True,
+    registry=REGISTRY,
+) -> Comparison:
+    """The whole comparison on one dataset, in one call.
+
+    1. :func:`split_windows`: split at ``calibration_end`` (default: the
+       dataset's) and summarise both windows in weeks.
+    2. :func:`score_definitions`: every definition and baseline once, on the
+       calibration window; ``extra_effort`` applies the lift estimated from
+       the pilot to ``future_profit``'s undiscounted holdout expectation (its
+       run-rate when there is no CLV), net of the extra cost-to-serve the
+       pilot measured; the oracle ranks by the truth's true future value.
+    3. :func:`kamlab.compare.holdout_outcomes`: what the key sets are judged
+       on; ``uplift_estimated`` is the ``extra_effort`` score.
+    4. :func:`rescore_next_window` (when ``turnover``): the rescorable
+       definitions on the window moved forward by the holdout length.
+    5. :func:`kamlab.compare.compare_definitions`, then
+       :func:`study_diagnostics` (strategic weight sensitivity; predicted
+       against actual holdout value of ``future_profit``'s key accounts)
+       and :func:`per_account_table`.
+
+    Parameters
+    ----------
+    dataset : kamlab.datasets.Dataset
+        With transactions; accounts and truth when there are any.
+    k, share : int or float
+        Number, or share of accounts, of key accounts (give one; default share 0.10).
+    calibration_end : date-like, optional
+        End of the calibration window; the dataset's own by default.
+    n_bootstrap, seed, level
+        Bootstrap replicates, seed (also of the random baseline), confidence level.
+    programme_cost : float
+        Further cost of the programme per key account over the holdout window
+        (currency units), beyond the account manager's time, which both
+        uplifts already net out. The ROI divides by the measured effort cost
+        plus ``programme_cost``.
+    weights : mapping, optional
+        Weights of the strategic scorecard.
+    pilot_days : int, optional
+        Length of the pilot (and of its pre-period), in days; by default
+        ``dataset.pilot_days``. Without either, ``extra_effort`` is not computable.
+    annual_discount_rate : float
+        Discount rate of the CLV of ``future_profit``.
+    sensitivity_draws : int
+        Perturbed weight vectors for the strategic sensitivity (0 = skip).
+    turnover : bool
+        Re-score on the next window for the turnover (False saves a second CLV fit).
+    registry : sequence of Definition
+        The definitions to compare (default: the seven and the baselines).
+
+    Returns
+    -------
+    Comparison
+        With ``windows``, ``diagnostics`` and the per-account table ``accounts``.
+    """
+    windows = split_windows(dataset, calibration_end, pilot_days)
+    if k is None and share is None:
+        share = 0.10
+    scores = score_definitions(dataset, windows, seed=seed, weights=weights,
+                               annual_discount_rate=annual_discount_rate, registry=registry)
+    outcomes, basis = holdout_outcomes(windows, dataset.accounts, dataset.truth)
+    effort_cost = 0.0
+    if isinstance(scores.get("extra_effort"), DefinitionScore):
+        outcomes["uplift_estimated"] = scores["extra_effort"].scores.reindex(outcomes.index).fillna(0.0)
+        effort_cost = max(0.0, scores["extra_effort"].extra_cost)
+    next_scores = rescore_next_window(dataset, windows, scores, weights=weights,
+                                      annual_discount_rate=annual_discount_rate,
+                                      registry=registry) if turnover else {}
+    result = compare_definitions(scores, outcomes, k=k, share=share, n_bootstrap=n_bootstrap, seed=seed, level=level,
+                                 programme_cost=programme_cost, next_scores=next_scores, effort_cost=effort_cost,
+                                 registry=registry)
+    diagnostics = study_diagnostics(dataset, windows, scores, result, basis, weights=weights,
+                                    sensitivity_draws=sensitivity_draws, seed=seed)
+    return dataclasses.replace(result, windows=windows, diagnostics=diagnostics,
+                               accounts=per_account_table(windows, dataset.accounts, outcomes, scores))
