@@ -34,8 +34,9 @@ time. What we need, a few hundred lines over kamlab itself, fits neither, so kam
 adds no dependency for it.
 """
 
+from kamlab.course.chapters import load_all
 from kamlab.course.check import Verdict, check, evaluate, exercise, hint
 from kamlab.course.registry import EXERCISES, NOTEBOOKS, Exercise, Mistake, Part, report_command, solution_path
 
 __all__ = ["EXERCISES", "NOTEBOOKS", "Exercise", "Mistake", "Part", "Verdict", "check", "evaluate", "exercise",
-           "hint", "report_command", "solution_path"]
+           "hint", "load_all", "report_command", "solution_path"]

@@ -54,13 +54,14 @@ class Verdict:
 
 def exercise(exercise_id: str) -> Exercise:
     """The registered exercise ``exercise_id`` (e.g. ``"02.3"``), with a clear error otherwise."""
-    from kamlab.course import chapters  # noqa: F401  (registers every chapter's exercises)
+    from kamlab.course import chapters
 
+    chapters.load(str(exercise_id).split(".")[0])
     try:
         return EXERCISES[exercise_id]
     except KeyError:
-        known = ", ".join(EXERCISES)
-        raise KeyError(f"no exercise {exercise_id!r}; the course has {known}") from None
+        chapters.load_all()
+        raise KeyError(f"no exercise {exercise_id!r}; the course has {', '.join(EXERCISES)}") from None
 
 
 def evaluate(exercise_id: str, answer: Any = UNANSWERED) -> Verdict:

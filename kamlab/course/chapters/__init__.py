@@ -1,3 +1,25 @@
-"""The exercises of every chapter; importing this package registers them all."""
+"""The exercises of every chapter, one module per chapter (``ch00`` ... ``ch07``).
 
-from kamlab.course.chapters import ch00, ch01, ch02, ch03, ch04, ch05, ch06, ch07  # noqa: F401
+Importing a chapter module registers its exercises in ``kamlab.course.EXERCISES``.
+Chapters are imported on demand, so a check of chapter 00 does not import the
+models of chapter 02.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from kamlab.course.registry import NOTEBOOKS
+
+
+def load(chapter: str) -> None:
+    """Register the exercises of one chapter (``"00"`` ... ``"07"``)."""
+    if chapter not in NOTEBOOKS:
+        raise KeyError(f"no chapter {chapter!r}; the chapters are {', '.join(NOTEBOOKS)}")
+    importlib.import_module(f"kamlab.course.chapters.ch{chapter}")
+
+
+def load_all() -> None:
+    """Register the exercises of every chapter."""
+    for chapter in NOTEBOOKS:
+        load(chapter)
