@@ -6,7 +6,11 @@
 - Dates: ISO 8601 (with or without a time and a UTC offset), ``YYYYMMDD``, or
   ``01/02/1997``-style (day or month first, detected once per file); timestamps
   with a time zone are converted to UTC and the zone dropped.
-- Ids: stripped strings; empty means missing.
+- Ids: stripped strings; empty means missing, and so do the placeholders
+  exports write for "no value" (:data:`MISSING_ID_MARKERS`, case-insensitive).
+- Control characters (NUL bytes and the like) are never parsed away: a value
+  holding one is reported (:func:`control_characters`), so ``'11\\0.50'``
+  cannot become 11.0 and ids ``'A\\0001'`` and ``'A\\0002'`` cannot merge.
 
 Each parser returns the values and masks of the rows it could not read, never
 raising: the loader words the problems (see :mod:`kamlab.data.transactions`).
@@ -228,3 +232,25 @@ def parse_ids(s: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     return stripped.astype(object), (stripped == "").to_numpy(), trimmed
 
 
+#: What exports write for a missing value (matched after trimming, case-insensitive).
+MISSING_ID_MARKERS = ("NULL", "NA", "N/A", "#N/A", "NaN", "None", "-", "(null)", "#NULL!")
+
+# C0 controls and DEL, except tab, line feed and carriage return.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def placeholder_ids(ids: pd.Series, markers) -> np.ndarray:
+    """Mask of ids (already stripped) that equal one of ``markers``, ignoring case."""
+    wanted = {str(m).strip().casefold() for m in markers} - {""}
+    if not wanted:
+        return np.zeros(len(ids), bool)
+    return ids.astype(object).str.casefold().isin(wanted).to_numpy(dtype=bool)
+
+
+def control_characters(s: pd.Series) -> np.ndarray:
+    """Mask of text values holding a control character (NUL byte, bell, escape, ...; not tab or newline)."""
+    if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_datetime64_any_dtype(s) or \
+            isinstance(s.dtype, pd.DatetimeTZDtype) or pd.api.types.is_bool_dtype(s):
+        return np.zeros(len(s), bool)
+    text = s.map(lambda v: v if isinstance(v, str) else "")
+    return text.astype(object).str.contains(_CONTROL).to_numpy(dtype=bool)

@@ -10,18 +10,15 @@ the file, the column, the first offending rows and the fix; nothing is loaded th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Sequence
 
-import numpy as np
-import pandas as pd
-
+from .columns import parse_columns
 from .contract import mapping_problems
 from .errors import TransactionDataError
-from .messages import is_not, plural
-from .parsing import parse_dates, parse_ids, parse_numbers, sniff_decimal
+from .parsing import MISSING_ID_MARKERS
 from .policies import (Ledger, apply_amount_policies, apply_duplicates, apply_observation_end,
                        apply_outlying_dates)
-from .reading import Raw, read_source
+from .reading import read_source
 from .report import LoadedTransactions
 
 _POLICIES = {
@@ -31,6 +28,15 @@ _POLICIES = {
     "bad_rows": ("error", "drop"),
     "outlying_dates": ("flag", "drop", "error"),
 }
+
+
+def _markers(missing_ids) -> tuple[str, ...]:
+    """The placeholder ids: the defaults for None, a comma-separated string split, else as given."""
+    if missing_ids is None:
+        return MISSING_ID_MARKERS
+    if isinstance(missing_ids, str):
+        return tuple(m.strip() for m in missing_ids.split(",") if m.strip())
+    return tuple(str(m) for m in missing_ids)
 
 
 def load_transactions(
@@ -46,6 +52,7 @@ def load_transactions(
     zero_amounts: str = "keep",
     duplicates: str = "drop",
     bad_rows: str = "error",
+    missing_ids: Sequence[str] | str | None = None,
     outlying_dates: str = "flag",
     export_date=None,
     dayfirst: bool | None = None,
@@ -93,8 +100,18 @@ def load_transactions(
         from a doubled export: pass "keep" when your file has no order id and
         same-day repeat orders are plausible.
     bad_rows : {"error", "drop"}
-        Rows with a missing customer id or a date or amount (or cost, quantity)
-        that cannot be read: refuse the file (default) or drop those rows.
+        Rows with a missing customer id (see ``missing_ids``), a date or amount
+        (or cost, quantity) that cannot be read, or a mapped value holding a
+        control character (a NUL byte, ...: never parsed away, since it would
+        change the value silently): refuse the file (default) or drop those
+        rows (counted).
+    missing_ids : sequence of str, str or None
+        Values of the customer id column that mean "no id", compared after
+        trimming spaces and ignoring case: None (default) is
+        :data:`kamlab.data.parsing.MISSING_ID_MARKERS` (``NULL``, ``NA``,
+        ``N/A``, ``#N/A``, ``NaN``, ``None``, ``-``, ``(null)``, ``#NULL!``); a
+        string is split on commas (``"NULL,NA"``); ``()`` keeps every
+        non-empty value as an id. Rows with a missing id follow ``bad_rows``.
     outlying_dates : {"flag", "drop", "error"}
         Policy for rows dated far from the bulk of the file (outside Tukey's
         far-out fences on the quartiles of the dates, see
@@ -166,12 +183,12 @@ def load_transactions(
             "has column names but no data rows (columns " + ", ".join(map(repr, raw.frame.columns)) +
             "); export the transactions themselves, not only the header"
         ])
-    parsed = _parse_columns(raw, mapping, dayfirst=dayfirst, date_format=date_format, decimal=decimal,
-                            report_bad=bad_rows == "error")
+    parsed = parse_columns(raw, mapping, dayfirst=dayfirst, date_format=date_format, decimal=decimal,
+                           missing_ids=_markers(missing_ids), report_bad=bad_rows == "error")
     ledger = Ledger(raw, parsed.tx, list(parsed.problems), list(raw.notes) + list(parsed.notes))
     apply_duplicates(ledger, duplicates)
     # bad rows are refused (bad_rows='error': listed in problems already) or dropped
-    ledger.drop(parsed.bad, "missing customer id, or a date or number that cannot be read (bad_rows='drop')")
+    ledger.drop(parsed.bad, parsed.bad_reason)
     if observation_end is not None:
         apply_observation_end(ledger, observation_end)
     apply_outlying_dates(ledger, date_col, outlying_dates, export_date)
@@ -179,49 +196,3 @@ def load_transactions(
     ledger.flag(parsed.tz_converted, "changed", "timestamps with a time zone converted to UTC, zone dropped")
     ledger.flag(parsed.ids_trimmed, "changed", "customer ids with surrounding spaces trimmed")
     return ledger.result(mapping)
-
-
-@dataclass
-class _Parsed:
-    tx: pd.DataFrame              # contract columns + "_row" (position in the input)
-    bad: np.ndarray               # rows with a missing id or an unreadable date or number
-    problems: list[str]
-    notes: list[str]
-    tz_converted: np.ndarray
-    ids_trimmed: np.ndarray
-
-
-def _parse_columns(raw: Raw, mapping, *, dayfirst, date_format, decimal, report_bad) -> _Parsed:
-    """Parse the mapped columns; describe unreadable values as problems when ``report_bad``."""
-    frame, n = raw.frame, len(raw.frame)
-    problems, notes = [], []
-    customer_col, date_col = mapping["customer_id"], mapping["date"]
-    ids, missing_id, trimmed = parse_ids(frame[customer_col])
-    if missing_id.any() and report_bad:
-        k = int(missing_id.sum())
-        problems.append(f"column {customer_col!r}: {plural(k, 'row')} {'has' if k == 1 else 'have'} "
-                        f"no customer id ({raw.where(missing_id)}); fill them in, or pass bad_rows='drop' "
-                        "to drop these rows")
-    dates = parse_dates(frame[date_col], dayfirst, date_format)
-    notes += dates.notes
-    if dates.bad.any() and report_bad:
-        problems.append(f"column {date_col!r}: {is_not(int(dates.bad.sum()), 'a date', 'dates')} "
-                        f"({raw.where(dates.bad, frame[date_col])}){dates.hint}")
-    tx = pd.DataFrame({"customer_id": ids.to_numpy(dtype=object), "date": dates.values.to_numpy()})
-    numeric = {c: mapping[c] for c in ("amount", "cost", "quantity") if mapping[c] is not None}
-    if decimal is None:
-        decimal = sniff_decimal([frame[col] for col in numeric.values()])
-        if decimal == ",":
-            notes.append("decimal comma detected")
-    bad = missing_id | dates.bad
-    for contract, col in numeric.items():
-        tx[contract], not_number = parse_numbers(frame[col], decimal)
-        if not_number.any() and report_bad:
-            problems.append(
-                f"column {col!r}: {is_not(int(not_number.sum()), 'a number', 'numbers')} "
-                f"({raw.where(not_number, frame[col])}); decimal mark taken as {decimal!r} "
-                "(set decimal= if wrong), or pass bad_rows='drop'"
-            )
-        bad |= not_number
-    tx["_row"] = np.arange(n)
-    return _Parsed(tx, bad, problems, notes, dates.tz_converted, trimmed)

@@ -1,0 +1,114 @@
+"""Parsing the mapped columns of a raw table into the contract columns.
+
+Each mapped column is parsed (:mod:`kamlab.data.parsing`); a row is *bad* when
+its customer id is missing (empty, blank, or a placeholder such as ``NULL``),
+when its date or a number cannot be read, or when a mapped value holds a
+control character (a NUL byte would otherwise change a value silently). Bad
+rows are described as problems (``bad_rows='error'``) or returned for the
+ledger to drop (``bad_rows='drop'``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .messages import is_not, plural
+from .parsing import control_characters, parse_dates, parse_ids, parse_numbers, placeholder_ids, sniff_decimal
+from .reading import Raw
+
+_NUMERIC = ("amount", "cost", "quantity")
+
+
+@dataclass
+class ParsedColumns:
+    """The contract columns of every input row, and what went wrong where."""
+
+    tx: pd.DataFrame              # contract columns + "_row" (position in the input)
+    bad: np.ndarray               # rows with a missing id, an unreadable value or a control character
+    problems: list[str]
+    notes: list[str]
+    tz_converted: np.ndarray
+    ids_trimmed: np.ndarray
+    bad_reason: str               # what the bad rows are, for the report when they are dropped
+
+
+def _control_problems(raw: Raw, control: dict[str, np.ndarray]) -> list[str]:
+    return [
+        f"column {col!r}: {plural(int(mask.sum()), 'value')} {'holds' if mask.sum() == 1 else 'hold'} control "
+        f"characters such as NUL bytes ({raw.where(mask, raw.frame[col])}), which would change the value "
+        "silently; remove them from the export (NUL bytes often mean a damaged file), or pass "
+        "bad_rows='drop' to drop these rows"
+        for col, mask in control.items() if mask.any()
+    ]
+
+
+def _ids(raw: Raw, col: str, markers, control: np.ndarray, report_bad: bool, problems: list[str]):
+    """Customer ids, the mask of missing ones (empty or placeholder) and of trimmed ones."""
+    ids, empty, trimmed = parse_ids(raw.frame[col])
+    placeholder = placeholder_ids(ids, markers) & ~control
+    missing = (empty | placeholder) & ~control
+    found = sorted(set(ids[placeholder]))
+    shown = ", ".join(repr(m) for m in found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
+    if missing.any() and report_bad:
+        k = int(missing.sum())
+        rows = raw.where(missing, raw.frame[col]) if placeholder.any() else raw.where(missing)
+        said = ""
+        if placeholder.any():
+            said = f"; {shown} {'is a placeholder' if len(found) == 1 else 'are placeholders'} " \
+                   "for a missing id (pass missing_ids= to change the list of placeholders)"
+        problems.append(f"column {col!r}: {plural(k, 'row')} {'has' if k == 1 else 'have'} no customer id "
+                        f"({rows}){said}; fill them in, or pass bad_rows='drop' to drop these rows")
+    return ids, missing, trimmed & ~control, (int(placeholder.sum()), shown)
+
+
+def parse_columns(raw: Raw, mapping: dict[str, str | None], *, dayfirst, date_format, decimal,
+                  missing_ids, report_bad: bool) -> ParsedColumns:
+    """Parse the mapped columns; describe bad values as problems when ``report_bad``."""
+    frame, problems, notes = raw.frame, [], []
+    used = {c: col for c, col in mapping.items() if col is not None}
+    control = {col: control_characters(frame[col]) for col in used.values()}
+    if report_bad:
+        problems += _control_problems(raw, control)
+    any_control = np.logical_or.reduce(list(control.values()))
+    ids, missing_id, trimmed, placeholders = _ids(raw, used["customer_id"], missing_ids,
+                                                    control[used["customer_id"]], report_bad, problems)
+    date_col = used["date"]
+    dates = parse_dates(frame[date_col], dayfirst, date_format)
+    notes += dates.notes
+    not_date = dates.bad & ~control[date_col]
+    if not_date.any() and report_bad:
+        problems.append(f"column {date_col!r}: {is_not(int(not_date.sum()), 'a date', 'dates')} "
+                        f"({raw.where(not_date, frame[date_col])}){dates.hint}")
+    tx = pd.DataFrame({"customer_id": ids.to_numpy(dtype=object), "date": dates.values.to_numpy()})
+    numeric = {c: col for c, col in used.items() if c in _NUMERIC}
+    if decimal is None:
+        decimal = sniff_decimal([frame[col] for col in numeric.values()])
+        if decimal == ",":
+            notes.append("decimal comma detected")
+    bad = missing_id | dates.bad | any_control
+    for contract, col in numeric.items():
+        tx[contract], not_number = parse_numbers(frame[col], decimal)
+        not_number &= ~control[col]
+        if not_number.any() and report_bad:
+            problems.append(
+                f"column {col!r}: {is_not(int(not_number.sum()), 'a number', 'numbers')} "
+                f"({raw.where(not_number, frame[col])}); decimal mark taken as {decimal!r} "
+                "(set decimal= if wrong), or pass bad_rows='drop'"
+            )
+        bad |= not_number
+    tx["_row"] = np.arange(len(frame))
+    return ParsedColumns(tx, bad, problems, notes, dates.tz_converted, trimmed,
+                         _bad_reason(placeholders, int(any_control.sum())))
+
+
+def _bad_reason(placeholders: tuple[int, str], n_control: int) -> str:
+    parts = ["missing customer id"]
+    if placeholders[0]:
+        parts[0] += f" ({plural(placeholders[0], 'placeholder')} among them: {placeholders[1]}; missing_ids=)"
+    parts.append("a date or number that cannot be read")
+    if n_control:
+        parts.append(f"a value with control characters ({plural(n_control, 'row')})")
+    return ", or ".join(parts) + " (bad_rows='drop')"

@@ -1,0 +1,105 @@
+"""Dates that cannot fool the loader: stray rows far from the bulk, and dates in the future."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kamlab import datasets
+from kamlab.data import TransactionDataError, date_bulk, load_transactions
+
+
+def two_years(tmp_path, extra_rows=(), name="orders.csv"):
+    """A normal two-year export (weekly orders of 12 accounts), then ``extra_rows`` at the end."""
+    days = pd.date_range("2021-01-04", "2022-12-26", freq="7D")
+    lines = ["customer_id,date,amount"]
+    for i, day in enumerate(days):
+        for k in range(3):
+            lines.append(f"C{(i * 3 + k) % 12:02d},{day:%Y-%m-%d},{10 + k}.50")
+    lines += list(extra_rows)
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path, len(lines)  # the extra rows are on the last lines
+
+
+def outlying_items(report):
+    return [i for i in report.items if "far from the bulk" in i.reason]
+
+
+def test_a_normal_file_flags_no_date():
+    tx, report = datasets.load("cdnow_sample").transactions, datasets.load("cdnow_sample").report
+    assert not outlying_items(report)
+    assert not date_bulk(tx["date"]).outlying.any()
+
+
+def test_stray_dates_are_flagged_with_their_lines_and_kept(tmp_path):
+    path, last = two_years(tmp_path, ["C01,2099-01-01,5", "C02,1900-05-01,7"])
+    tx, report = load_transactions(path)
+    (item,) = outlying_items(report)
+    assert (item.action, item.rows) == ("flagged", 2)
+    assert f"lines {last - 1}, {last}" in item.lines and "'2099-01-01'" in item.lines
+    assert "outlying_dates='drop'" in item.reason
+    assert len(tx) == report.rows_read  # flagged rows are kept
+    assert f"lines {last - 1}, {last}" in str(report)
+
+
+def test_stray_dates_can_be_dropped_and_are_counted(tmp_path):
+    path, _ = two_years(tmp_path, ["C01,2099-01-01,5", "C02,1900-05-01,7"])
+    tx, report = load_transactions(path, outlying_dates="drop")
+    (item,) = outlying_items(report)
+    assert (item.action, item.rows) == ("dropped", 2)
+    assert report.rows_read == report.rows_kept + 2
+    assert tx["date"].min() == pd.Timestamp("2021-01-04") and tx["date"].max() == pd.Timestamp("2022-12-26")
+
+
+def test_stray_dates_can_refuse_the_file_with_a_fix(tmp_path):
+    path, last = two_years(tmp_path, ["C01,2099-01-01,5"])
+    with pytest.raises(TransactionDataError) as err:
+        load_transactions(path, outlying_dates="error")
+    message = str(err.value)
+    assert "orders.csv" in message and "column 'date'" in message and f"line {last}" in message
+    assert "outlying_dates='drop'" in message and "outlying_dates='flag'" in message
+
+
+def test_dates_after_the_export_date_are_outlying(tmp_path):
+    path, last = two_years(tmp_path, ["C01,2023-01-20,5"])
+    _, report = load_transactions(path)  # within the bulk's fences, before today: not outlying
+    assert not outlying_items(report)
+    _, report = load_transactions(path, export_date="2023-01-10")
+    (item,) = outlying_items(report)
+    assert item.rows == 1 and f"line {last}" in item.lines and "export date 2023-01-10" in item.reason
+
+
+def test_a_future_date_is_outlying_even_near_the_bulk():
+    today = pd.Timestamp.now().normalize()
+    dates = pd.Series(pd.date_range(today - pd.Timedelta(days=700), today, periods=200))
+    tomorrow = pd.concat([dates, pd.Series([today + pd.Timedelta(days=1, hours=1)])], ignore_index=True)
+    bulk = date_bulk(tomorrow)
+    assert bulk.outlying.tolist() == [False] * 200 + [True]
+    assert bulk.last == today  # the whole of today is in
+
+
+def test_the_bulk_ignores_a_stray_row_even_in_a_small_file():
+    dates = pd.Series(pd.date_range("2021-01-01", "2021-12-31", periods=19).append(pd.DatetimeIndex(["2099-01-01"])))
+    bulk = date_bulk(dates, today="2030-01-01")
+    assert np.flatnonzero(bulk.outlying).tolist() == [19]
+    assert bulk.last == pd.Timestamp("2021-12-31")
+
+
+@pytest.mark.parametrize("stray", ["C01,2099-01-01,5", "C02,1900-05-01,7"])
+def test_one_stray_row_does_not_move_the_default_windows(tmp_path, stray):
+    clean, _ = two_years(tmp_path, name="clean.csv")
+    dirty, _ = two_years(tmp_path, [stray], name="dirty.csv")
+    want, got = datasets.resolve(clean), datasets.resolve(dirty)
+    assert got.calibration_end == want.calibration_end == pd.Timestamp("2021-12-30")
+    assert got.observation_end == want.observation_end == pd.Timestamp("2022-12-26")
+    assert len(got.transactions) == len(want.transactions) + 1  # kept (flagged), and stated:
+    stated = [n for n in got.report.notes if "1 rows" in n]
+    assert len(stated) == 1
+    assert ("outside both windows" in stated[0]) == stray.startswith("C01,2099")
+    assert "outlying_dates='drop'" in stated[0]
+
+
+def test_rows_outside_both_windows_are_stated_with_their_revenue(tmp_path):
+    path, _ = two_years(tmp_path, ["C01,2099-01-01,5", "C03,2098-03-01,2.25"])
+    notes = datasets.resolve(path).report.notes
+    assert any("2 rows (7.25 revenue) are dated after the observation end 2022-12-26" in n for n in notes)
