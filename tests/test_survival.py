@@ -58,3 +58,21 @@ def test_figures_have_titles_and_labelled_axes():
         ax = fig.axes[0]
         assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
         assert "(" in ax.get_xlabel() or "since" in ax.get_xlabel()
+
+
+def test_figure_legends_lie_off_the_data():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from kamlab import plots
+
+    rng = np.random.default_rng(4)
+    frame = pd.DataFrame({"duration_days": np.ceil(rng.exponential(10, 80)), "churned": rng.random(80) < 0.5,
+                          "group": rng.choice(["key", "other"], 80)})
+    fit = sv.fit_sbg(sv.SBG_COHORTS["regular"], periods=7)
+    for fig in (plots.survival_curves(sv.kaplan_meier_by(frame, "group")),
+                plots.sbg_projection(sv.project_sbg(fit, 12, sv.SBG_COHORTS["regular"]))):
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        fig.draw(renderer)
+        ax = fig.axes[0]
+        legend, area = ax.get_legend().get_window_extent(renderer), ax.get_window_extent(renderer)
+        assert not legend.overlaps(area)

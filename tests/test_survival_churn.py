@@ -33,19 +33,28 @@ def test_churn_durations_by_hand():
 
 
 def test_churn_durations_from_a_landmark():
-    # landmark 2020-04-01; observation end 2020-12-31 and 180 days give the horizon 2020-07-04
-    tx = _tx([("a", "2020-01-01", 10), ("a", "2020-03-01", 5),          # active at the landmark, never again: lost at 0
-              ("b", "2020-02-01", 7), ("b", "2020-12-01", 1),          # still buying: censored at the horizon
+    # landmark 2020-04-01, observation end 2020-12-31, 180 days: time 0 is the landmark, and a loss is dated
+    # on the day the rule sees it, 180 days after the last purchase
+    tx = _tx([("a", "2020-01-01", 10), ("a", "2020-03-01", 5),          # active at the landmark, never again:
+                                                                        # lost 2020-08-28, 149 days after it
+              ("b", "2020-02-01", 7), ("b", "2020-12-01", 1),          # still buying: censored at the end, 274 days
               ("g", "2019-06-01", 3),                                   # lost before the landmark: left out
-              ("h", "2020-03-15", 2), ("h", "2020-05-10", 4),          # lost 39 days after the landmark
+              ("h", "2020-03-15", 2), ("h", "2020-05-10", 4),          # lost 2020-11-06, 219 days after it
               ("c", "2020-06-01", 3)])                                  # first seen after the landmark: too new
     out = sv.churn_durations(tx, "2020-12-31", inactivity=180, landmark="2020-04-01")
     assert list(out.index) == ["a", "b", "h"]
     assert out["churned"].tolist() == [True, False, True]
-    assert out["duration_days"].tolist() == [0.0, 94.0, 39.0]
-    assert out.attrs == {"too_new": 1, "lost_before_landmark": 1}
-    with pytest.raises(ValueError, match="must come before 2020-07-04"):
-        sv.churn_durations(tx, "2020-12-31", inactivity=180, landmark="2020-08-01")
+    assert out["duration_days"].tolist() == [149.0, 274.0, 219.0]
+    assert out.loc["a", "churn_date"] == pd.Timestamp("2020-03-01")     # the churn date stays the last purchase
+    assert out.attrs == {"too_new": 1, "lost_before_landmark": 1, "silent_after_landmark": 1}
+    curve = sv.kaplan_meier(out["duration_days"], out["churned"])
+    assert curve.at(0)["survival"].iloc[0] == 1.0                      # everybody active at the landmark starts at 100 %
+    # a landmark later than the last day a churn can be seen still works until the end of the data
+    late = sv.churn_durations(tx, "2020-12-31", inactivity=180, landmark="2020-08-01")
+    assert late["duration_days"].to_dict() == {"a": 27.0, "c": 119.0, "h": 97.0}
+    assert late.attrs["lost_before_landmark"] == 2                       # g, and b silent for 182 days at the landmark
+    with pytest.raises(ValueError, match="must come before observation_end 2020-12-31"):
+        sv.churn_durations(tx, "2020-12-31", inactivity=180, landmark="2020-12-31")
 
 
 def test_kaplan_meier_on_churn_durations_recovers_a_known_lifetime_distribution():

@@ -16,23 +16,25 @@ LANDMARK_TX = _tx([
     ("k1", "2019-01-01", 50), ("k1", "2020-03-01", 50), ("k1", "2020-12-01", 50),   # key, still buying
     ("k2", "2019-01-01", 40), ("k2", "2020-03-15", 40), ("k2", "2020-05-10", 40),   # key, lost after the landmark
     ("o1", "2020-03-01", 5), ("o1", "2020-04-20", 5),                               # other, lost after the landmark
-    ("o2", "2020-02-01", 5), ("o2", "2020-12-01", 5),                               # other, still buying
+    ("o2", "2019-11-01", 5), ("o2", "2020-12-01", 5),                               # other, still buying
     ("o3", "2019-06-01", 5),                                                        # other, lost before the landmark
 ])
 
 
 def test_landmark_comparison_by_hand():
     out = sv.landmark_comparison(LANDMARK_TX, "2020-12-31", "2020-04-01", ["k1", "k2"],
-                                 inactivity=180, horizons=(30, 90, 180))
-    # from the landmark: k1, o2 censored at 94 days; k2 lost at 39, o1 at 19; o3 was lost before it
+                                 inactivity=180, horizons=(90, 180, 210))
+    # from the landmark (losses dated 180 days after the last purchase): k1, o2 censored at the end, 274 days;
+    # k2 lost at 219 (2020-05-10 + 180), o1 at 199 (2020-04-20 + 180); o3 was lost before the landmark
     assert out.after["group"].to_dict() == {"k1": "key", "k2": "key", "o1": "other", "o2": "other"}
-    assert out.after["duration_days"].tolist() == [94.0, 39.0, 19.0, 94.0]
-    assert out.horizon == 90.0                       # the largest horizon within the 94 days of follow-up
-    assert out.fair.loc["key", "S(90)"] == 0.5 and out.fair.loc["other", "S(90)"] == 0.5
+    assert out.after["duration_days"].tolist() == [274.0, 219.0, 199.0, 274.0]
+    assert out.horizon == 210.0                      # the largest horizon within the 274 days of follow-up
+    assert out.fair.loc["key", "S(210)"] == 1.0 and out.fair.loc["other", "S(210)"] == 0.5
+    assert all(curve.at(0)["survival"].iloc[0] == 1.0 for curve in out.curves.values())
     # from the first purchase: the key accounts' long histories are immortal time
     assert out.from_first_purchase.loc["o3", "group"] == "other"
-    assert out.biased.loc["key", "S(90)"] == 1.0
-    assert out.biased.loc["other", "S(90)"] == pytest.approx(1 / 3)      # o3 lost at 0 (1 of 3), o1 at 50 (1 of 2)
+    assert out.biased.loc["key", "S(210)"] == 1.0
+    assert out.biased.loc["other", "S(210)"] == pytest.approx(1 / 3)     # o3 lost at 0 (1 of 3), o1 at 50 (1 of 2), o2 censored at 246
     assert out.logrank.groups == ("key", "other")
     assert list(out.table.index.get_level_values(0).unique()) == ["from landmark (fair)", "from first purchase (biased)"]
     assert out.landmark == pd.Timestamp("2020-04-01")
@@ -40,7 +42,13 @@ def test_landmark_comparison_by_hand():
 
 def test_landmark_comparison_reads_the_follow_up_when_no_horizon_fits():
     out = sv.landmark_comparison(LANDMARK_TX, "2020-12-31", "2020-04-01", ["k1", "k2"], inactivity=180, horizons=(365,))
-    assert out.horizon == 94.0 and "S(94)" in out.fair.columns
+    assert out.horizon == 246.0 and "S(246)" in out.fair.columns      # o2's follow-up from its first purchase
+
+
+def test_landmark_comparison_with_one_group_active_has_no_test():
+    out = sv.landmark_comparison(LANDMARK_TX, "2020-12-31", "2020-04-01", ["o3"], inactivity=180)
+    assert list(out.curves) == ["other"] and out.logrank is None
+    assert out.biased.index.tolist() == ["key", "other"]
 
 
 PLAYERS = pd.DataFrame({"channel": ["A", "A", "B", "B"], "acquisition_cost": [2.0, 4.0, 1.0, 1.0]},

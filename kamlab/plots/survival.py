@@ -1,4 +1,4 @@
-"""Survival figures: Kaplan-Meier curves, cohort heat-maps, sBG projections."""
+"""Survival figures: Kaplan-Meier curves, cohort heat-maps, sBG projections (house style: legends off the data)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..survival import SurvivalCurve, cohort_matrix
+from .style import legend_outside
 
 
 def survival_curves(curves: dict[str, SurvivalCurve], *, time_unit: str = "days",
@@ -37,7 +38,7 @@ def survival_curves(curves: dict[str, SurvivalCurve], *, time_unit: str = "days"
     -------
     matplotlib.figure.Figure
     """
-    fig = Figure(figsize=(7, 4.5), layout="constrained")
+    fig = Figure(figsize=(7, 5), layout="constrained")
     ax = fig.add_subplot()
     for i, (label, curve) in enumerate(curves.items()):
         t = np.concatenate(([0.0], curve.table.index.to_numpy(dtype=float), [curve.max_time]))
@@ -57,8 +58,8 @@ def survival_curves(curves: dict[str, SurvivalCurve], *, time_unit: str = "days"
     ax.set_xlabel(f"{time_label} ({time_unit})")
     ax.set_ylabel("still active (% of accounts)")
     ax.set_title(title)
-    ax.legend(loc="upper right", fontsize="small",
-              title=f"shaded: {100 * (1 - next(iter(curves.values())).alpha):.0f} % pointwise band" if curves else None)
+    band = f"shaded: {100 * (1 - next(iter(curves.values())).alpha):.0f} % pointwise band" if curves else None
+    legend_outside(ax, where="below", title=band, title_fontsize="small")
     return fig
 
 
@@ -132,5 +133,5 @@ def sbg_projection(projection: pd.DataFrame | dict[str, pd.DataFrame], *, period
     ax.set_xlabel(f"{period_label} since acquisition")
     ax.set_ylabel("accounts still active (count)")
     ax.set_title(title)
-    ax.legend(loc="upper right")
+    legend_outside(ax, where="below")
     return fig

@@ -73,16 +73,28 @@ def churn_durations(
         Measure remaining lifetimes from this date instead of from each account's
         first purchase (a "landmark analysis"). Only accounts first seen on or
         before the landmark and still active at it (a purchase in the
-        ``inactivity`` days up to it) are kept, and
+        ``inactivity`` days up to it) are kept. Time 0 is the landmark, and an
+        account is lost on the day the rule first sees it, ``inactivity`` days
+        after its last purchase:
 
-            duration_days = max(last_purchase - landmark, 0)   if churned
-                            horizon - landmark                 otherwise.
+            duration_days = last_purchase + inactivity - landmark   if churned
+                            observation_end - landmark              otherwise.
+
+        Every kept account bought within ``inactivity`` days before the
+        landmark, so every duration is positive and the survival curve starts
+        at 1: S(t) is the share of the accounts active at the landmark not yet
+        lost t days after it, and S(inactivity) the share that bought again
+        after the landmark. (Dating these losses at the last purchase instead
+        would put every account that never bought after the landmark at t = 0,
+        a drop at the start of the curve of accounts that were active when the
+        clock started.)
 
         Use it to compare groups chosen on data up to the landmark (e.g. key
         accounts by calibration revenue): measured from the first purchase, such
         groups are biased toward long lives, because an account had to survive to
         become big ("immortal time"). The accounts lost before the landmark are
-        counted in ``result.attrs["lost_before_landmark"]``.
+        counted in ``result.attrs["lost_before_landmark"]``, those of the kept
+        accounts that did not buy after it in ``result.attrs["silent_after_landmark"]``.
 
     Returns
     -------
@@ -97,28 +109,28 @@ def churn_durations(
     seen = transactions.loc[transactions["date"] <= end, ["customer_id", "date"]]
     span = seen.groupby("customer_id", sort=True)["date"].agg(first_purchase="min", last_purchase="max")
     if landmark is None:
-        origin = span["first_purchase"]
-        keep = span["first_purchase"] <= horizon
-        lost_before = 0
+        keep, lost_before, start = span["first_purchase"] <= horizon, 0, horizon
     else:
-        origin = pd.Timestamp(landmark)
-        if origin >= horizon:
-            raise ValueError(
-                f"landmark {origin.date()} must come before {horizon.date()} (observation_end {end.date()} minus "
-                f"inactivity {threshold.days} days), or no churn after it can be seen")
-        keep, lost_before = _landmark_kept(seen, span, origin, threshold)
+        start = pd.Timestamp(landmark)
+        if start >= end:
+            raise ValueError(f"landmark {start.date()} must come before observation_end {end.date()}, "
+                             "or no time after it can be seen")
+        keep, lost_before = _landmark_kept(seen, span, start, threshold)
     if not keep.any():
         raise ValueError(
-            f"no account was first seen on or before {horizon.date()} (observation_end {end.date()} minus "
-            f"inactivity {threshold.days} days) and active at the start, so no churn can be observed; "
+            f"no account was first seen on or before {start.date()} "
+            + (f"(observation_end {end.date()} minus inactivity {threshold.days} days) " if landmark is None else "")
+            + "and active at the start, so no churn can be observed; "
             "use a later observation_end, an earlier landmark or a shorter inactivity threshold")
-    too_new = int((span["first_purchase"] > (horizon if landmark is None else origin)).sum())
+    too_new = int((span["first_purchase"] > start).sum())
     span = span[keep]
-    origin = origin[keep] if landmark is None else origin
     churned = span["last_purchase"] <= horizon
-    stop = span["last_purchase"].where(churned, horizon)
+    if landmark is None:
+        duration = span["last_purchase"].where(churned, horizon) - span["first_purchase"]
+    else:
+        duration = (span["last_purchase"] + threshold).where(churned, end) - start
     out = span.assign(
-        duration_days=(stop - origin).dt.days.clip(lower=0).astype(float),
+        duration_days=duration.dt.days.clip(lower=0).astype(float),
         churned=churned,
         churn_date=span["last_purchase"].where(churned),
         days_since_last=(end - span["last_purchase"]).dt.days.astype(float),
@@ -127,4 +139,5 @@ def churn_durations(
     out.attrs["too_new"] = too_new
     if landmark is not None:
         out.attrs["lost_before_landmark"] = lost_before
+        out.attrs["silent_after_landmark"] = int((span["last_purchase"] <= start).sum())
     return out

@@ -31,7 +31,7 @@ class LandmarkComparison:
     curves: dict[str, SurvivalCurve]      # Kaplan-Meier curves from the landmark, per group
     fair: pd.DataFrame                    # survival_summary of ``curves`` at ``horizon``
     biased: pd.DataFrame                  # survival_summary from the first purchase at ``horizon``
-    logrank: LogRankResult                # log-rank test on the landmark durations
+    logrank: LogRankResult | None         # log-rank test on the landmark durations; None with one group only
 
     @property
     def table(self) -> pd.DataFrame:
@@ -55,13 +55,16 @@ def landmark_comparison(
 ) -> LandmarkComparison:
     """Compare the remaining lifetimes of a chosen group and the rest, from a landmark.
 
-        fair:    S_g(t) = P(still active t days after the landmark | active at it, group g)
-        biased:  S_g(t) = P(still active t days after the first purchase | group g)
+        fair:    S_g(t) = P(not yet lost t days after the landmark | active at it, group g)
+        biased:  S_g(t) = P(still buying t days after the first purchase | group g)
 
     Both are Kaplan-Meier curves of :func:`churn_durations` (churn by
-    inactivity); the groups are read at the same horizon, the largest of
-    ``horizons`` within the shorter landmark follow-up (or that follow-up when
-    none fits), and the landmark curves are compared by a log-rank test.
+    inactivity). From the landmark, a loss is dated on the day the rule sees
+    it (``inactivity`` days after the last purchase), so both fair curves start
+    at 1 at the landmark. The groups are read at one horizon, the largest of
+    ``horizons`` within the shortest follow-up of all curves (or that
+    follow-up when none fits), and the landmark curves are compared by a
+    log-rank test (``None`` when only one group is active at the landmark).
 
     Parameters
     ----------
@@ -91,12 +94,11 @@ def landmark_comparison(
     after["group"] = _label(after.index, members, labels)
     naive = churn_durations(transactions, observation_end, inactivity=inactivity)
     naive["group"] = _label(naive.index, members, labels)
-    curves = kaplan_meier_by(after, "group")
-    follow_up = min(c.max_time for c in curves.values())
+    curves, naive_curves = kaplan_meier_by(after, "group"), kaplan_meier_by(naive, "group")
+    follow_up = min(c.max_time for c in [*curves.values(), *naive_curves.values()])
     horizon = float(max([h for h in horizons if h <= follow_up], default=follow_up))
     return LandmarkComparison(
         landmark=pd.Timestamp(landmark), horizon=horizon, after=after, from_first_purchase=naive, curves=curves,
-        fair=survival_summary(curves, [horizon]),
-        biased=survival_summary(kaplan_meier_by(naive, "group"), [horizon]),
-        logrank=logrank_test(after, "group"),
+        fair=survival_summary(curves, [horizon]), biased=survival_summary(naive_curves, [horizon]),
+        logrank=logrank_test(after, "group") if len(curves) > 1 else None,
     )
