@@ -102,7 +102,7 @@ def test_pareto_curve_figure():
     ax = fig.axes[0]
     assert ax.get_title()
     assert "%" in ax.get_xlabel() and "revenue" in ax.get_ylabel()
-    assert any("50.0 % of revenue" in t.get_text() for t in ax.get_legend().get_texts())
+    assert any("50.0 % of revenue" in t.get_text() for legend in fig.legends for t in legend.get_texts())
 
 
 def test_old_names_stay_importable_from_segments():
@@ -110,3 +110,17 @@ def test_old_names_stay_importable_from_segments():
 
     assert segments.gini is concentration.gini and segments.lorenz_curve is concentration.lorenz_curve
     assert segments.top_share is concentration.top_share
+
+
+def test_pareto_legend_sits_outside_the_data():
+    fig = pareto_curve(np.arange(1.0, 200.0), highlight=0.2, value_label="revenue")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()  # constrained layout runs at draw time
+    renderer = canvas.get_renderer()
+    axes_box = fig.axes[0].get_window_extent(renderer)
+    (legend,) = fig.legends
+    legend_box = legend.get_window_extent(renderer)
+    assert not axes_box.overlaps(legend_box)
+    assert fig.bbox.contains(legend_box.x0, legend_box.y0) and fig.bbox.contains(legend_box.x1, legend_box.y1)

@@ -89,3 +89,17 @@ def test_segment_accounts_leaves_out_purchases_after_the_window():
     end = pd.Timestamp("2021-06-30")
     got = segment_accounts(tx, end=end)
     assert got.table["revenue"].sum() == pytest.approx(tx.loc[tx["date"] <= end, "amount"].sum())
+
+
+def test_readable_tables_use_separators_percentages_and_a_dash_for_missing():
+    from kamlab.segmentation import readable
+
+    frame = pd.DataFrame({"accounts": [1450, 0], "revenue": [20321689.04, 0.0], "share_of_revenue": [0.8013, 0.0],
+                          "median_cv": [0.403, np.nan]}, index=pd.Index(["A", "B"], name="abc"))
+    got = readable(frame, counts=("accounts",), money=("revenue",), shares=("share_of_revenue",),
+                   decimals={"median_cv": 2}, index_name="ABC class")
+    assert got.loc["A"].tolist() == ["1,450", "20,321,689", "80.1%", "0.40"]
+    assert got.loc["B", "median cv"] == "—" and got.index.name == "ABC class"
+    seg = segment_accounts(_transactions())
+    assert seg.abc_table()["revenue"].str.match(r"^[\d,]+$").all()
+    assert seg.tiers_table() is None

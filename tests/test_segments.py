@@ -158,3 +158,15 @@ def test_abc_names_at_most_five_bad_accounts():
     values = pd.Series(np.nan, index=ids(8))
     with pytest.raises(ValueError, match=r"8 missing or infinite values \(accounts c0, c1, c2, c3, c4 and 3 more\)"):
         abc_classes(values)
+
+
+def test_type_profile_draws_only_types_with_accounts():
+    from kamlab.plots.segments import key_client_type_profile
+
+    types = pd.DataFrame({"breadwinner": False, "expert": [True, False, True]}, index=ids(3))
+    values = pd.DataFrame({"revenue": [10.0, 20.0, 30.0]}, index=ids(3))
+    ax = key_client_type_profile(types, values).axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["expert"]
+    assert "breadwinner" in ax.get_xlabel()
+    with pytest.raises(ValueError, match="nothing to draw"):
+        key_client_type_profile(types[["breadwinner"]], values)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .style import legend_outside
+from .style import label_axes, legend_outside
 
 
 def abc_xyz_heatmap(matrix: pd.DataFrame, *, title: str = "ABC-XYZ matrix: value against predictability") -> Figure:
@@ -56,6 +56,9 @@ def key_client_type_profile(
 ) -> Figure:
     """Share of accounts, revenue and profit that each key-client type holds.
 
+    Only types that at least one account has are drawn (an empty group of
+    bars says nothing); the types left out are named under the axes.
+
     Parameters
     ----------
     types : pd.DataFrame
@@ -71,14 +74,23 @@ def key_client_type_profile(
     matplotlib.figure.Figure
         Grouped horizontal bars: per type, its percentage of accounts and of
         each value column's total.
+
+    Raises
+    ------
+    ValueError
+        When no type has an account (nothing to draw).
     """
+    labels = [t for t in types.columns if types[t].any()]
+    empty = [t.replace("_", "-") for t in types.columns if t not in labels]
+    if not labels:
+        raise ValueError("no key-client type has an account, so there is nothing to draw"
+                         + (f" (empty: {', '.join(empty)})" if empty else ""))
     values = values.reindex(types.index)
-    labels = list(types.columns)
-    measures = {"accounts": types.mean() * 100}
+    measures = {"accounts": types[labels].mean() * 100}
     for column in values.columns:
         total = values[column].sum()
         measures[column] = pd.Series({t: 100 * values.loc[types[t], column].sum() / total for t in labels})
-    fig = Figure(figsize=(6.5, 0.9 + 0.75 * len(labels)), layout="constrained")
+    fig = Figure(figsize=(7.5, 1.6 + 0.75 * len(labels)), layout="constrained")
     ax = fig.add_subplot()
     height = 0.8 / len(measures)
     for j, (name, series) in enumerate(measures.items()):
@@ -87,8 +99,9 @@ def key_client_type_profile(
     ax.set_yticks(range(len(labels)), [t.replace("_", "-") for t in labels])
     ax.invert_yaxis()
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_xlabel("share of the total (%)")
-    ax.set_ylabel("key-client type")
-    ax.set_title(title)
-    legend_outside(ax, where="below")
+    xlabel = "share of the total (%)"
+    if empty:
+        xlabel += f"\nnot drawn, no account of this type: {', '.join(empty)}"
+    label_axes(ax, title=title, xlabel=xlabel, ylabel="key-client type")
+    legend_outside(ax)
     return fig

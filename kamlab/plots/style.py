@@ -48,9 +48,11 @@ def label_axes(ax: Axes, *, title: str, xlabel: str, ylabel: str) -> Axes:
 def legend_outside(ax: Axes, *, where: str = "right", **kwargs):
     """Place the legend outside the data area: to the right of the axes, or below them.
 
-    With a constrained layout the axes shrink to make room, so the legend
-    never covers a curve, a bar or a point. Returns the legend (None when the
-    axes have nothing labelled).
+    The legend belongs to the figure (``loc="outside ..."``), so the
+    constrained layout shrinks the axes to make room: it never covers a curve,
+    a bar or a point, and never runs off the figure. Below the axes, short
+    labels sit side by side and long ones one per line. Returns the legend
+    (None when the axes have nothing labelled).
     """
     handles, labels = ax.get_legend_handles_labels()
     if not handles:
@@ -58,10 +60,11 @@ def legend_outside(ax: Axes, *, where: str = "right", **kwargs):
     kwargs.setdefault("fontsize", "small")
     kwargs.setdefault("frameon", False)
     if where == "below":
-        return ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=min(len(handles), 3), **kwargs)
+        ncols = len(labels) if sum(len(t) for t in labels) <= 60 else 1
+        return ax.figure.legend(handles, labels, loc="outside lower center", ncols=ncols, **kwargs)
     if where != "right":
         raise ValueError(f"where must be 'right' or 'below', got {where!r}")
-    return ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, **kwargs)
+    return ax.figure.legend(handles, labels, loc="outside right upper", **kwargs)
 
 
 def thousands(value: float, decimals: int = 0) -> str:

@@ -40,7 +40,7 @@ def size_vs_profit(revenue: pd.Series, profit: pd.Series, *, top: float = 0.10,
     ax.set_xlabel("revenue in the calibration window (currency, log scale)")
     ax.set_ylabel("profit after cost-to-serve (currency, symlog)")
     ax.set_title(title)
-    legend_outside(ax)
+    legend_outside(ax, where="below")
     return fig
 
 
@@ -62,9 +62,10 @@ def demand_vs_profit(tickets: pd.Series, profit: pd.Series, *, groups: int = 10,
                label=f"median account: {profit.median():,.0f}")
     ax.set_xticks(mean_profit.index)
     ax.set_xlabel(f"service-ticket decile (1 = fewest, {groups} = most tickets)")
+    ax.yaxis.set_major_formatter(money_formatter())
     ax.set_ylabel("mean profit per account (currency)")
     ax.set_title(title)
-    legend_outside(ax)
+    legend_outside(ax, where="below")
     return fig
 
 
@@ -110,7 +111,7 @@ def oak_trees(revenue_cal: pd.Series, revenue_holdout: pd.Series, oak: pd.Series
     ax.set_xlabel("revenue in the calibration window (currency, symlog)")
     ax.set_ylabel("revenue in the holdout year (currency, symlog)")
     ax.set_title(title)
-    legend_outside(ax)
+    legend_outside(ax, where="below")
     return fig
 
 
@@ -130,7 +131,7 @@ def referral_value_vs_profit(own_profit: pd.Series, referral_value: pd.Series,
     ax.set_xlabel("true expected own profit in the holdout year (currency, symlog)")
     ax.set_ylabel("referral value (currency, symlog)")
     ax.set_title(title)
-    legend_outside(ax)
+    legend_outside(ax, where="below")
     return fig
 
 
@@ -206,5 +207,5 @@ def retention_curve(curves: pd.DataFrame, title: str = "Day-N retention of playe
     ax.set_xlabel("days since install (days)")
     ax.set_ylabel("installs active that day (%, log scale)")
     ax.set_title(title)
-    legend_outside(ax)
+    legend_outside(ax, where="below")
     return fig
