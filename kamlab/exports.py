@@ -129,22 +129,31 @@ def _stable(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
         else frame.reindex(columns=list(columns))
 
 
-def _value_columns(summary: pd.DataFrame, horizon: float) -> tuple[pd.DataFrame, str]:
-    """``p_alive``, ``expected_purchases`` and ``clv`` per account from weekly BTYD fits, and a note.
+def _purchase_columns(summary: pd.DataFrame, horizon: float) -> tuple[pd.DataFrame, object, str]:
+    """``p_alive`` and ``expected_purchases`` per account from :func:`kamlab.clv.fit_bgnbd` on a weekly summary.
 
-    P(alive) and E[X] from :func:`kamlab.clv.fit_bgnbd`; CLV = E[spend] x the
-    discounted E[X] over ``horizon`` weeks at 10 % a year
-    (:func:`kamlab.clv.discounted_clv`), E[spend] from Gamma-Gamma on the
-    repeat buyers, or each account's own mean spend when Gamma-Gamma's q <= 1.
-    Columns the fits cannot give are left out, and the note says why.
+    P(alive | x, t_x, T) and E[X(T, T + horizon) | x, t_x, T] (Fader, Hardie &
+    Lee 2005a). Returns the columns, the fit, and "" -- or an empty frame, None
+    and the reason when no BG/NBD fit describes the data.
     """
-    out = pd.DataFrame(index=summary.index)
     try:
-        purchases = clv.fit_bgnbd(summary)
-        out["p_alive"] = clv.probability_alive(purchases, summary)
-        out["expected_purchases"] = clv.expected_purchases(purchases, summary, horizon)
+        fit = clv.fit_bgnbd(summary)
+        return pd.DataFrame({"p_alive": clv.probability_alive(fit, summary),
+                             "expected_purchases": clv.expected_purchases(fit, summary, horizon)}), fit, ""
     except ValueError as failure:  # FitError, SummaryError: no model describes these data
-        return out, f"p_alive, expected_purchases and clv not computable: {failure}"
+        return pd.DataFrame(index=summary.index), None, f"p_alive and expected_purchases not computable: {failure}"
+
+
+def _clv_column(fit, summary: pd.DataFrame, horizon: float) -> tuple[pd.Series | None, str]:
+    """Discounted predicted revenue over ``horizon`` weeks at 10 % a year, and a note saying how.
+
+    CLV_i = E[spend_i] x sum_k dE[X_i(t_k)] / 1.1^(t_k / 52)  (:func:`kamlab.clv.discounted_clv`),
+    E[spend_i] from Gamma-Gamma on the repeat buyers (Fader & Hardie 2013), or
+    the account's own mean spend per purchase week when the fitted q <= 1
+    (spend too heavy-tailed for the model's population mean), as ``future_profit`` does.
+    """
+    if fit is None:
+        return None, "clv not computable: no BG/NBD fit"
     repeat = summary[(summary["frequency"] > 0) & (summary["monetary_value"] > 0)]
     note = "clv: BG/NBD purchases x Gamma-Gamma spend"
     try:
@@ -152,10 +161,9 @@ def _value_columns(summary: pd.DataFrame, horizon: float) -> tuple[pd.DataFrame,
         if float(spend.params["q"]) <= 1:
             spend = summary["revenue"].astype(float) / (summary["frequency"].astype(float) + 1)
             note = "clv: BG/NBD purchases x own mean spend (Gamma-Gamma q <= 1: spend too heavy-tailed)"
-        out["clv"] = clv.discounted_clv(purchases, spend, summary, horizon=horizon, periods_per_year=52.0)
+        return clv.discounted_clv(fit, spend, summary, horizon=horizon, periods_per_year=52.0), note
     except ValueError as failure:
-        note = f"clv not computable: {failure}"
-    return out, note
+        return None, f"clv not computable: {failure}"
 
 
 def _window_facts(transactions: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
@@ -216,7 +224,12 @@ def _account_table(comparison, dataset) -> tuple[pd.DataFrame, str]:
                            ("profit_holdout", "profit_holdout")):
         if source in study.columns:
             table[column] = study[source]
-    values, note = _value_columns(windows.summary.reindex(index), windows.holdout_weeks)
+    summary = windows.summary.reindex(index)
+    values, fit, purchase_note = _purchase_columns(summary, windows.holdout_weeks)
+    value, value_note = _clv_column(fit, summary, windows.holdout_weeks)
+    if value is not None:
+        values["clv"] = value
+    note = "; ".join(n for n in (purchase_note, value_note) if n)
     parts = [table, _window_facts(tx, cal_end).reindex(index), values,
              _segments(tx, accounts, cal_end, index), _definition_columns(comparison, index)]
     if accounts is not None:
@@ -250,9 +263,9 @@ def at_risk_list(dataset, observation_end, *, threshold: float = 0.5, inactivity
     end = pd.Timestamp(observation_end)
     tx = dataset.transactions
     weekly = rfm.summarise_rfm(tx, end, freq="W")
-    values, note = _value_columns(weekly.assign(monetary_value=0.0), horizon_weeks)
-    if "p_alive" not in values:
-        return _stable(pd.DataFrame(), AT_RISK_COLUMNS), note.replace("expected_purchases and clv", "at-risk list")
+    values, _, note = _purchase_columns(weekly, horizon_weeks)
+    if note:
+        return _stable(pd.DataFrame(), AT_RISK_COLUMNS), note.replace("p_alive and expected_purchases", "at-risk list")
     lost = survival.win_back_list(tx, end, inactivity=inactivity).index
     facts = _window_facts(tx, end)
     table = pd.concat([values[["p_alive", "expected_purchases"]], weekly[["revenue"] + (
@@ -314,6 +327,23 @@ def _readme(files: dict[str, tuple[str, tuple[str, ...]]], *, dataset, windows, 
     return "\n".join(lines)
 
 
+def _coverage_notes(comparison, dataset) -> list[str]:
+    """Which accounts accounts.csv leaves out: first purchase after the calibration end, or none at all."""
+    study, end = comparison.accounts.index, comparison.windows.observation_end
+    buyers = pd.Index(dataset.transactions.loc[dataset.transactions["date"] < rfm.day_after(end), "customer_id"].unique())
+    notes = []
+    later = buyers.difference(study)
+    if len(later):
+        notes.append(f"{len(later):,} account(s) first bought after the calibration end and are not in "
+                     "accounts.csv (they can be in win_back.csv and at_risk.csv)")
+    if dataset.accounts is not None:
+        silent = dataset.accounts.index.difference(buyers)
+        if len(silent):
+            notes.append(f"{len(silent):,} account(s) of the accounts file bought nothing up to the observation "
+                         "end and are in no file")
+    return notes
+
+
 def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
     out = frame.copy()
     for column in out.columns:
@@ -373,7 +403,7 @@ def write_exports(comparison, dataset, directory, *, at_risk_threshold: float = 
                             "data; largest revenue first", AT_RISK_COLUMNS, at_risk)
     files["comparison.csv"] = ("the comparison of the definitions at the same number of key accounts "
                                f"({comparison.k}); shares 0-1", COMPARISON_COLUMNS, comparison_table(comparison))
-    notes = [n for n in (value_note, risk_note) if n]
+    notes = [n for n in (value_note, risk_note) if n] + _coverage_notes(comparison, dataset)
     notes += [f"{r.definition}: {r.reason}" for r in comparison.not_computable.itertuples()]
     written = [_write_csv(frame, directory / name) for name, (_, _, frame) in files.items()]
     readme = directory / "README.txt"

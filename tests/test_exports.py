@@ -91,6 +91,15 @@ def test_what_the_data_cannot_give_is_blank_never_zero(bare):
     assert "staff_focus: not computable on this dataset" in (directory / "README.txt").read_text()
 
 
+def test_the_readme_counts_the_accounts_that_accounts_csv_leaves_out(full):
+    ds, comparison, _, directory = full
+    tx = ds.transactions
+    first = tx.groupby("customer_id")["date"].min()
+    later = int((first >= rfm.day_after(ds.calibration_end)).sum())
+    assert later > 0 and later == len(first) - len(comparison.accounts)
+    assert f"Note: {later:,} account(s) first bought after the calibration end" in (directory / "README.txt").read_text()
+
+
 def test_the_account_table_carries_the_comparison_per_account(full):
     _, comparison, _, directory = full
     table = _read(directory, "accounts.csv").set_index("customer_id")

@@ -1,0 +1,486 @@
+"""An accounts/CRM file (CSV, parquet, .xlsx) into the accounts contract, with a report.
+
+:func:`load_accounts` reads the file as the transaction loader does (encoding,
+delimiter, decimal mark and thousands separators detected; see
+:mod:`kamlab.data.reading` and :mod:`kamlab.data.spreadsheet`), finds the id
+column and the contract attributes, parses them and refuses the file with one
+:class:`AccountDataError` that lists every problem, each naming the file, the
+column, the lines and a fix that can be typed on the command line.
+
+Columns are matched to attributes, unless a column map says otherwise, by
+their normalised names: lower case, units in brackets removed, letters and
+digits only ('Staff hours (h)', 'STAFF_HOURS' and 'staff-hours' are all
+``staffhours``), against the attribute's own name and a small synonym table
+(:data:`SYNONYMS`: 'Tickets' -> service_tickets, 'Customer No.' -> the id).
+A column named exactly like an attribute beats a synonym; two equally good
+columns for one attribute are a problem (choose with a map). The report says
+what was matched to what, and how; a column left unused whose name is close to
+an attribute gets a "did you mean".
+
+Values: ``service_tickets``, ``staff_hours``, ``cost_to_serve``,
+``strategic_fit``, ``influence``, ``referrals`` and ``growth_potential`` are
+numbers (the first four and referrals >= 0); ``kam_pilot`` is 1 (also
+``yes``, ``y``, ``true``) for an account in the randomised KAM pilot, 0 (``no``,
+``n``, ``false``) for its controls, empty for accounts not in the pilot (as
+:func:`kamlab.definitions.extra_effort` reads it); ``acquired`` is a date;
+``industry`` is text. An empty cell, or a usual placeholder of exports
+(:data:`kamlab.data.parsing.MISSING_ID_MARKERS`: NULL, N/A, -, ..., or the
+list given), is a missing value, which an attribute may have and an id may
+not. Ids are unique. A value holding a control character (a NUL byte) is refused.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .contract import ACCOUNT_NUMERIC_COLUMNS, suggest_column
+from .errors import AccountDataError, TransactionDataError
+from .messages import is_not, plural
+from .parsing import (MISSING_ID_MARKERS, as_text, control_characters, parse_dates, parse_ids, parse_numbers,
+                      placeholder_ids, sniff_decimal)
+from .reading import Raw, read_source
+from .spreadsheet import WORKBOOK_SUFFIXES, read_spreadsheet, spreadsheet_kind
+
+#: Contract attributes of an accounts table (DESIGN, "The data contract").
+ATTRIBUTES = ("service_tickets", "staff_hours", "cost_to_serve", "strategic_fit", "influence",
+              "referrals", "kam_pilot", "growth_potential", "industry", "acquired")
+#: Attributes that cannot be negative: counts, hours, costs.
+NON_NEGATIVE = ("service_tickets", "staff_hours", "cost_to_serve", "referrals")
+#: Texts of a pilot flag (lower case).
+PILOT_VALUES = {"1": 1, "0": 0, "yes": 1, "no": 0, "y": 1, "n": 0, "true": 1, "false": 0}
+
+#: Command-line options the fixes in messages name (the CLI defines them).
+ID_FLAG, COLUMN_FLAG, SHEET_FLAG = "--account-id-col", "--account-col", "--accounts-sheet"
+DECIMAL_FLAG, DATE_FORMAT_FLAG = "--accounts-decimal", "--accounts-date-format"
+
+#: Normalised column names (see :func:`column_key`) taken for each attribute and the id.
+SYNONYMS = {
+    "customer_id": ("customerno", "customernumber", "customer", "custid", "custno", "client", "clientid",
+                    "clientno", "clientnumber", "account", "accountid", "accountno", "accountnumber",
+                    "accountcode", "customercode", "debtor", "debtorno", "id"),
+    "service_tickets": ("tickets", "supporttickets", "ticketcount", "numberoftickets", "notickets",
+                        "servicerequests", "requests", "cases", "supportcases", "servicecases"),
+    "staff_hours": ("hours", "staffhrs", "hrs", "kamhours", "efforthours", "accounthours", "hoursspent",
+                    "timespent", "servicehours", "contacthours"),
+    "cost_to_serve": ("costtoservice", "servicecost", "servicecosts", "costofservice", "cts", "servingcost"),
+    "strategic_fit": ("fit", "fitscore", "strategicscore"),
+    "influence": ("influencescore", "reputation"),
+    "referrals": ("referral", "referralcount", "numberofreferrals", "noreferrals", "referred"),
+    "kam_pilot": ("pilot", "inpilot", "pilotgroup", "pilotflag", "kamgroup", "treatment", "treated"),
+    "growth_potential": ("growth", "potential", "growthscore"),
+    "industry": ("sector", "branch", "vertical", "industrysector"),
+    "acquired": ("acquisitiondate", "acquireddate", "dateacquired", "customersince", "clientsince", "since",
+                 "startdate", "signupdate", "onboarded", "onboardingdate", "createdon"),
+}
+
+
+def column_key(name: str) -> str:
+    """'Staff hours (h)' -> 'staffhours': lower case, bracketed units removed, letters and digits only."""
+    text = str(name).lower()
+    key = re.sub(r"[^a-z0-9]", "", re.sub(r"\(.*?\)|\[.*?\]", "", text))
+    return key or re.sub(r"[^a-z0-9]", "", text)
+
+
+# --------------------------------------------------------------------------- results
+
+@dataclass(frozen=True)
+class ColumnMatch:
+    """One file column used: the contract ``attribute`` (or ``customer_id``), and ``how``: "given", "matched by name" or "matched by synonym"."""
+
+    attribute: str
+    column: str
+    how: str
+
+
+@dataclass(frozen=True)
+class IdReconciliation:
+    """Account ids against the customers of the transactions (counts, and a few of each shown)."""
+
+    n_accounts: int
+    n_customers: int
+    n_matched: int
+    accounts_without_transactions: int
+    customers_without_account: int
+    examples_without_transactions: tuple[str, ...] = ()
+    examples_without_account: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        def some(n: int, examples: tuple[str, ...]) -> str:
+            more = f" and {n - len(examples):,} more" if n > len(examples) else ""
+            return f" ({', '.join(examples)}{more})" if n else ""
+        return (f"{self.n_matched:,} of {self.n_accounts:,} accounts have transactions; "
+                f"{plural(self.accounts_without_transactions, 'account')} without transactions"
+                f"{some(self.accounts_without_transactions, self.examples_without_transactions)}; "
+                f"{plural(self.customers_without_account, 'transacting customer')} without an account row"
+                f"{some(self.customers_without_account, self.examples_without_account)}")
+
+
+@dataclass(frozen=True, repr=False)
+class AccountsReport:
+    """What :func:`load_accounts` read and how it mapped the file's columns."""
+
+    source: str
+    n_accounts: int
+    columns: tuple[ColumnMatch, ...]          # the id first, then the attributes in contract order
+    unused: tuple[str, ...] = ()              # file columns not used
+    suggestions: tuple[str, ...] = ()         # "did you mean" for unused columns close to an attribute
+    notes: tuple[str, ...] = ()               # what reading detected or chose
+    reconciliation: IdReconciliation | None = None
+
+    def to_frame(self) -> pd.DataFrame:
+        """The column mapping as a table: ``attribute``, ``column``, ``how`` (unused columns with how "not used")."""
+        rows = [(m.attribute, m.column, m.how) for m in self.columns]
+        rows += [("", c, "not used") for c in self.unused]
+        return pd.DataFrame(rows, columns=["attribute", "column", "how"])
+
+    def __str__(self) -> str:
+        lines = [f"Accounts report for {self.source}: {self.n_accounts:,} accounts"]
+        lines += [f"  {m.attribute:<17}<- {m.column!r} ({m.how})" for m in self.columns]
+        if self.unused:
+            lines.append("  not used         " + ", ".join(map(repr, self.unused)))
+        lines += [f"  hint             {s}" for s in self.suggestions]
+        lines += [f"  note             {n}" for n in self.notes]
+        if self.reconciliation is not None:
+            lines.append(f"  ids              {self.reconciliation}")
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+    def to_dict(self) -> dict:
+        """Plain types only (for JSON); :meth:`from_dict` reads it back."""
+        from dataclasses import asdict
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> "AccountsReport":
+        rec = data.get("reconciliation")
+        tuples = {k: tuple(data.get(k, ())) for k in ("unused", "suggestions", "notes")}
+        return cls(source=data["source"], n_accounts=data["n_accounts"],
+                   columns=tuple(ColumnMatch(**m) for m in data["columns"]), **tuples,
+                   reconciliation=None if rec is None else IdReconciliation(
+                       **{k: tuple(v) if isinstance(v, list) else v for k, v in rec.items()}))
+
+
+@dataclass(frozen=True)
+class LoadedAccounts:
+    """Result of :func:`load_accounts`; unpacks as ``accounts, report = load_accounts(...)``."""
+
+    accounts: pd.DataFrame
+    report: AccountsReport
+
+    def __iter__(self) -> Iterator:
+        return iter((self.accounts, self.report))
+
+
+# --------------------------------------------------------------------------- reading
+
+def _read(source, sheet, encoding, delimiter, source_name) -> Raw:
+    """The file (or DataFrame) as a Raw table; workbooks by content, whatever their name says."""
+    if isinstance(source, (str, Path)) and Path(source).is_file():
+        path = Path(source)
+        kind = spreadsheet_kind(path)
+        if kind is not None or path.suffix.lower() in WORKBOOK_SUFFIXES + (".xls", ".ods"):
+            frame = read_spreadsheet(path, sheet, source_name=source_name, error=AccountDataError,
+                                     sheet_flag=f"{SHEET_FLAG} NAME")
+            notes = list(frame.attrs.get("notes", []))
+            if kind == "xlsx" and path.suffix.lower() not in WORKBOOK_SUFFIXES:
+                notes.insert(0, f"{path.name} is an Excel workbook although its name ends in "
+                                f"{path.suffix or 'nothing'}; read as a workbook")
+            return Raw(frame.reset_index(drop=True), source_name or path.name, frame.index.to_numpy(),
+                       ("row", "rows"), notes)
+    try:
+        raw = read_source(source, sep=delimiter, encoding=encoding, source_name=source_name)
+    except TransactionDataError as error:  # the reader speaks of transactions
+        raise AccountDataError(error.source, [p.replace("transactions", "accounts") for p in error.problems]) from None
+    if sheet is not None:
+        raw.notes.append(f"{SHEET_FLAG} {sheet!r} ignored: {raw.name} is not a workbook")
+    return raw
+
+
+# --------------------------------------------------------------------------- columns
+
+@dataclass(frozen=True)
+class _Mapping:
+    id_column: str | None
+    attributes: dict           # attribute -> column
+    matches: tuple[ColumnMatch, ...]
+    unused: tuple[str, ...]
+    suggestions: tuple[str, ...]
+
+
+def _fix(attribute: str, column: str = "<column>") -> str:
+    if attribute == "customer_id":
+        return f"{ID_FLAG} {column}"
+    return f"{COLUMN_FLAG} {attribute}={column}"
+
+
+def _best_column(target: str, candidates: list[str]) -> tuple[list[str], str]:
+    """The candidates with the best name match for ``target`` (exact name before synonym)."""
+    keys = {c: column_key(c) for c in candidates}
+    for tier, names in ((0, {column_key(target)}), (1, set(SYNONYMS.get(target, ())))):
+        hits = [c for c in candidates if keys[c] in names]
+        if hits:
+            return hits, "matched by name" if tier == 0 else "matched by synonym"
+    return [], ""
+
+
+def _given_column(target: str, column: str, available: list[str], problems: list[str]) -> bool:
+    if column in available:
+        return True
+    close = [c for c in (suggest_column(target, column, available),) if c]
+    fix = f"did you mean {close[0]!r}? pass {_fix(target, repr(close[0]))}" if close else \
+        f"pass {_fix(target)} naming the column that holds {target}"
+    problems.append(f"no column {column!r} (given for {target}); the columns are "
+                    f"{', '.join(map(repr, available))}; {fix}")
+    return False
+
+
+def _match_columns(available: list[str], id_col: str | None, columns: Mapping[str, str | None],
+                   problems: list[str]) -> _Mapping:
+    """Resolve the id column and the attributes: given ones first, then by name."""
+    for key in columns:
+        if key not in ATTRIBUTES:
+            close = difflib.get_close_matches(str(key), ATTRIBUTES, n=1, cutoff=0.6)
+            problems.append(f"the column map names {key!r}, which is not an account attribute"
+                            + (f" (did you mean {close[0]!r}?)" if close else "")
+                            + f"; the attributes are {', '.join(ATTRIBUTES)}")
+    matches, taken = [], {}
+    wanted = [("customer_id", id_col)] + [(a, columns[a]) for a in ATTRIBUTES if a in columns]
+    for target, column in wanted:
+        if column is None:
+            continue
+        if column in taken:
+            problems.append(f"column {column!r} is given for both {taken[column]} and {target}; "
+                            "give each its own column")
+        elif _given_column(target, column, available, problems):
+            taken[column] = target
+            matches.append(ColumnMatch(target, column, "given"))
+    for target in ("customer_id",) + ATTRIBUTES:
+        if target in columns or (target == "customer_id" and id_col is not None):
+            continue
+        hits, how = _best_column(target, [c for c in available if c not in taken])
+        if len(hits) > 1:
+            problems.append(f"columns {', '.join(map(repr, hits))} all look like {target}; "
+                            f"choose one with {_fix(target, repr(hits[0]))}")
+        elif hits:
+            taken[hits[0]] = target
+            matches.append(ColumnMatch(target, hits[0], how))
+        elif target == "customer_id":
+            problems.append(f"no column looks like the customer id (the columns are "
+                            f"{', '.join(map(repr, available))}); name it with {_fix('customer_id')}")
+    unused = tuple(c for c in available if c not in taken)
+    return _Mapping(next((m.column for m in matches if m.attribute == "customer_id"), None),
+                    {m.attribute: m.column for m in matches if m.attribute != "customer_id"},
+                    tuple(sorted(matches, key=lambda m: (("customer_id",) + ATTRIBUTES).index(m.attribute))),
+                    unused, _near_misses(unused, set(taken.values())))
+
+
+def _near_misses(unused: tuple[str, ...], matched: set[str]) -> tuple[str, ...]:
+    """'column 'staf_hours' is not used: did you mean staff_hours? ...' for unused columns close to an open attribute."""
+    lookup = {}
+    for target in ("customer_id",) + ATTRIBUTES:
+        if target not in matched:
+            for key in (column_key(target),) + SYNONYMS.get(target, ()):
+                lookup.setdefault(key, target)
+    out = []
+    for column in unused:
+        close = difflib.get_close_matches(column_key(column), list(lookup), n=1, cutoff=0.8)
+        if close:
+            target = lookup[close[0]]
+            out.append(f"column {column!r} is not used: did you mean {target}? pass {_fix(target, repr(column))}")
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------- values
+
+@dataclass(frozen=True)
+class _Cells:
+    """One used column as read: its text ('' where blank), blank cells (empty or a placeholder), and where."""
+
+    raw: Raw
+    column: str
+    attribute: str
+    text: pd.Series
+    blank: np.ndarray
+
+    def problem(self, mask: np.ndarray, what: str, fix: str) -> str:
+        """"column 'Tickets' (service_tickets): <what> (lines 3, 4: 'many', 'n/k'); <fix>"."""
+        label = f"column {self.column!r}" + (f" ({self.attribute})" if self.column != self.attribute else "")
+        return f"{label}: {what} ({self.raw.where(mask, self.raw.frame[self.column])}); {fix}"
+
+
+def _cells(raw: Raw, column: str, attribute: str, markers, problems: list[str]) -> _Cells:
+    text = as_text(raw.frame[column])
+    blank = (text == "").to_numpy() | placeholder_ids(text, markers)
+    cells = _Cells(raw, column, attribute, text.where(~blank, ""), blank)
+    control = control_characters(raw.frame[column])
+    if control.any():
+        problems.append(cells.problem(control, f"{plural(int(control.sum()), 'value')} with control characters "
+                                      "such as NUL bytes", "remove them from the export (NUL bytes often mean a "
+                                      "damaged file)"))
+    return cells
+
+
+def _parse_ids(cells: _Cells, problems: list[str]) -> pd.Index:
+    ids, _, _ = parse_ids(cells.text)
+    if cells.blank.any():
+        problems.append(cells.problem(cells.blank, f"{plural(int(cells.blank.sum()), 'row')} without a customer id",
+                                      f"fill them in or delete those rows, or name the id column with "
+                                      f"{_fix('customer_id')}"))
+    dup = ids.duplicated(keep=False).to_numpy() & ~cells.blank
+    if dup.any():
+        n = int(ids[dup].nunique())
+        problems.append(cells.problem(dup, f"{plural(n, 'customer id')} appear{'s' if n == 1 else ''} more than once",
+                                      "keep one row per account"))
+    return pd.Index(ids.to_numpy(dtype=object), name="customer_id")
+
+
+def _parse_number_column(cells: _Cells, decimal: str, problems: list[str]) -> np.ndarray:
+    values, bad = parse_numbers(cells.text, decimal)
+    bad &= ~cells.blank
+    if bad.any():
+        other = "," if decimal == "." else "."
+        problems.append(cells.problem(bad, is_not(int(bad.sum()), "a number", "numbers"),
+                                      f"write plain numbers like 12.5 (the decimal mark was taken as {decimal!r}: "
+                                      f"if wrong, pass {DECIMAL_FLAG} {other!r}), leave unknown values empty, or "
+                                      f"map the right column with {_fix(cells.attribute)}"))
+    negative = values < 0
+    if cells.attribute in NON_NEGATIVE and negative.any():
+        problems.append(cells.problem(negative, plural(int(negative.sum()), "negative value"),
+                                      "counts, hours and costs are >= 0: correct them or leave them empty"))
+    return values
+
+
+def _parse_pilot(cells: _Cells, problems: list[str], notes: list[str]) -> np.ndarray:
+    values = cells.text.str.lower().str.replace(r"\.0+$", "", regex=True).map(PILOT_VALUES)
+    wrong = values.isna().to_numpy() & ~cells.blank
+    if wrong.any():
+        problems.append(cells.problem(wrong, is_not(int(wrong.sum()), "0 or 1", "0 or 1"),
+                                      "write 1 (or yes, true) for accounts in the KAM pilot, 0 (or no, false) for "
+                                      "its controls, and leave the others empty"))
+    if cells.blank.any():
+        notes.append(f"kam_pilot: {plural(int(cells.blank.sum()), 'account')} without a flag, taken as not in the pilot")
+    complete = not (cells.blank.any() or wrong.any())
+    return values.to_numpy(dtype=np.int64 if complete else float)
+
+
+def _parse_acquired(cells: _Cells, dayfirst, date_format, problems: list[str], notes: list[str]) -> np.ndarray:
+    dates = parse_dates(cells.text, dayfirst, date_format)
+    notes += [f"acquired: {n}" for n in dates.notes]
+    bad = dates.bad & ~cells.blank
+    if bad.any():
+        problems.append(cells.problem(bad, is_not(int(bad.sum()), "a date", "dates"),
+                                      f"write dates like 2021-03-31, or say how they are written with "
+                                      f"{DATE_FORMAT_FLAG} '%d.%m.%Y'"))
+    return dates.values.to_numpy()
+
+
+def _parse_values(raw: Raw, mapping: _Mapping, *, decimal, dayfirst, date_format, markers,
+                  problems: list[str], notes: list[str]) -> pd.DataFrame:
+    """The attributes in contract types, indexed by customer id; every bad value added to ``problems``."""
+    used = {"customer_id": mapping.id_column, **mapping.attributes}
+    cells = {a: _cells(raw, c, a, markers, problems) for a, c in used.items()}
+    out = pd.DataFrame(index=_parse_ids(cells.pop("customer_id"), problems))
+    numeric = [a for a in cells if a in ACCOUNT_NUMERIC_COLUMNS]
+    if decimal is None:
+        decimal = sniff_decimal([cells[a].text for a in numeric])
+        if decimal == ",":
+            notes.append("decimal comma detected")
+    for attribute, one in cells.items():
+        if attribute in numeric:
+            out[attribute] = _parse_number_column(one, decimal, problems)
+        elif attribute == "kam_pilot":
+            out[attribute] = _parse_pilot(one, problems, notes)
+        elif attribute == "acquired":
+            out[attribute] = _parse_acquired(one, dayfirst, date_format, problems, notes)
+        else:  # industry: text, missing where blank
+            out[attribute] = one.text.where(~one.blank, None).to_numpy(dtype=object)
+    return out
+
+
+def reconcile_ids(accounts: pd.Index, customers: Iterable, *, shown: int = 5) -> IdReconciliation:
+    """Compare account ids with the customer ids of the transactions: both mismatches counted, a few shown.
+
+    accounts_without_transactions = |A - C|, customers_without_account = |C - A|,
+    with A the account ids and C the distinct transaction customer ids (as str),
+    examples in ascending id order.
+    """
+    a = pd.Index(pd.unique(pd.Index(accounts).astype(str)))
+    c = pd.Index(pd.unique(pd.Index(list(customers) if not isinstance(customers, (pd.Index, pd.Series))
+                                     else customers).astype(str)))
+    only_a, only_c = a.difference(c).sort_values(), c.difference(a).sort_values()
+    return IdReconciliation(len(a), len(c), len(a.intersection(c)), len(only_a), len(only_c),
+                            tuple(only_a[:shown]), tuple(only_c[:shown]))
+
+
+def load_accounts(source, *, id_col: str | None = None, columns: Mapping[str, str | None] | None = None,
+                  sheet: str | int | None = None, encoding: str | None = None, delimiter: str | None = None,
+                  decimal: str | None = None, dayfirst: bool | None = None, date_format: str | None = None,
+                  missing_ids: Sequence[str] | str | None = None, transaction_ids: Iterable | None = None,
+                  source_name: str | None = None) -> LoadedAccounts:
+    """Load an accounts/CRM file into the accounts contract, with a report of the mapping.
+
+    Parameters
+    ----------
+    source : str, Path or DataFrame
+        CSV (optionally .gz), parquet or .xlsx/.xlsm workbook, or a DataFrame.
+    id_col : str, optional
+        The column holding the customer id; by default the one named like it
+        ('Customer No.', 'Account ID', 'customer_id', ...).
+    columns : mapping, optional
+        Attribute -> file column, overriding name matching for that attribute;
+        a None value leaves the attribute out.
+    sheet : str or int, optional
+        Workbook sheet, by name or 0-based position (default the first).
+    encoding, delimiter, decimal : str, optional
+        Reading options, detected when None (as :func:`kamlab.data.load_transactions`).
+    dayfirst, date_format : optional
+        How ``acquired`` dates are written (as for transactions).
+    missing_ids : sequence of str, str or None
+        Cell texts read as a missing value, in ids and attributes alike
+        (case ignored; a str is split at commas); None: ``MISSING_ID_MARKERS``.
+    transaction_ids : iterable, optional
+        The transactions' customer ids, to reconcile (:func:`reconcile_ids`).
+    source_name : str, optional
+        Name used in messages (default the file name).
+
+    Returns
+    -------
+    LoadedAccounts
+        ``accounts`` indexed by ``customer_id`` (str) with the matched
+        attributes in contract order: numbers as float, ``kam_pilot`` as int
+        (float with NaN when some accounts have no flag), ``acquired`` as
+        datetime64[ns], ``industry`` as text; and the :class:`AccountsReport`.
+
+    Raises
+    ------
+    AccountDataError
+        Every problem found, together; nothing is loaded.
+    """
+    if decimal not in (None, ".", ","):
+        raise ValueError(f"decimal must be '.', ',' or None (detect); got {decimal!r}")
+    raw = _read(source, sheet, encoding, delimiter, source_name)
+    problems, notes = [], list(raw.notes)
+    mapping = _match_columns([str(c) for c in raw.frame.columns], id_col, dict(columns or {}), problems)
+    if problems:
+        raise AccountDataError(raw.name, problems)
+    if not len(raw.frame):
+        raise AccountDataError(raw.name, ["has column names but no rows of accounts; export the accounts "
+                                          "themselves, not only the header"])
+    markers = MISSING_ID_MARKERS if missing_ids is None else tuple(
+        m.strip() for m in (missing_ids.split(",") if isinstance(missing_ids, str) else missing_ids))
+    accounts = _parse_values(raw, mapping, decimal=decimal, dayfirst=dayfirst, date_format=date_format,
+                             markers=markers, problems=problems, notes=notes)
+    if problems:
+        raise AccountDataError(raw.name, problems)
+    reconciliation = None if transaction_ids is None else reconcile_ids(accounts.index, transaction_ids)
+    report = AccountsReport(raw.name, len(accounts), mapping.matches, mapping.unused, mapping.suggestions,
+                            tuple(notes), reconciliation)
+    return LoadedAccounts(accounts, report)
