@@ -74,5 +74,7 @@ def test_figure_legends_lie_off_the_data():
         renderer = FigureCanvasAgg(fig).get_renderer()
         fig.draw(renderer)
         ax = fig.axes[0]
-        legend, area = ax.get_legend().get_window_extent(renderer), ax.get_window_extent(renderer)
+        legends = [*fig.legends, *([ax.get_legend()] if ax.get_legend() else [])]   # figure or axes legend
+        assert len(legends) == 1
+        legend, area = legends[0].get_window_extent(renderer), ax.get_window_extent(renderer)
         assert not legend.overlaps(area)
