@@ -1,22 +1,28 @@
-"""The ``kamlab`` command: render reports and show notebook parameters.
+"""The ``kamlab`` command: render reports, show notebook parameters, clean up.
 
     kamlab report                       render every job of reports/reports.yml
     kamlab report NAME...               render some jobs (names from --list)
     kamlab report NOTEBOOK --data my.csv --customer-col client --date-col day
-                  --amount-col net [--cost-col cogs] [-p name=value ...] [-f params.yml]
+                  --amount-col net [--cost-col cogs] [--accounts crm.csv ...]
+                  [--returns net --bad-rows drop --dayfirst ...] [-p name=value ...] [-f params.yml]
                                         one notebook on your own file, with new parameters
     kamlab report --list                the jobs and the notebooks
     kamlab params NOTEBOOK              a notebook's parameters: name, type, default, meaning
+    kamlab clean                        remove the matrix's generated reports (never a one-off run)
+
+Your own file is read and validated in this process before any kernel starts:
+a data error prints every problem (file, column, lines, fix as a flag) and
+exits with status 2 in seconds; it is also recorded on the index.
 
 Exit status: 0 all reports rendered; 1 a report failed (the others are still
-rendered; see reports/index.html); 2 a usage, configuration or parameter error
-(nothing was run); 130 interrupted (finished reports are kept, nothing partial).
+rendered; see reports/index.html); 2 a usage, configuration, parameter or data
+error (no notebook was run); 130 interrupted (finished reports are kept,
+nothing partial).
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 import signal
 import sys
 import time
@@ -25,6 +31,17 @@ from typing import Any
 
 from kamlab import reports
 from kamlab.reports import Job, ReportConfigError, ReportParameterError
+from kamlab.reports import loader_options as lo
+from kamlab.reports.one_off import (
+    differing,
+    one_off_name,
+    one_off_title,
+    own_file,
+    parse_account_columns,
+    refused_result,
+    shown_data_options,
+)
+from kamlab.reports.own_data import OWN_DATA_RETURNS, prepare_data
 
 #: --option -> notebook parameter of the dataset convention (CONTRIBUTING).
 DATA_OPTIONS = {
@@ -34,21 +51,21 @@ DATA_OPTIONS = {
     "amount_col": "amount_col",
     "cost_col": "cost_col",
 }
+#: Keys of a params file (-f) that describe the data rather than a notebook parameter.
+FILE_DATA_KEYS = ("data", "accounts", "account_id_col", "account_columns")
+RETURNS_NOTE = (f"default for your own files: credit notes netted against the customer's revenue, so "
+                "revenue is not overstated (--returns drop leaves them out, --returns keep keeps them as rows)")
+EXIT_USAGE = 2
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="kamlab",
-        description="Render kamlab's notebooks into HTML reports (papermill + nbconvert).",
-    )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{report,params}")
-
+def _report_parser(sub) -> None:
     rep = sub.add_parser(
         "report",
         help="render reports (all jobs, some jobs, or one notebook on your data)",
         description="Render reports. With no NAME, every job of reports/reports.yml. With "
         "--data/-p/-f, NAME is one notebook (path, stem or number such as 04) rendered on your "
-        "data with your parameters.",
+        "data with your parameters. Exit status: 0 rendered, 1 a report failed, 2 a usage, "
+        "parameter or data error (nothing run), 130 interrupted.",
     )
     rep.add_argument("targets", nargs="*", metavar="NAME", help="job names (see --list) or one notebook")
     rep.add_argument("--list", action="store_true", help="list the jobs and notebooks, render nothing")
@@ -60,26 +77,48 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--config", type=Path, default=None, metavar="FILE",
                      help="job list (default: reports/reports.yml of the project)")
     data = rep.add_argument_group("your own data (notebooks with a `dataset` parameter)")
-    data.add_argument("--data", metavar="FILE", help="CSV or parquet transactions, or a registered dataset name")
+    data.add_argument("--data", metavar="FILE", help="CSV, parquet or Excel transactions, or a registered dataset name")
     data.add_argument("--customer-col", metavar="COL", help="column holding the customer id")
     data.add_argument("--date-col", metavar="COL", help="column holding the order date")
     data.add_argument("--amount-col", metavar="COL", help="column holding the revenue")
     data.add_argument("--cost-col", metavar="COL", help="column holding the cost (profit = amount - cost)")
+    acc = rep.add_argument_group("accounts / CRM file (one row per customer)")
+    acc.add_argument("--accounts", metavar="FILE", help="CSV, parquet or Excel accounts file")
+    acc.add_argument("--account-id-col", metavar="COL", help="its column holding the customer id")
+    acc.add_argument("--account-col", action="append", default=[], metavar="ATTRIBUTE=COLUMN",
+                     help="map a contract attribute to a column, e.g. staff_hours='Hours logged'; repeatable")
+    policies = rep.add_argument_group(
+        "loading policies (kamlab.data.load_transactions; also keys of the -f params file)")
+    lo.add_arguments(policies, lo.transaction_options(), defaults={"returns": f"{OWN_DATA_RETURNS} for your files"})
     prm = rep.add_argument_group("parameters")
     prm.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                      help="set a notebook parameter; repeatable; VALUE is parsed to the default's type")
-    prm.add_argument("-f", "--params-file", type=Path, metavar="FILE", help="YAML mapping name: value")
-    prm.add_argument("--name", help="output file stem for a one-off run (default: notebook-datafile)")
-    prm.add_argument("--title", help="report title for a one-off run (default: the notebook's heading)")
+    prm.add_argument("-f", "--params-file", type=Path, metavar="FILE",
+                     help="YAML mapping name: value (notebook parameters, data keys and loading policies)")
+    prm.add_argument("--name", help="output file stem for a one-off run (default: notebook-datafile-changes)")
+    prm.add_argument("--title", help="report title for a one-off run (default: heading, dataset and changes)")
     run = rep.add_argument_group("execution")
     run.add_argument("--timeout", type=int, default=600, metavar="SECONDS",
                      help="a cell running longer fails its job (default: 600)")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
 
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``kamlab`` argument parser (loading flags generated from the loader's signature)."""
+    parser = argparse.ArgumentParser(
+        prog="kamlab",
+        description="Render kamlab's notebooks into HTML reports (papermill + nbconvert).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{report,params,clean}")
+    _report_parser(sub)
     par = sub.add_parser("params", help="show a notebook's parameters",
                          description="Show the parameters of a notebook (path, stem, number or job name).")
     par.add_argument("notebook", metavar="NOTEBOOK")
-    par.add_argument("--config", type=Path, default=None, metavar="FILE")
+    par.add_argument("--config", type=Path, default=None, metavar="FILE", help="job list (default: reports.yml)")
+    cln = sub.add_parser("clean", help="remove the generated matrix reports (one-off runs are kept)",
+                         description=reports.clean.__doc__.split("\n\n")[1].replace("\n", " "))
+    cln.add_argument("--out", type=Path, default=None, metavar="DIR", help="reports folder (default: reports/)")
+    cln.add_argument("--config", type=Path, default=None, metavar="FILE", help="job list (default: reports.yml)")
     return parser
 
 
@@ -104,38 +143,24 @@ def _root(config: Path | None) -> Path:
 
 
 def _custom_requested(args: argparse.Namespace) -> bool:
-    given = [getattr(args, opt) for opt in DATA_OPTIONS] + [args.params_file, args.name, args.title]
-    return bool(args.param) or any(value is not None for value in given)
+    given = [getattr(args, opt) for opt in DATA_OPTIONS] + [args.params_file, args.name, args.title,
+                                                              args.accounts, args.account_id_col]
+    policies = lo.from_args(args, lo.transaction_options())
+    return bool(args.param or args.account_col or policies) or any(value is not None for value in given)
 
 
-def _absolute_data(value: Any) -> Any:
-    """A dataset that is a file: absolute (the kernel runs in the notebook's folder)."""
-    if not isinstance(value, str):
-        return value
-    path = Path(value).expanduser()
-    if path.exists():
-        return str(path.resolve())
-    if path.suffix.lower() in {".csv", ".parquet", ".pq", ".txt", ".gz"} or "/" in value:
-        raise ReportConfigError(f"--data {value}: no such file (relative paths are read from {Path.cwd()})")
-    return value  # a registered dataset name
-
-
-def _custom_job(args: argparse.Namespace, config: Path | None, matrix: list[Job]) -> Job:
-    if len(args.targets) != 1:
-        raise ReportConfigError(
-            "with --data, -p, -f, --name or --title give exactly one notebook, e.g. "
-            "`kamlab report 04 --data my.csv -p k=50`"
-        )
-    target = args.targets[0]
-    by_name = {job.name: job for job in matrix}
-    base = by_name.get(target)
-    notebook = base.notebook if base else reports.find_notebook(target, _root(config))
-    params = reports.notebook_parameters(notebook)
-
+def _values(args, notebook: Path, params, base: Job | None) -> tuple[dict, dict, dict]:
+    """(notebook values, loading policies, accounts settings) from the job, -f, -p and the flags."""
+    options = lo.transaction_options()
     values: dict[str, Any] = dict(base.parameters) if base else {}
+    policies, accounts, file_data = {}, {}, {}
     if args.params_file is not None:
-        from_file = reports.read_parameter_file(args.params_file)
-        values.update(reports.check_parameters(notebook, from_file, origin=f"-f {args.params_file}", params=params))
+        origin = f"-f {args.params_file}"
+        policies, rest = lo.split_mapping(reports.read_parameter_file(args.params_file), options, origin=origin)
+        file_data = {k: rest.pop(k) for k in FILE_DATA_KEYS if k in rest}
+        if "data" in file_data:
+            rest["dataset"] = file_data.pop("data")
+        values.update(reports.check_parameters(notebook, rest, origin=origin, params=params))
     cli_values = reports.parse_assignments(args.param)
     values.update(reports.check_parameters(notebook, cli_values, origin="-p", text=True, params=params))
     data_values = {DATA_OPTIONS[opt]: getattr(args, opt) for opt in DATA_OPTIONS if getattr(args, opt) is not None}
@@ -148,24 +173,73 @@ def _custom_job(args: argparse.Namespace, config: Path | None, matrix: list[Job]
             "the column options do not apply. Its parameters are:\n" + reports.describe_parameters(notebook, params)
         )
     values.update(reports.check_parameters(notebook, data_values, origin="--data/--*-col", text=True, params=params))
-    if "dataset" in values:
-        values["dataset"] = _absolute_data(values["dataset"])
+    policies.update(lo.from_args(args, options))
+    columns = {**(file_data.get("account_columns") or {}), **parse_account_columns(args.account_col)}
+    accounts = {"accounts": args.accounts or file_data.get("accounts"),
+                "account_id_col": args.account_id_col or file_data.get("account_id_col"),
+                "account_columns": columns or None}
+    return values, policies, {k: v for k, v in accounts.items() if v is not None}
 
-    data_label = Path(args.data).stem if args.data else None
-    default_name = "-".join(part for part in (notebook.stem, data_label) if part) + ("" if data_label else "-custom")
-    name = args.name or re.sub(r"[^A-Za-z0-9_.-]+", "_", default_name)
+
+def _custom_job(args: argparse.Namespace, config: Path | None, matrix: list[Job]) -> tuple[Job, dict]:
+    """The one-off job, and what to validate in this process (empty for a registered dataset)."""
+    if len(args.targets) != 1:
+        raise ReportConfigError(
+            "with --data, -p, -f, --name, --title or a loading option give exactly one notebook, e.g. "
+            "`kamlab report 04 --data my.csv -p k=50`"
+        )
+    by_name = {job.name: job for job in matrix}
+    base = by_name.get(args.targets[0])
+    notebook = base.notebook if base else reports.find_notebook(args.targets[0], _root(config))
+    params = reports.notebook_parameters(notebook)
+    values, policies, accounts = _values(args, notebook, params, base)
+    own = own_file(values.get("dataset"))
+    if own is None and (policies or accounts):
+        raise ReportConfigError("loading options and --accounts apply only to your own files (--data FILE); "
+                                f"{values.get('dataset', 'this notebook')!r} is not one")
+    defaulted = set() if own is None or "returns" in policies else {"returns"}
+    if defaulted:
+        policies["returns"] = OWN_DATA_RETURNS
+    label = own.name if own else None
+    changed = differing(values, params)
+    flags = {k: lo.flag_words(k, v, lo.transaction_options()) for k, v in policies.items() if k not in defaulted}
+    name = args.name or one_off_name(notebook, label, changed, {k: v for k, v in policies.items() if k in flags})
     if name in by_name:
         raise ReportConfigError(f"--name {name!r} is a report of {config}; choose another --name")
-    title = args.title or reports.notebook_title(notebook) + (f" (on {Path(args.data).name})" if args.data else "")
-    return Job(
-        name=name,
-        notebook=notebook,
-        title=title,
-        parameters=values,
-        dataset=None if values.get("dataset") is None else Path(str(values["dataset"])).name,
-        hide_input=not args.show_code,
-        kind="custom",
-    )
+    title = args.title or one_off_title(base.title if base else reports.notebook_title(notebook), label, changed, flags)
+    shown = {k: values[k] for k in DATA_OPTIONS.values() if k in values} if own else {}
+    if own:
+        shown["dataset"] = str(own)
+        values = {k: v for k, v in values.items() if k not in DATA_OPTIONS.values()}
+    job = Job(name=name, notebook=notebook, title=title, parameters=values, hide_input=not args.show_code,
+              dataset=label or (None if values.get("dataset") is None else str(values["dataset"])),
+              kind="custom", shown=shown, own_data=own is not None,
+              data_options=shown_data_options(policies, accounts, RETURNS_NOTE if defaulted else '') if own else {})
+    columns = {k: shown.get(k) for k in ("customer_col", "date_col", "amount_col", "cost_col")}
+    return job, ({"path": own, "columns": columns, "load_options": policies, "accounts": accounts} if own else {})
+
+
+def _validate_own_data(job: Job, spec: dict, out: Path, listed: list[Job]) -> Job:
+    """Validate the analyst's file here; the job now reads its bundle. A data error is
+    printed whole, recorded on the index, and ends the command (exit 2)."""
+    from kamlab.data import DataContractError
+
+    options = lo.transaction_options()
+    try:
+        prepared = prepare_data(spec["path"], columns=spec["columns"], load_options=spec["load_options"],
+                                accounts=spec["accounts"], out_dir=out, name=job.name)
+    except DataContractError as err:
+        message = lo.flag_form(str(err), options)
+        reports.update_index(out, listed, [refused_result(job, message)])
+        raise DataRefused(message) from None
+    except (ValueError, KeyError, TypeError) as err:  # a policy value or column map the loader refuses
+        raise ReportConfigError(lo.flag_form(str(err).strip("'\""), options)) from None
+    return Job(**{**job.__dict__, "parameters": {**job.parameters, "dataset": str(prepared.bundle)},
+                  "own_data": prepared.own_data})
+
+
+class DataRefused(Exception):
+    """The analyst's data do not meet the contract; the message lists every problem (as flags)."""
 
 
 def _selected_jobs(args: argparse.Namespace, config: Path | None, matrix: list[Job]) -> list[Job]:
@@ -210,7 +284,22 @@ def _print_list(config: Path, matrix: list[Job]) -> None:
         print(f"  {nb.stem}")
 
 
+def _summary(results: list, out: Path, wall: float) -> int:
+    failed = [r for r in results if r.status != "ok"]
+    print(f"{len(results) - len(failed)} of {len(results)} report(s) rendered in {wall:.0f} s; "
+          f"index: {out / reports.INDEX_NAME}")
+    if len(results) == 1 and not failed:
+        print(f"report: {out / results[0].html}")
+    if not failed:
+        return 0
+    print("failed (see the index for links to each executed notebook):", file=sys.stderr)
+    for r in failed:
+        print(f"  {r.name}: {r.error}", file=sys.stderr)
+    return 1
+
+
 def cmd_report(args: argparse.Namespace) -> int:
+    """``kamlab report``: the exit status (0, 1, 2 or 130, see the module docstring)."""
     custom = _custom_requested(args)
     config = _config(args, required=not custom)
     matrix = reports.load_jobs(config) if config else []
@@ -221,10 +310,18 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 0
     if args.jobs is not None and args.jobs < 1:
         raise ReportConfigError("--jobs must be at least 1")
-    jobs = [_custom_job(args, config, matrix)] if custom else _selected_jobs(args, config, matrix)
+    own = {}
+    if custom:
+        job, own = _custom_job(args, config, matrix)
+        jobs = [job]
+    else:
+        jobs = _selected_jobs(args, config, matrix)
     out = (args.out or (config.parent if config else Path("reports"))).resolve()
     listed = matrix if out == (config.parent.resolve() if config else None) else []
     listed = listed + [job for job in jobs if job.name not in {j.name for j in listed}]
+    if own:
+        jobs = [_validate_own_data(jobs[0], own, out, listed)]
+        listed = [jobs[0] if j.name == jobs[0].name else j for j in listed]
     start = time.perf_counter()
     try:
         results = reports.run_jobs(
@@ -233,21 +330,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     except reports.Interrupted as stop:
         print(f"kamlab: {stop}; finished reports kept, nothing partial written", file=sys.stderr)
         return 130
-    failed = [r for r in results if r.status != "ok"]
-    wall = time.perf_counter() - start
-    print(f"{len(results) - len(failed)} of {len(results)} report(s) rendered in {wall:.0f} s; "
-          f"index: {out / reports.INDEX_NAME}")
-    if len(results) == 1 and not failed:
-        print(f"report: {out / results[0].html}")
-    if failed:
-        print("failed (see the index for links to each executed notebook):", file=sys.stderr)
-        for r in failed:
-            print(f"  {r.name}: {r.error}", file=sys.stderr)
-        return 1
-    return 0
+    return _summary(results, out, time.perf_counter() - start)
 
 
 def cmd_params(args: argparse.Namespace) -> int:
+    """``kamlab params``: a notebook's parameters."""
     config = _config(args, required=False)
     matrix = reports.load_jobs(config, check=False) if config else []
     by_name = {job.name: job for job in matrix}
@@ -255,6 +342,18 @@ def cmd_params(args: argparse.Namespace) -> int:
         reports.find_notebook(args.notebook, _root(config))
     print(f"{notebook.name} parameters (set with -p name=value):")
     print(reports.describe_parameters(notebook))
+    return 0
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    """``kamlab clean``: remove the matrix's generated files, keep one-off runs."""
+    config = _config(args, required=args.out is None)
+    matrix = reports.load_jobs(config, check=False) if config else []
+    out = (args.out or config.parent).resolve()
+    removed = reports.clean.clean_reports(out, matrix)
+    kept = reports.read_status(out)
+    print(f"removed {len(removed)} generated file(s) and folder(s) from {out}"
+          + (f"; kept {len(kept)} one-off report(s), listed on {out / reports.INDEX_NAME}" if kept else ""))
     return 0
 
 
@@ -267,13 +366,16 @@ def main(argv: list[str] | None = None) -> int:
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, _stop)
+    commands = {"report": cmd_report, "params": cmd_params, "clean": cmd_clean}
     try:
-        if args.command == "report":
-            return cmd_report(args)
-        return cmd_params(args)
+        return commands[args.command](args)
+    except DataRefused as err:
+        print(f"kamlab: data error: {err}\nNo notebook was run: fix the file or the options named above "
+              "and run the command again.", file=sys.stderr)
+        return EXIT_USAGE
     except (ReportConfigError, ReportParameterError, FileNotFoundError) as err:
         print(f"kamlab: error: {err}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("kamlab: interrupted", file=sys.stderr)
         return 130

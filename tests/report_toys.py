@@ -14,11 +14,14 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
 
-def write_notebook(path: Path, title: str, parameters: str, *cells: str) -> Path:
+def write_notebook(path: Path, title: str, parameters: str, *cells: str | tuple[str, list[str]]) -> Path:
+    """A notebook: a title cell, the parameters cell, then code cells (``(source, tags)`` for tagged ones)."""
     nb = new_notebook(metadata={"kernelspec": KERNEL, "language_info": {"name": "python"}})
     nb.cells = [new_markdown_cell(f"# {title}\n\nA toy notebook for the report tests.")]
     nb.cells.append(new_code_cell(parameters, metadata={"tags": ["parameters"]}))
-    nb.cells += [new_code_cell(source) for source in cells]
+    for cell in cells:
+        source, tags = cell if isinstance(cell, tuple) else (cell, [])
+        nb.cells.append(new_code_cell(source, metadata={"tags": tags} if tags else {}))
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, str(path))
     return path
@@ -54,7 +57,7 @@ top = 3  # accounts listed
 
 
 def toy_project(root: Path) -> Path:
-    """notebooks/ with toy, broken, slow and data notebooks; reports/reports.yml.
+    """notebooks/ with toy, broken, slow, data and teaching notebooks; reports/reports.yml.
 
     Returns the path of reports.yml."""
     nbdir = root / "notebooks"
@@ -75,6 +78,15 @@ def toy_project(root: Path) -> Path:
         "if 'cost' in tx:\n"
         '    print(f"profit={(tx[\'amount\'] - tx[\'cost\']).sum():.2f}")\n'
         "print(tx.groupby('customer_id')['amount'].sum().nlargest(top).round(2).to_string())",
+    )
+    write_notebook(
+        nbdir / "05_teaching.ipynb", "Teaching report", DATA_PARAMETERS,
+        ('print("TEACHING SECTION about the game world")', ["teaching"]),
+        "import kamlab.datasets\n"
+        "ds = kamlab.datasets.resolve(dataset, customer_col=customer_col, date_col=date_col,\n"
+        "                             amount_col=amount_col, cost_col=cost_col)\n"
+        'print(f"ANALYSIS SECTION own_data={ds.own_data}")',
+        ('print("EXERCISE for the reader")', ["teaching", "exercise"]),
     )
     config = root / "reports" / "reports.yml"
     config.parent.mkdir(parents=True, exist_ok=True)

@@ -35,8 +35,7 @@ def header_param(page: str, name: str) -> tuple[str, str]:
 def matrix_run(project):
     """`kamlab report` over the toy matrix: two good jobs and one that raises."""
     out = project.parent
-    stale = out / "broken.html"
-    stale.write_text("a report from an earlier, successful run")
+    (out / "broken.html").write_text("a report from an earlier, successful run")
     code = cli.main(["report", "--config", str(project), "--no-progress", "--jobs", "2"])
     return code, out
 
@@ -53,10 +52,13 @@ def test_a_failing_job_is_marked_failed_while_the_others_render(matrix_run, caps
     assert "ValueError: deliberate failure for the test" in row
     assert 'href="executed/broken.ipynb"' in row and 'href="executed/broken.html"' in row
     assert 'href="toy_default.html"' in index and 'href="toy_five.html"' in index
-    # the executed notebook holds the traceback; the stale report of an earlier run is gone
+    # the executed notebook holds the traceback; the last good report of an earlier run is kept,
+    # linked beside the failure
     executed = json.loads((out / "executed" / "broken.ipynb").read_text())
     assert any(o.get("ename") == "ValueError" for c in executed["cells"] for o in c.get("outputs", []))
-    assert not (out / "broken.html").exists()
+    assert (out / "broken.html").read_text() == "a report from an earlier, successful run"
+    assert '<a class="last-good-link" href="broken.html">' in row
+    assert status["broken"]["last_good_html"] == "broken.html"
     assert "deliberate failure" in (out / "executed" / "broken.html").read_text()
     assert not list(out.rglob(".tmp*"))
 
@@ -79,6 +81,12 @@ def test_reports_are_self_contained_with_code_hidden(matrix_run):
     _, out = matrix_run
     page = (out / "toy_five.html").read_text()
     assert len(re.findall(r'<img[^>]+src="data:image/png;base64,', page)) == 1  # the figure, inline
+    # nothing is fetched when the page opens: no script at all, and a policy that forbids them
+    assert "<script" not in page and "mathjax" not in page.lower()
+    csp = re.search(r'<meta [^>]*http-equiv="Content-Security-Policy"[^>]*>', page)
+    assert csp and "default-src 'none'" in csp.group(0) and "script-src 'none'" in csp.group(0)
+    assert page.index(csp.group(0)) < page.index("<style")  # in force before anything is loaded
+    assert not re.search(r'(src|href)="(https?:)?//', page)
     assert "ax.set_title" not in page and 'print(f"result=' not in page  # input hidden
     assert reports.META_MARK.strip() not in page and "_kamlab_report_meta" not in page
     executed = (out / "executed" / "toy_five.ipynb").read_text()
@@ -124,27 +132,36 @@ def test_the_analyst_path_renders_a_csv_with_its_own_column_names(project, tmp_p
     frame = pd.DataFrame({
         "client": ["A", "A", "B", "C", "C", "C", "B"],
         "day": ["2024-01-03", "2024-02-10", "2024-01-15", "2024-01-20", "2024-03-01", "2024-03-05", "2024-03-09"],
-        "net": [120.0, 80.5, 40.0, 300.0, 25.25, -30.0, 60.0],  # one return (negative): dropped by default
+        "net": [120.0, 80.5, 40.0, 300.0, 25.25, -30.0, 60.0],  # one credit note: netted by default
         "cogs": [70.0, 50.0, 10.0, 200.0, 5.0, 0.0, 30.0],
     })
     frame.to_csv(csv, index=False)
-    kept = frame[frame["net"] > 0]
     out = tmp_path / "out"
     code = cli.main(["report", "04", "--config", str(project), "--data", str(csv), "--customer-col", "client",
                      "--date-col", "day", "--amount-col", "net", "--cost-col", "cogs", "-p", "top=2",
                      "--show-code", "--no-progress", "--out", str(out)])
     assert code == 0, reports.read_status(out)
-    page = (out / "04_data-my_export.html").read_text()
-    assert f"revenue={kept['net'].sum():.2f} customers=3" in page
-    assert f"profit={(kept['net'] - kept['cogs']).sum():.2f}" in page
+    page = (out / "04_data-my_export-top2.html").read_text()
+    # the credit note of 30.00 is netted against C's latest purchases (25.25 in full, 4.75 of 300):
+    # revenue is the ledger's net total, not the gross 625.75
+    assert f"revenue={frame['net'].sum():.2f} customers=3" in page
+    profit = (120 - 70) + (80.5 - 50) + (40 - 10) + (60 - 30) + 295.25 - 200 * 295.25 / 300
+    assert f"profit={profit:.2f}" in page
     assert header_param(page, "customer_col") == ("set", '"client"')
+    assert header_param(page, "dataset") == ("set", json.dumps(str(csv)))  # the user's file, not the bundle
     assert header_param(page, "top") == ("set", "2")
     header = page[page.index('id="kamlab-header"'):page.index("</section>")]
-    assert "Validation report for" in header and "6 transactions, 3 accounts" in header
-    assert "Data report (on my export.csv)" in header
+    assert "Validation report for" in header and "5 transactions, 3 accounts" in header
+    assert "(--returns net)" in header and "returns=&#x27;net&#x27;" not in header  # policies named as flags
+    assert "<code>--returns net</code>: default for your own files" in header
+    assert "Data report (on my export.csv; top=2)" in header
+    assert ".bundle" not in header
     text = html.unescape(re.sub(r"<[^>]+>", "", page))
     assert "ds = kamlab.datasets.resolve(dataset" in text  # --show-code keeps the input cells
-    assert "one-off run" in (out / "index.html").read_text()
+    index = (out / "index.html").read_text()
+    assert "one-off run" in index
+    assert f'<td class="dataset" title="{html.escape(str(csv))}">my export.csv</td>' in index
+    assert (out / "executed" / "04_data-my_export-top2.bundle" / "dataset.json").is_file()
 
 
 def test_an_interrupted_render_leaves_no_partial_file(project, tmp_path):

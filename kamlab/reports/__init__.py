@@ -56,6 +56,7 @@ from .pool import Interrupted, default_parallel, run_jobs
 from .render import META_MARK, META_TAG, JobResult, render_job
 from .status import read_status, update_index
 from .worker import skip_unneeded_slow_imports
+from . import clean  # noqa: E402  (kamlab.reports.clean.clean_reports)
 
 __all__ = [
     "CONFIG_NAME", "DATA_PARAMETERS", "EXECUTED_DIR", "HEADER_CSS", "INDEX_NAME", "META_MARK", "META_TAG",

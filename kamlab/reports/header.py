@@ -12,6 +12,7 @@ from typing import Any, Mapping
 import kamlab
 
 from .jobs import Job
+from .loader_options import flag_form, transaction_options
 from .parameters import NotebookParameter
 
 
@@ -33,10 +34,10 @@ esc = html.escape
 
 def _parameter_rows(job: Job, params: Mapping[str, NotebookParameter]) -> list[str]:
     """One table row per notebook parameter; the values set for this run have class "set"."""
-    rows = []
+    rows, values = [], job.shown_parameters
     for p in params.values():
-        is_set = p.name in job.parameters
-        value = show_value(job.parameters[p.name]) if is_set else p.source
+        is_set = p.name in values
+        value = show_value(values[p.name]) if is_set else p.source
         rows.append(
             f'<tr data-param="{esc(p.name)}" class="{"set" if is_set else "default"}">'
             f"<td><code>{esc(p.name)}</code></td><td><code>{esc(value)}</code></td>"
@@ -52,6 +53,8 @@ def _dataset_html(job: Job, meta: Mapping[str, Any]) -> tuple[str, str]:
         if meta.get("shape"):
             dataset += f" ({esc(meta['shape'])})"
         report = meta.get("report")
+        if report and job.own_data:  # the policies as the flags the analyst types
+            report = flag_form(report, transaction_options())
         validation = (
             f'<pre class="kamlab-validation">{esc(report)}</pre>'
             if report
@@ -60,6 +63,18 @@ def _dataset_html(job: Job, meta: Mapping[str, Any]) -> tuple[str, str]:
         return dataset, validation
     dataset = esc(job.dataset) if job.dataset else "none (this notebook reads no transaction data)"
     return dataset, "not available" if job.dataset else "not applicable"
+
+
+def _data_options_html(job: Job, teaching_removed: int) -> str:
+    """The loader settings of an own-data run, and the teaching cells left out."""
+    items = [f"<li><code>{esc(flags)}</code>{': ' + esc(note) if note else ''}</li>"
+             for flags, note in job.data_options.items()]
+    if teaching_removed:
+        items.append(f"<li>{teaching_removed} teaching cell{'s' if teaching_removed != 1 else ''} about other "
+                     "datasets and exercises left out (your own data)</li>")
+    if not items:
+        return ""
+    return f'<dt>Data options</dt><dd class="kamlab-data-options"><ul>{"".join(items)}</ul></dd>'
 
 
 def header_html(
@@ -71,6 +86,7 @@ def header_html(
     duration_s: float,
     status: str,
     error: str = "",
+    teaching_removed: int = 0,
 ) -> str:
     """The block that opens every report: title, dataset and its validation
     summary, every parameter (values set for this run highlighted), kamlab
@@ -91,6 +107,7 @@ def header_html(
 <dt>Notebook</dt><dd class="kamlab-notebook"><code>{esc(job.notebook.name)}</code></dd>
 <dt>Dataset</dt><dd class="kamlab-dataset">{dataset}</dd>
 <dt>Validation</dt><dd>{validation}</dd>
+{_data_options_html(job, teaching_removed)}
 <dt>kamlab</dt><dd class="kamlab-version">version {esc(kamlab.__version__)}</dd>
 <dt>Run</dt><dd class="kamlab-run">{esc(when)}, {duration_s:.1f} s</dd>
 </dl>
@@ -108,14 +125,17 @@ def header_html(
 HEADER_CSS = """
 <style>
 .kamlab-header { font-family: system-ui, sans-serif; max-width: 1100px; margin: 1em 0 2em;
-  padding: 1em 1.5em; border: 1px solid #c8ccd2; border-radius: 6px; background: #f7f8fa; }
+  padding: 1em 1.5em; border: 1px solid #c8ccd2; border-radius: 6px; background: #f7f8fa;
+  box-sizing: border-box; overflow-wrap: anywhere; }
 .kamlab-header h1 { margin-top: 0.2em; }
 .kamlab-meta { display: grid; grid-template-columns: 8em 1fr; gap: 0.3em 1em; }
 .kamlab-meta dt { font-weight: 600; }
-.kamlab-meta dd { margin: 0; }
+.kamlab-meta dd { margin: 0; min-width: 0; }
+.kamlab-meta dd ul { margin: 0; padding-left: 1.2em; }
 .kamlab-validation { margin: 0; white-space: pre-wrap; font-size: 90%; }
-.kamlab-params { border-collapse: collapse; margin-top: 1em; font-size: 92%; }
-.kamlab-params caption { text-align: left; font-weight: 600; padding-bottom: 0.3em; white-space: nowrap; }
+.kamlab-params { border-collapse: collapse; margin-top: 1em; font-size: 92%; max-width: 100%; }
+.kamlab-params code { white-space: pre-wrap; overflow-wrap: anywhere; }
+.kamlab-params caption { text-align: left; font-weight: 600; padding-bottom: 0.3em; }
 .kamlab-params th, .kamlab-params td { border: 1px solid #d5d8dd; padding: 0.2em 0.6em; text-align: left; }
 .kamlab-params tr.set td { background: #fff3c4; }
 .kamlab-failed { color: #a00; font-weight: 600; }

@@ -33,6 +33,14 @@ class Job:
     dataset: str | None = None  # label for the index and header
     hide_input: bool = True
     kind: str = "matrix"  # "matrix" (from reports.yml) or "custom" (a one-off analyst run)
+    shown: dict[str, Any] = field(default_factory=dict)  # values as the user gave them, where they differ
+    own_data: bool = False  # an analyst's file: cells tagged `teaching` are left out
+    data_options: dict[str, str] = field(default_factory=dict)  # loader settings used, as flags -> note
+
+    @property
+    def shown_parameters(self) -> dict[str, Any]:
+        """The parameters as the header and the index show them: the user's file, not its bundle."""
+        return {**self.parameters, **self.shown}
 
 
 _NAME_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")

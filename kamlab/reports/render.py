@@ -11,13 +11,14 @@ import json
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
 from .files import EXECUTED_DIR, atomic_write_text
 from .header import header_html
 from .jobs import Job
+from .own_data import drop_teaching_cells
 from .page import notebook_html
 from .parameters import notebook_parameters
 
@@ -43,6 +44,10 @@ class JobResult:
     html: str | None  # report path relative to the output folder (None when failed)
     executed: str | None  # executed notebook, relative to the output folder
     traceback_html: str | None  # HTML view of the failed notebook, relative
+    detail: str = ""  # the whole error message (a data error lists every problem)
+    data_options: dict[str, str] = field(default_factory=dict)  # the job's loader settings (see Job)
+    last_good_html: str | None = None  # a failed run: the last good report of this name, kept
+    last_good_started: str | None = None  # when that report was run (ISO, UTC)
 
 
 _META_SOURCE = f'''\
@@ -88,12 +93,17 @@ def _take_meta(nb) -> dict:
     return info
 
 
-def first_error_line(err: BaseException) -> str:
-    """``ename: evalue`` of a notebook error (or ``Type: message``), first line, at most 300 characters."""
+def error_text(err: BaseException) -> str:
+    """``ename: evalue`` of a notebook error (or ``Type: message``), whole."""
     ename, evalue = getattr(err, "ename", None), getattr(err, "evalue", None)
-    text = f"{ename}: {evalue}" if ename else f"{type(err).__name__}: {err}"
-    lines = [line for line in str(text).splitlines() if line.strip()]
-    return lines[0][:300] if lines else type(err).__name__
+    return str(f"{ename}: {evalue}" if ename else f"{type(err).__name__}: {err}")
+
+
+def first_error_line(err: BaseException | str) -> str:
+    """The first line of :func:`error_text`, at most 300 characters."""
+    text = err if isinstance(err, str) else error_text(err)
+    lines = [line for line in text.splitlines() if line.strip()]
+    return lines[0][:300] if lines else (text or "error")[:300]
 
 
 def jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -101,17 +111,19 @@ def jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(values, default=str))
 
 
-def _prepared_notebook(job: Job):
-    """The job's notebook with the meta cell appended."""
+def _prepared_notebook(job: Job) -> tuple[Any, int]:
+    """The job's notebook with the meta cell appended and, on own data, the teaching cells
+    left out; and the number of cells left out."""
     import nbformat
 
     nb = nbformat.read(str(job.notebook), as_version=4)
+    removed = drop_teaching_cells(nb) if job.own_data else 0
     nb.cells.append(nbformat.v4.new_code_cell(_META_SOURCE, metadata={"tags": [META_TAG]}))
-    return nb
+    return nb, removed
 
 
 def _execute(nb, job: Job, run_path: Path, timeout_s: int | None) -> tuple[str, str]:
-    """Run the notebook with papermill into ``run_path``: ("ok", "") or ("failed", first error line)."""
+    """Run the notebook with papermill into ``run_path``: ("ok", "") or ("failed", the whole error)."""
     import papermill
 
     kernel = nb.metadata.get("kernelspec", {}).get("name") or "python3"
@@ -127,7 +139,7 @@ def _execute(nb, job: Job, run_path: Path, timeout_s: int | None) -> tuple[str, 
             execution_timeout=timeout_s,
         )
     except Exception as err:  # a failing cell, kernel died, timeout, bad notebook: a failed job
-        return "failed", first_error_line(err)
+        return "failed", error_text(err)
     return "ok", ""
 
 
@@ -141,8 +153,7 @@ def _write_outputs(job: Job, out_dir: Path, executed, page: str, status: str) ->
         atomic_write_text(out_dir / f"{job.name}.html", page)
         (executed_dir / f"{job.name}.html").unlink(missing_ok=True)
         return f"{job.name}.html", None
-    atomic_write_text(executed_dir / f"{job.name}.html", page)
-    (out_dir / f"{job.name}.html").unlink(missing_ok=True)
+    atomic_write_text(executed_dir / f"{job.name}.html", page)  # the last good <name>.html stays
     return None, f"{EXECUTED_DIR}/{job.name}.html"
 
 
@@ -150,37 +161,41 @@ def render_job(job: Job, out_dir: str | Path, *, timeout_s: int | None = None) -
     """Execute one job and write its report; never leaves partial files.
 
     On success: ``<out>/<name>.html`` and ``<out>/executed/<name>.ipynb``. On a
-    failing cell: ``<out>/executed/<name>.ipynb`` holding the traceback, its HTML
-    view ``<out>/executed/<name>.html`` (code shown), and any older
-    ``<out>/<name>.html`` is removed so a stale report cannot pass for this run.
+    failing cell: ``<out>/executed/<name>.ipynb`` holding the traceback and its
+    HTML view ``<out>/executed/<name>.html`` (code shown); the last good
+    ``<out>/<name>.html`` of an earlier run is never removed (the index shows
+    the failure beside it). On own data (``job.own_data``) the cells tagged
+    ``teaching`` are left out before the notebook runs.
     """
     import nbformat
 
     out_dir = Path(out_dir)
     (out_dir / EXECUTED_DIR).mkdir(parents=True, exist_ok=True)
     params = notebook_parameters(job.notebook)
-    nb = _prepared_notebook(job)
+    nb, removed = _prepared_notebook(job)
     work = Path(tempfile.mkdtemp(prefix=f".tmp-{job.name}-", dir=out_dir))
     try:
         run_path = work / "run.ipynb"
         started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         t0 = time.perf_counter()
-        status, error = _execute(nb, job, run_path, timeout_s)
+        status, detail = _execute(nb, job, run_path, timeout_s)
+        error = first_error_line(detail) if detail else ""
         executed = nbformat.read(str(run_path), as_version=4) if run_path.exists() else nb
         meta = _take_meta(executed)
         if "papermill" in executed.metadata:  # we passed a node and a temporary path: record the real ones
             executed.metadata.papermill["input_path"] = str(job.notebook)
             executed.metadata.papermill["output_path"] = str(out_dir / EXECUTED_DIR / f"{job.name}.ipynb")
         header = header_html(job, params, meta, started=started, duration_s=time.perf_counter() - t0,
-                             status=status, error=error)
+                             status=status, error=error, teaching_removed=removed)
         page = notebook_html(executed, title=job.title, header=header, hide_input=job.hide_input and status == "ok")
         duration = time.perf_counter() - t0
         html_rel, traceback_rel = _write_outputs(job, out_dir, executed, page, status)
         return JobResult(
             name=job.name, title=job.title, notebook=job.notebook.name, kind=job.kind,
-            dataset=meta.get("name") or job.dataset, parameters=jsonable(job.parameters),
-            status=status, error=error, started=started, duration_s=round(duration, 2),
-            html=html_rel, executed=f"{EXECUTED_DIR}/{job.name}.ipynb", traceback_html=traceback_rel,
+            dataset=job.dataset if job.own_data else (meta.get("name") or job.dataset),
+            parameters=jsonable(job.shown_parameters), status=status, error=error, started=started,
+            duration_s=round(duration, 2), html=html_rel, executed=f"{EXECUTED_DIR}/{job.name}.ipynb",
+            traceback_html=traceback_rel, detail=detail, data_options=dict(job.data_options),
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)

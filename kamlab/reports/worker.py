@@ -95,7 +95,7 @@ def crashed(job: Job, message: str) -> JobResult:
     """The result of a job whose worker or renderer broke before the notebook could report."""
     return JobResult(
         name=job.name, title=job.title, notebook=job.notebook.name, kind=job.kind, dataset=job.dataset,
-        parameters=jsonable(job.parameters), status="failed", error=message[:300],
+        parameters=jsonable(job.shown_parameters), status="failed", error=first_error_line(message),
         started=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), duration_s=0.0,
         html=None, executed=None, traceback_html=None,
     )
