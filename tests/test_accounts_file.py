@@ -222,3 +222,21 @@ def test_the_report_survives_a_round_trip_through_plain_types(tmp_path):
 
     _, report = load_accounts(_crm_csv(tmp_path / "crm.csv"), transaction_ids=["C001", "Z"])
     assert AccountsReport.from_dict(json.loads(json.dumps(report.to_dict()))) == report
+
+
+def test_control_characters_are_refused_with_their_lines(tmp_path):
+    message = _error(tmp_path, "Customer No.,Staff hours\nA\x001,1\nA2,1\x00.5\n")
+    assert "column 'Customer No.' (customer_id): 1 value with control characters such as NUL bytes (line 2:" \
+        in message
+    assert "column 'Staff hours' (staff_hours): 1 value with control characters such as NUL bytes (line 3:" \
+        in message
+
+
+def test_the_placeholders_for_a_missing_value_can_be_given():
+    frame = pd.DataFrame({"id": ["a", "b", "unknown"], "Tickets": ["1", "unknown", "3"]})
+    with pytest.raises(AccountDataError, match="1 value is not a number"):
+        load_accounts(frame)
+    with pytest.raises(AccountDataError, match="1 row without a customer id"):
+        load_accounts(frame, missing_ids="unknown, NULL")
+    accounts, _ = load_accounts(frame.iloc[:2], missing_ids=["unknown"])
+    assert accounts["service_tickets"].isna().tolist() == [False, True]

@@ -152,3 +152,40 @@ def test_bad_arguments_are_refused(full, tmp_path):
                                               n_bootstrap=0)
     with pytest.raises(ValueError, match="result of kamlab.compare.run_comparison"):
         exports.write_exports(bare_result, ds, tmp_path)
+
+
+def test_an_analysts_crm_export_feeds_the_definitions_that_need_it(tmp_path):
+    """The B2B world's accounts as a CRM would export them (its own names, ';', decimal commas,
+    thousands separators, dd.mm.yyyy, yes/no pilot) load back to the same table, and with it
+    every definition that needs an accounts column is computed and exported."""
+    from kamlab.data.accounts_file import load_accounts
+
+    ds = datasets.load("b2b")
+    acc = ds.accounts
+
+    def money(x):
+        return f"{x:,.2f}".translate(str.maketrans(",.", ".,"))
+
+    crm = pd.DataFrame({
+        "Customer No.": acc.index, "Sector": acc["industry"], "Customer since": acc["acquired"].dt.strftime("%d.%m.%Y"),
+        "Service Tickets": acc["service_tickets"], "Staff hours (h)": acc["staff_hours"].map(money),
+        "Cost to serve (EUR)": acc["cost_to_serve"].map(money), "Strategic Fit": acc["strategic_fit"],
+        "Influence": acc["influence"], "Referrals": acc["referrals"],
+        "KAM pilot": acc["kam_pilot"].map({1: "yes", 0: "no"}).fillna(""), "Growth Potential": acc["growth_potential"],
+    })
+    path = tmp_path / "crm_export.csv"
+    crm.to_csv(path, sep=";", index=False)
+    accounts, report = load_accounts(path, transaction_ids=ds.transactions["customer_id"])
+    customers = set(ds.transactions["customer_id"])
+    assert report.reconciliation.customers_without_account == len(customers - set(acc.index))
+    assert report.reconciliation.n_matched == len(customers & set(acc.index))
+    expected = acc.astype({c: float for c in acc.columns if c not in ("industry", "acquired")})
+    pd.testing.assert_frame_equal(accounts.astype({"industry": object}), expected[accounts.columns]
+                                  .astype({"industry": object}), check_exact=False, rtol=1e-9)
+    own = Dataset(name="crm", transactions=ds.transactions, accounts=accounts, calibration_end=ds.calibration_end,
+                  observation_end=ds.observation_end, pilot_days=ds.pilot_days, own_data=True)
+    comparison = _study(own)
+    computed = set(comparison.table["definition"])
+    assert {"staff_focus", "extra_effort", "demanding", "strategic"} <= computed
+    names = [p.name for p in exports.write_exports(comparison, own, tmp_path / "out")]
+    assert {"key_accounts_staff_focus.csv", "key_accounts_strategic.csv"} <= set(names)
