@@ -28,6 +28,7 @@ import pandas as pd
 from kamlab.definitions import REGISTRY, Definition, DefinitionScore, NotComputable, key_account_count, select
 
 from .metrics import bootstrap_captures, gain_curve, overlap_matrix, percentile_interval
+from .quality import degenerate_reasons, unstable_shares
 from .result import Comparison
 
 #: Outcomes whose captured share the table reports when the data have them, and why not otherwise.
@@ -81,11 +82,9 @@ def key_sets(scores: Mapping, universe: pd.Index, k: int, order: Sequence[str]) 
 
 
 def shared_metrics(outcomes: pd.DataFrame, unavailable: dict[str, str]) -> list[str]:
-    """The outcomes shares are taken of: revenue, and profit and true value where they exist and sum > 0."""
-    if outcomes["revenue"].sum() <= 0:
-        raise ValueError("outcomes: holdout revenue sums to 0; choose a later observation end or earlier calibration end")
-    metrics = ["revenue"]
-    for metric, why in OUTCOMES.items():
+    """The outcomes shares are taken of: revenue, profit and true value where they exist and sum to > 0."""
+    metrics = []
+    for metric, why in {"revenue": "no holdout revenue", **OUTCOMES}.items():
         if metric not in outcomes.columns:
             unavailable[f"{metric}_captured"] = why
         elif outcomes[metric].sum() <= 0:
@@ -99,6 +98,8 @@ def shared_metrics(outcomes: pd.DataFrame, unavailable: dict[str, str]) -> list[
 def capture_columns(table: pd.DataFrame, outcomes: pd.DataFrame, sets: KeySets, metrics: list[str], *,
                     n_bootstrap: int, seed: int, level: float, unavailable: dict[str, str]) -> None:
     """Add ``o_captured`` (with ``_low``/``_high`` bootstrap ends) and ``o_lift`` for every outcome o."""
+    if not metrics:
+        return
     y = outcomes[metrics].to_numpy()
     n_key = sets.member.sum(axis=0)
     captured = (y.T @ sets.member) / y.sum(axis=0)[:, None]  # M x D
@@ -177,8 +178,11 @@ def gain_table(scores: Mapping, outcomes: pd.DataFrame, sets: KeySets, metrics: 
                 frame = curve.rename(columns={"captured": f"{metric}_captured"})
             else:
                 frame[f"{metric}_captured"] = curve["captured"].to_numpy()
-        frame.insert(0, "definition", name)
-        gains.append(frame)
+        if frame is not None:
+            frame.insert(0, "definition", name)
+            gains.append(frame)
+    if not gains:
+        return pd.DataFrame(columns=["definition", "share_of_accounts"])
     return pd.concat(gains, ignore_index=True)
 
 
@@ -262,7 +266,9 @@ def compare_definitions(
         (revenue, profit, true_value): ``o_captured``, ``o_captured_low``,
         ``o_captured_high``, ``o_lift``; ``precision``, ``recall``;
         ``cost_to_serve_share``; ``losing_accounts``; ``uplift_u``,
-        ``net_gain_u``, ``roi_u`` for u in (true, estimated).
+        ``net_gain_u``, ``roi_u`` for u in (true, estimated). ``unstable`` flags
+        outcomes whose net total nearly cancels and ``degenerate`` says why
+        the data cannot rank definitions at all (:mod:`kamlab.compare.quality`).
     """
     outcomes = check_outcomes(outcomes, level=level, n_bootstrap=n_bootstrap, costs=(programme_cost, effort_cost))
     universe = outcomes.index
@@ -286,5 +292,5 @@ def compare_definitions(
         turnover=turnover_table(next_scores, universe, sets, unavailable),
         selections=sets.selections, unavailable=unavailable, k=int(k), n_accounts=len(universe), level=level,
         n_bootstrap=n_bootstrap, seed=seed, programme_cost=float(programme_cost), effort_cost=float(effort_cost),
-        scores=dict(scores),
+        scores=dict(scores), unstable=unstable_shares(outcomes, metrics), degenerate=degenerate_reasons(outcomes, k),
     )

@@ -134,5 +134,6 @@ def bootstrap_captures(
 def percentile_interval(replicates: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
     """Percentile bootstrap interval: the (1 - level) / 2 and (1 + level) / 2 quantiles over replicates."""
     alpha = (1 - level) / 2
-    low, high = np.nanquantile(replicates, [alpha, 1 - alpha], axis=0)
+    with np.errstate(invalid="ignore"):  # replicates of a share whose total was 0 are +-inf or NaN
+        low, high = np.nanquantile(replicates, [alpha, 1 - alpha], axis=0)
     return low, high

@@ -10,15 +10,24 @@ from __future__ import annotations
 import pandas as pd
 
 from .metrics import most_and_least_alike
+from .quality import degenerate_sentence
 from .result import Comparison
 
 #: What each outcome is called in prose.
 OUTCOME_WORDS = {"profit": "holdout profit", "revenue": "holdout revenue", "true_value": "true future value"}
 
 
-def headline_metric(result: Comparison) -> str:
-    """The outcome a comparison is judged on first: ``"profit"`` when the table has it, else ``"revenue"``."""
-    return "profit" if "profit_captured" in result.table.columns else "revenue"
+def headline_metric(result: Comparison) -> str | None:
+    """The outcome a comparison is judged on first.
+
+    ``"profit"`` when the table has its shares and they are stable
+    (``Comparison.unstable``), else ``"revenue"``; None when the table has
+    no captured shares at all (no holdout revenue).
+    """
+    columns = result.table.columns
+    if "profit_captured" in columns and "profit" not in result.unstable:
+        return "profit"
+    return "revenue" if "revenue_captured" in columns else None
 
 
 def report_table(result: Comparison) -> pd.DataFrame:
@@ -31,7 +40,9 @@ def report_table(result: Comparison) -> pd.DataFrame:
     holdout loss); ``net gain (true)``, ``ROI (true)``, ``net gain (est.)``,
     ``ROI (est.)``; ``turnover %`` ("n/a" for definitions that could not be
     re-scored on the next window). Numbers are rounded for display (1
-    decimal for %, 2 for ratios, whole currency units).
+    decimal for %, 2 for ratios, whole currency units). The share columns
+    of an outcome whose shares are unstable (``Comparison.unstable``) are
+    labelled "(unstable)".
     """
     t = result.table.set_index("definition")
     out = pd.DataFrame(index=t.index)
@@ -40,11 +51,14 @@ def report_table(result: Comparison) -> pd.DataFrame:
         column = f"{metric}_captured"
         if column not in t.columns:
             continue
-        out[f"{label} %"] = (100 * t[column]).round(1)
+        flag = " (unstable)" if metric in result.unstable else ""
+        out[f"{label} %{flag}"] = (100 * t[column]).round(1)
         if f"{column}_low" in t.columns:
-            out[f"{label} CI"] = [f"{100 * lo:.1f} to {100 * hi:.1f}"
-                                  for lo, hi in zip(t[f"{column}_low"], t[f"{column}_high"])]
-    out["lift"] = t[f"{headline_metric(result)}_lift"].round(2)
+            out[f"{label} CI{flag}"] = [f"{100 * lo:.1f} to {100 * hi:.1f}"
+                                        for lo, hi in zip(t[f"{column}_low"], t[f"{column}_high"])]
+    headline = headline_metric(result)
+    if headline is not None:
+        out["lift"] = t[f"{headline}_lift"].round(2)
     if "precision" in t.columns:
         out["precision %"] = (100 * t["precision"]).round(1)
     if "cost_to_serve_share" in t.columns:
@@ -79,6 +93,8 @@ def capture_lines(result: Comparison) -> list[str]:
     """One line per row: key accounts and the headline metric's captured share with its interval."""
     t = result.table.set_index("definition")
     metric = headline_metric(result)
+    if metric is None or result.degenerate:
+        return [degenerate_sentence(result.degenerate or ("no holdout revenue",))]
     lines = []
     for name in t.index:
         row = t.loc[name]
@@ -120,9 +136,15 @@ def _ranking_lines(result: Comparison, t: pd.DataFrame, own: pd.DataFrame, metri
     if len(own) > 2:
         worst = own.iloc[-1]
         sentence = f"{own.index[-1]} captured the least: {share_with_interval(worst, metric, level)}"
-        if f"{col}_low" in t.columns and worst[f"{col}_low"] <= expected:
+        if f"{col}_low" in t.columns and worst[f"{col}_high"] < expected:
+            sentence += f", its whole interval below what random selection gets ({pct(expected)}): worse than random"
+        elif f"{col}_low" in t.columns and worst[f"{col}_low"] <= expected:
             sentence += f", its interval reaching down to what random selection gets ({pct(expected)})"
         lines.append(sentence + ".")
+    if f"{col}_high" in t.columns:
+        below = [name for name in own.index[:-1] if own.loc[name, f"{col}_high"] < expected]
+        if below:
+            lines.append(f"Also worse than random (whole interval below {pct(expected)}): {', '.join(below)}.")
     if "oracle" in t.index:
         lines.append(
             f"Knowing the true future value (the oracle) would have captured "
@@ -204,10 +226,14 @@ def conclusion(result: Comparison) -> str:
     Says which definition captured the most of the headline metric
     (:func:`headline_metric`) with its confidence interval, whether the
     runner-up can be told apart, how far the best is from the oracle and
-    from random, which definition did worst, which of the source's risks
+    from random, which definition did worst (and which did worse than
+    random: their whole interval below k/n), which of the source's risks
     showed up in the numbers (money-losing key accounts, cost-to-serve out of
     proportion, over-valued CLV, key-set turnover, weight sensitivity,
     programme ROI), and which definitions were not computable and why.
+
+    Unstable shares are named before the ranking; a degenerate comparison
+    (``Comparison.degenerate``) says so instead of ranking.
 
     Returns
     -------
@@ -216,18 +242,23 @@ def conclusion(result: Comparison) -> str:
     """
     t = result.table.set_index("definition")
     metric = headline_metric(result)
-    own = t[t["kind"] == "definition"].sort_values(f"{metric}_captured", ascending=False, kind="stable")
+    own = t[t["kind"] == "definition"]
     lines = [
         f"With {result.k} key accounts out of {result.n_accounts} ({pct(result.k / result.n_accounts)}), "
         f"{len(own)} of the seven definitions could be computed on this dataset."
     ]
-    if len(own):
-        lines += _ranking_lines(result, t, own, metric)
-    lines += _baseline_lines(result, t, metric)
-    risks = _selection_risks(t, own, metric) + _study_risks(result, t, own, metric)
-    if risks:
-        lines.append("Risks that showed up:")
-        lines.extend("- " + r for r in risks)
+    if metric is None or result.degenerate:
+        lines.append(degenerate_sentence(result.degenerate or ("no holdout revenue",)))
+    else:
+        own = own.sort_values(f"{metric}_captured", ascending=False, kind="stable")
+        lines += [f"Shares of {OUTCOME_WORDS[m]} are not trusted here: {why}." for m, why in result.unstable.items()]
+        if len(own):
+            lines += _ranking_lines(result, t, own, metric)
+        lines += _baseline_lines(result, t, metric)
+        risks = _selection_risks(t, own, metric) + _study_risks(result, t, own, metric)
+        if risks:
+            lines.append("Risks that showed up:")
+            lines.extend("- " + r for r in risks)
     if len(result.not_computable):
         parts = [f"{row.definition} (needs {row.missing})" for row in result.not_computable.itertuples()]
         lines.append("Not computable on this dataset: " + "; ".join(parts) + ".")

@@ -114,6 +114,12 @@ class Comparison:
         cost-to-serve measured in the pilot), part of the ROI's denominator.
     scores : dict
         The scores compared (name -> DefinitionScore or NotComputable).
+    unstable : dict
+        Outcome -> why its captured shares are unstable (a net total that
+        nearly cancels, :func:`kamlab.compare.quality.unstable_shares`).
+    degenerate : tuple of str
+        Why the candidates or the holdout cannot rank the definitions (too
+        few accounts, no holdout purchases, ...); empty when they can.
     windows : Windows or None
         From :func:`kamlab.compare.run_comparison`: the split of the study.
     diagnostics : Diagnostics or None
@@ -140,6 +146,8 @@ class Comparison:
     programme_cost: float
     effort_cost: float = 0.0
     scores: dict = field(default_factory=dict, repr=False)
+    unstable: dict[str, str] = field(default_factory=dict)
+    degenerate: tuple[str, ...] = ()
     windows: Windows | None = None
     diagnostics: Diagnostics | None = None
     accounts: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)

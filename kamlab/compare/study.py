@@ -98,11 +98,15 @@ def rescore_next_window(dataset, windows: Windows, scores: Mapping, *, weights, 
 
     The next window is (first date + holdout, observation end]; only
     definitions computed from transactions (``Definition.rescorable``) and
-    computable on the calibration window are re-scored.
+    computable on the calibration window are re-scored; nothing is when the
+    next window holds no purchase.
     """
     tx = dataset.transactions
     names = [e.name for e in registry if e.rescorable and isinstance(scores.get(e.name), DefinitionScore)]
-    later = rfm.summarise_rfm(tx[tx["date"] > windows.next_start], windows.observation_end, freq="W")
+    window = tx[(tx["date"] > windows.next_start) & (tx["date"] < rfm.day_after(windows.observation_end))]
+    if window.empty:
+        return {}
+    later = rfm.summarise_rfm(window, windows.observation_end, freq="W")
     return defs.score_all(later, None, options=_options(windows, weights, annual_discount_rate),
                           registry=registry, names=names)
 
