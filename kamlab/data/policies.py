@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .contract import format_rows
 from .errors import TransactionDataError
 from .messages import plural
 from .outliers import date_bulk
@@ -60,7 +61,7 @@ class Ledger:
             raise TransactionDataError(name, [f"no rows are left after validation ({reasons}); "
                                               "check observation_end= and the policies"])
         unused = [c for c in self.raw.frame.columns if c not in mapping.values()]
-        notes = self.notes + (["columns not used: " + ", ".join(map(repr, unused))] if unused else [])
+        notes = self.notes + (["columns not used: " + format_rows(map(repr, unused), limit=10)] if unused else [])
         report = ValidationReport(
             source=name, rows_read=len(self.raw.frame), rows_kept=len(out), items=tuple(self.items),
             columns=tuple((c, col) for c, col in mapping.items() if col is not None),

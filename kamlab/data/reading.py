@@ -11,8 +11,10 @@ Values are not parsed here (see :mod:`kamlab.data.parsing`).
 
 from __future__ import annotations
 
+import contextlib
 import csv
-import gzip
+import sys
+from collections import Counter
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +24,7 @@ import pandas as pd
 
 from .contract import SHOWN
 from .errors import TransactionDataError
+from .filetypes import read_bytes
 from .messages import compress, plural, show_value
 
 
@@ -89,11 +92,23 @@ def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, list[str
 _DELIMITERS = (",", ";", "\t", "|")
 
 
+@contextlib.contextmanager
+def _no_field_limit():
+    """Lift the csv module's 128 KiB field limit while reading (a long first line is no error)."""
+    old = csv.field_size_limit()
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
 def _sniff_delimiter(lines: list[str]) -> str | None:
     """The delimiter giving the header's field count on most sample lines (None: whitespace)."""
     best, best_score = None, (0, 0)
     for sep in _DELIMITERS:
-        rows = list(csv.reader(lines, delimiter=sep))
+        with _no_field_limit():
+            rows = list(csv.reader(lines, delimiter=sep))
         if not rows or len(rows[0]) < 2:
             continue
         width = len(rows[0])
@@ -126,7 +141,7 @@ def _check_structure(header: list[str], lines: list[int], widths: list[int], sep
             f"{_sep_label(sep)}{' (detected)' if sniffed else ''}: pass sep= if that is wrong, "
             "or quote values that contain it"
         ])
-    dupes = sorted({h for h in header if header.count(h) > 1})
+    dupes = sorted(h for h, k in Counter(header).items() if k > 1)
     if dupes:
         raise TransactionDataError(name, [
             f"the header names {', '.join(map(repr, dupes))} more than once; give every column its own name"
@@ -158,6 +173,33 @@ def _read_unquoted(text: str, all_lines: list[str], sep: str, name: str, sniffed
                 ("line", "lines"), notes)
 
 
+#: A quoted value spanning more lines than this is a stray quote, not a value.
+_MAX_LINES_PER_RECORD = 100
+
+
+def _csv_records(text: str, sep: str, name: str) -> tuple[list[list[str]], list[int]]:
+    """Records of quoted CSV text and the line each starts on (no field size limit)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    records, starts, prev_end = [], [], 0
+    with _no_field_limit():
+        try:
+            for rec in reader:
+                if reader.line_num - prev_end > _MAX_LINES_PER_RECORD:
+                    raise TransactionDataError(name, [
+                        f"line {prev_end + 1} opens a quoted value that runs over "
+                        f"{reader.line_num - prev_end:,} lines (to line {reader.line_num}): a stray "
+                        "double quote? close or remove it in the export"])
+                records.append(rec)
+                starts.append(prev_end + 1)
+                prev_end = reader.line_num
+        except csv.Error as exc:
+            raise TransactionDataError(name, [
+                f"cannot be read as CSV (line {reader.line_num}: {exc}); if the file is UTF-16 "
+                "without a byte-order mark pass encoding='utf-16', otherwise check the export"
+            ]) from None
+    return records, starts
+
+
 def _read_csv_text(text: str, sep: str | None, name: str) -> Raw:
     """Parse CSV text into strings, recording each record's first line number."""
     notes = []
@@ -181,18 +223,7 @@ def _read_csv_text(text: str, sep: str | None, name: str) -> Raw:
         records = [ln.split() for ln in all_lines]
         starts = list(range(1, len(all_lines) + 1))
     else:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-        records, starts, prev_end = [], [], 0
-        try:
-            for rec in reader:
-                records.append(rec)
-                starts.append(prev_end + 1)
-                prev_end = reader.line_num
-        except csv.Error as exc:
-            raise TransactionDataError(name, [
-                f"cannot be read as CSV (line {reader.line_num}: {exc}); if the file is UTF-16 "
-                "without a byte-order mark pass encoding='utf-16', otherwise check the export"
-            ]) from None
+        records, starts = _csv_records(text, sep, name)
     keep = [i for i, r in enumerate(records) if len(r) > 1 or (r and r[0].strip())]
     header_at = keep[0]
     header = [h.strip() for h in records[header_at]]
@@ -235,25 +266,23 @@ def read_source(source, sep: str | None = None, encoding: str | None = None,
             "is an Excel workbook, which is not read directly; save the sheet as CSV (UTF-8), "
             "or read it with pandas.read_excel and pass the DataFrame"
         ])
-    opener = gzip.open if suffixes.endswith(".gz") else open
-    with opener(path, "rb") as fh:
-        data = fh.read()
-    if data[:4] == b"PAR1" or suffixes.endswith((".parquet", ".pq")):
+    data, kind, notes = read_bytes(path, name)
+    if kind == "parquet":
         try:
             frame = pd.read_parquet(io.BytesIO(data))
         except Exception as exc:  # pyarrow raises several types
-            raise TransactionDataError(name, [f"cannot be read as parquet ({exc})"]) from None
+            raise TransactionDataError(name, [f"cannot be read as parquet ({exc}); export it again"]) from None
         frame.columns = [str(c).strip() for c in frame.columns]
         frame = frame.reset_index(drop=True)
-        return Raw(frame, name, np.arange(1, len(frame) + 1), ("row", "rows"))
+        return Raw(frame, name, np.arange(1, len(frame) + 1), ("row", "rows"), notes)
     if not data.strip():
         raise TransactionDataError(name, [
             f"is empty ({len(data)} bytes); export the transactions with a header row "
             "naming the columns, e.g. customer_id,date,amount"
         ])
-    text, notes = _decode(data, encoding, name)
+    text, decoded = _decode(data, encoding, name)
     raw = _read_csv_text(text, sep, name)
-    raw.notes[:0] = notes
+    raw.notes[:0] = notes + decoded
     return raw
 
 
