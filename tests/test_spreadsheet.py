@@ -100,3 +100,24 @@ def test_a_sheet_without_a_header_row_is_refused(tmp_path):
     path = _workbook(tmp_path / "empty.xlsx", {"S": [["only a title"]]})
     with pytest.raises(DataContractError, match="sheet 'S' has no header row"):
         read_spreadsheet(path)
+
+
+def test_read_table_takes_workbooks_by_content_and_everything_else_as_the_reader_does(tmp_path):
+    from kamlab.data import TransactionDataError
+    from kamlab.data.spreadsheet import read_table
+
+    book = _workbook(tmp_path / "export.csv", {"S": [["id", "x"], ["C1", 1], ["C2", 2]]})
+    raw = read_table(book)
+    assert list(raw.frame["id"]) == ["C1", "C2"] and list(raw.labels) == [2, 3] and raw.word == ("row", "rows")
+    assert "export.csv is an Excel workbook although its name ends in .csv" in raw.notes[0]
+    text = tmp_path / "plain.csv"
+    text.write_text("id;x\nC1;1\n")
+    raw = read_table(text, sheet="Accounts")
+    assert list(raw.frame.columns) == ["id", "x"] and list(raw.labels) == [2]
+    assert "sheet 'Accounts' ignored: plain.csv is not a workbook" in raw.notes
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with pytest.raises(TransactionDataError, match="export the transactions"):
+        read_table(empty)
+    with pytest.raises(AccountDataError, match="export the accounts"):
+        read_table(empty, error=AccountDataError, what="accounts")

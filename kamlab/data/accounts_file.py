@@ -34,19 +34,18 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from .contract import ACCOUNT_NUMERIC_COLUMNS, suggest_column
-from .errors import AccountDataError, TransactionDataError
+from .errors import AccountDataError
 from .messages import is_not, plural
 from .parsing import (MISSING_ID_MARKERS, as_text, control_characters, parse_dates, parse_ids, parse_numbers,
                       placeholder_ids, sniff_decimal)
-from .reading import Raw, read_source
-from .spreadsheet import WORKBOOK_SUFFIXES, read_spreadsheet, spreadsheet_kind
+from .reading import Raw
+from .spreadsheet import read_table
 
 #: Contract attributes of an accounts table (DESIGN, "The data contract").
 ATTRIBUTES = ("service_tickets", "staff_hours", "cost_to_serve", "strategic_fit", "influence",
@@ -177,31 +176,6 @@ class LoadedAccounts:
 
     def __iter__(self) -> Iterator:
         return iter((self.accounts, self.report))
-
-
-# --------------------------------------------------------------------------- reading
-
-def _read(source, sheet, encoding, delimiter, source_name) -> Raw:
-    """The file (or DataFrame) as a Raw table; workbooks by content, whatever their name says."""
-    if isinstance(source, (str, Path)) and Path(source).is_file():
-        path = Path(source)
-        kind = spreadsheet_kind(path)
-        if kind is not None or path.suffix.lower() in WORKBOOK_SUFFIXES + (".xls", ".ods"):
-            frame = read_spreadsheet(path, sheet, source_name=source_name, error=AccountDataError,
-                                     sheet_flag=f"{SHEET_FLAG} NAME")
-            notes = list(frame.attrs.get("notes", []))
-            if kind == "xlsx" and path.suffix.lower() not in WORKBOOK_SUFFIXES:
-                notes.insert(0, f"{path.name} is an Excel workbook although its name ends in "
-                                f"{path.suffix or 'nothing'}; read as a workbook")
-            return Raw(frame.reset_index(drop=True), source_name or path.name, frame.index.to_numpy(),
-                       ("row", "rows"), notes)
-    try:
-        raw = read_source(source, sep=delimiter, encoding=encoding, source_name=source_name)
-    except TransactionDataError as error:  # the reader speaks of transactions
-        raise AccountDataError(error.source, [p.replace("transactions", "accounts") for p in error.problems]) from None
-    if sheet is not None:
-        raw.notes.append(f"{SHEET_FLAG} {sheet!r} ignored: {raw.name} is not a workbook")
-    return raw
 
 
 # --------------------------------------------------------------------------- columns
@@ -466,7 +440,8 @@ def load_accounts(source, *, id_col: str | None = None, columns: Mapping[str, st
     """
     if decimal not in (None, ".", ","):
         raise ValueError(f"decimal must be '.', ',' or None (detect); got {decimal!r}")
-    raw = _read(source, sheet, encoding, delimiter, source_name)
+    raw = read_table(source, sheet=sheet, sep=delimiter, encoding=encoding, source_name=source_name,
+                     error=AccountDataError, what="accounts", sheet_flag=f"{SHEET_FLAG} NAME")
     problems, notes = [], list(raw.notes)
     mapping = _match_columns([str(c) for c in raw.frame.columns], id_col, dict(columns or {}), problems)
     if problems:

@@ -23,7 +23,9 @@ The header is the first row with at least two filled cells; filled rows above
 it (report titles) and blank rows are skipped and counted in the notes. The
 frame's index is the sheet's row number as Excel shows it (1-based), so that a
 message can say "rows 14, 87". :func:`spreadsheet_kind` names a workbook from
-its first bytes, whatever its file name says.
+its first bytes, whatever its file name says; :func:`read_table` reads any
+source a loader takes (workbook, CSV, parquet, DataFrame) into a
+:class:`kamlab.data.reading.Raw` table.
 """
 
 from __future__ import annotations
@@ -34,8 +36,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import DataContractError
+from .errors import DataContractError, TransactionDataError
 from .messages import plural
+from .reading import Raw, read_source
 
 #: File name endings read as workbooks.
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -216,3 +219,38 @@ def read_spreadsheet(path: str | Path, sheet: str | int | None = None, *, source
     frame.attrs["sheet"] = title
     frame.attrs["notes"] = notes + more
     return frame
+
+
+def read_table(source, *, sheet: str | int | None = None, sep: str | None = None, encoding: str | None = None,
+               source_name: str | None = None, error: type[DataContractError] = TransactionDataError,
+               what: str = "transactions", sheet_flag: str = "sheet=") -> Raw:
+    """Any source of a loader as a :class:`~kamlab.data.reading.Raw` table: workbooks by content, else
+    :func:`kamlab.data.reading.read_source` (CSV, parquet, DataFrame).
+
+    A file whose first bytes are a workbook is read with :func:`read_spreadsheet`
+    whatever its name (a note says when the name hides it), as is a file named
+    .xlsx/.xlsm/.xls/.ods (refused with a clear message when it is not an
+    .xlsx workbook). Labels are sheet row numbers for a workbook. ``sheet`` is
+    ignored, with a note, for other sources. Problems are raised as ``error``,
+    with "transactions" in the reader's wording replaced by ``what``.
+    """
+    if isinstance(source, (str, Path)) and Path(source).is_file():
+        path = Path(source)
+        kind = spreadsheet_kind(path)
+        if kind is not None or path.suffix.lower() in WORKBOOK_SUFFIXES + (".xls", ".ods"):
+            frame = read_spreadsheet(path, sheet, source_name=source_name, error=error, sheet_flag=sheet_flag)
+            notes = list(frame.attrs["notes"])
+            if kind == "xlsx" and path.suffix.lower() not in WORKBOOK_SUFFIXES:
+                notes.insert(0, f"{path.name} is an Excel workbook although its name ends in "
+                                f"{path.suffix or 'nothing'}; read as a workbook")
+            return Raw(frame.reset_index(drop=True), source_name or path.name, frame.index.to_numpy(),
+                       ("row", "rows"), notes)
+    try:
+        raw = read_source(source, sep=sep, encoding=encoding, source_name=source_name)
+    except TransactionDataError as failure:
+        if error is TransactionDataError:
+            raise
+        raise error(failure.source, [p.replace("transactions", what) for p in failure.problems]) from None
+    if sheet is not None:
+        raw.notes.append(f"sheet {sheet!r} ignored: {raw.name} is not a workbook")
+    return raw
