@@ -87,11 +87,11 @@ def cox_regression(
     missing = design.isna().any(axis=1).to_numpy()
     if missing.any():
         cols = list(design.columns[design.isna().any()])
-        problems.append(f"covariate(s) {cols} are missing for {missing.sum()} accounts ({format_rows(frame.index[missing])}); "
-                        "fill or drop these accounts")
+        problems.append(f"covariate(s) {', '.join(cols)} are missing for {missing.sum()} accounts "
+                        f"({format_rows(frame.index[missing])}); fill or drop these accounts")
     constant = [c for c in design.columns if design[c].nunique(dropna=True) < 2]
     if constant:
-        problems.append(f"covariate(s) {constant} do not vary; drop them (no hazard ratio can be estimated)")
+        problems.append(f"covariate(s) {', '.join(constant)} do not vary; drop them (no hazard ratio can be estimated)")
     if problems:
         raise ValueError("Cox regression cannot run:\n  - " + "\n  - ".join(problems))
     time = frame[duration_col].to_numpy(dtype=float)
