@@ -180,11 +180,20 @@ def test_a_missing_id_column_and_a_wrong_column_map_name_the_flags(tmp_path):
     message = _error(tmp_path, "Name,Tickets\nA,1\n")
     assert "no column looks like the customer id (the columns are 'Name', 'Tickets')" in message
     assert "--account-id-col <column>" in message
+    message = _error(tmp_path, "Custmer No,Tickets\nA,1\n")
+    assert "did you mean 'Custmer No'? pass --account-id-col 'Custmer No'" in message
     message = _error(tmp_path, "Customer No.,Staff hrs\nA,1\n", columns={"staff_hours": "Staff hours"})
     assert "no column 'Staff hours' (given for staff_hours)" in message
     assert "did you mean 'Staff hrs'? pass --account-col staff_hours='Staff hrs'" in message
     message = _error(tmp_path, "Customer No.,Tickets\nA,1\n", columns={"staff_hour": "Tickets"})
     assert "'staff_hour', which is not an account attribute (did you mean 'staff_hours'?)" in message
+
+
+def test_column_and_value_problems_are_reported_together(tmp_path):
+    message = _error(tmp_path, "Name,Tickets,Staff hrs\nA,many,1\n", columns={"staff_hours": "Staff hours"})
+    assert message.startswith("crm.csv has 3 problems:")
+    assert "no column looks like the customer id" in message and "no column 'Staff hours'" in message
+    assert "column 'Tickets' (service_tickets): 1 value is not a number (line 2: 'many')" in message
 
 
 def test_two_equally_good_columns_for_one_attribute_must_be_chosen(tmp_path):

@@ -247,8 +247,12 @@ def _match_columns(available: list[str], id_col: str | None, columns: Mapping[st
             taken[hits[0]] = target
             matches.append(ColumnMatch(target, hits[0], how))
         elif target == "customer_id":
+            close = [c for c in available if difflib.get_close_matches(
+                column_key(c), ("customerid",) + SYNONYMS["customer_id"], n=1, cutoff=0.8)]
+            fix = f"did you mean {close[0]!r}? pass {_fix(target, repr(close[0]))}" if close else \
+                f"name it with {_fix(target)}"
             problems.append(f"no column looks like the customer id (the columns are "
-                            f"{', '.join(map(repr, available))}); name it with {_fix('customer_id')}")
+                            f"{', '.join(map(repr, available))}); {fix}")
     unused = tuple(c for c in available if c not in taken)
     return _Mapping(next((m.column for m in matches if m.attribute == "customer_id"), None),
                     {m.attribute: m.column for m in matches if m.attribute != "customer_id"},
@@ -360,8 +364,9 @@ def _parse_values(raw: Raw, mapping: _Mapping, *, decimal, dayfirst, date_format
                   problems: list[str], notes: list[str]) -> pd.DataFrame:
     """The attributes in contract types, indexed by customer id; every bad value added to ``problems``."""
     used = {"customer_id": mapping.id_column, **mapping.attributes}
-    cells = {a: _cells(raw, c, a, markers, problems) for a, c in used.items()}
-    out = pd.DataFrame(index=_parse_ids(cells.pop("customer_id"), problems))
+    cells = {a: _cells(raw, c, a, markers, problems) for a, c in used.items() if c is not None}
+    id_cells = cells.pop("customer_id", None)  # None: no id column, a problem already
+    out = pd.DataFrame(index=_parse_ids(id_cells, problems) if id_cells else pd.RangeIndex(len(raw.frame)))
     numeric = [a for a in cells if a in ACCOUNT_NUMERIC_COLUMNS]
     if decimal is None:
         decimal = sniff_decimal([cells[a].text for a in numeric])
@@ -444,11 +449,9 @@ def load_accounts(source, *, id_col: str | None = None, columns: Mapping[str, st
                      error=AccountDataError, what="accounts", sheet_flag=f"{SHEET_FLAG} NAME")
     problems, notes = [], list(raw.notes)
     mapping = _match_columns([str(c) for c in raw.frame.columns], id_col, dict(columns or {}), problems)
-    if problems:
-        raise AccountDataError(raw.name, problems)
     if not len(raw.frame):
-        raise AccountDataError(raw.name, ["has column names but no rows of accounts; export the accounts "
-                                          "themselves, not only the header"])
+        raise AccountDataError(raw.name, problems + ["has column names but no rows of accounts; export the "
+                                                     "accounts themselves, not only the header"])
     markers = MISSING_ID_MARKERS if missing_ids is None else tuple(
         m.strip() for m in (missing_ids.split(",") if isinstance(missing_ids, str) else missing_ids))
     accounts = _parse_values(raw, mapping, decimal=decimal, dayfirst=dayfirst, date_format=date_format,
