@@ -44,20 +44,21 @@ NAMES = DEFINITIONS + BASELINES
 TYPES = ("breadwinner", "prospect", "image_maker", "expert")
 _MONEY = ("revenue", "profit", "clv", "revenue_holdout", "profit_holdout", "value_lost", "cost_to_serve")
 
-#: Unit and meaning of each column (README.txt). {cal}/{end} are the window ends.
+#: Unit and meaning of each column (README.txt); {cal}, {end}: the window ends; {window}, {asof},
+#: {horizon}: the window a file describes (see :func:`_readme`).
 COLUMN_DOCS = {
     "customer_id": "the account's id, as in the data",
-    "revenue": "currency units: sum of the amounts in the window",
-    "profit": "currency units: revenue minus cost of goods in the window (blank without a cost column)",
-    "orders": "purchase days in the window (order lines of one day are one order)",
-    "frequency": "repeat purchase days in the window (orders - 1), as the BTYD models count",
+    "revenue": "currency units: sum of the amounts in the {window}",
+    "profit": "currency units: revenue minus cost of goods in the {window} (blank without a cost column)",
+    "orders": "purchase days in the {window} (order lines of one day are one order)",
+    "frequency": "repeat purchase days in the {window} (orders - 1), as the BTYD models count",
     "first_purchase": "date of the first purchase",
-    "last_purchase": "date of the last purchase in the window",
-    "recency_days": "days from the last purchase to the window's end ({cal})",
+    "last_purchase": "date of the last purchase in the {window}",
+    "recency_days": "days from the last purchase to the end of the calibration window ({cal})",
     "clv": "currency units: predicted discounted revenue over the holdout's length after {cal} "
            "(BG/NBD purchases x Gamma-Gamma spend, 10 % a year)",
-    "p_alive": "probability (0-1) that the account was still a customer on {cal} (BG/NBD)",
-    "expected_purchases": "purchase weeks the BG/NBD fit expects in the holdout window",
+    "p_alive": "probability (0-1) that the account was still a customer on {asof} (BG/NBD)",
+    "expected_purchases": "purchase weeks the BG/NBD fit expects in the {horizon}",
     "revenue_holdout": "currency units: what the account bought in the holdout window, after {cal} to {end}",
     "profit_holdout": "currency units: holdout revenue minus cost of goods, minus cost-to-serve when the "
                       "accounts file gives it (blank without a cost column)",
@@ -301,6 +302,10 @@ def comparison_table(comparison) -> pd.DataFrame:
 def _readme(files: dict[str, tuple[str, tuple[str, ...]]], *, dataset, windows, notes: list[str]) -> str:
     """README.txt: the windows, then every file with its columns and their units."""
     cal, end = f"{windows.calibration_end:%Y-%m-%d}", f"{windows.observation_end:%Y-%m-%d}"
+    study = {"cal": cal, "end": end, "window": f"calibration window (to {cal})", "asof": cal,
+             "horizon": "holdout window"}
+    action = {**study, "window": f"data up to {end}", "asof": end,
+              "horizon": f"{windows.holdout_weeks:g} weeks after {end}"}
     lines = [f"kamlab exports for {dataset.name}", "",
              f"Calibration window: {windows.first_date:%Y-%m-%d} to {cal} (what the definitions saw).",
              f"Holdout window: after {cal} to {end} (what they are judged on).",
@@ -322,7 +327,8 @@ def _readme(files: dict[str, tuple[str, tuple[str, ...]]], *, dataset, windows, 
                 text = "from the accounts file (blank without it)"
             else:
                 text = COLUMN_DOCS.get(column, "")
-            lines.append(f"    {column}: {text.format(cal=cal, end=end)}")
+            context = action if filename in ("win_back.csv", "at_risk.csv") else study
+            lines.append(f"    {column}: {text.format(**context)}")
         lines.append("")
     return "\n".join(lines)
 

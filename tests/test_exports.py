@@ -70,6 +70,11 @@ def test_every_file_is_written_with_its_stable_columns(full, bare):
         for name in comparison.selections:
             assert tuple(_read(directory, f"key_accounts_{name}.csv").columns) == exports.KEY_COLUMNS
         readme = (directory / "README.txt").read_text()
+        at_risk = readme[readme.index("at_risk.csv\n"):readme.index("comparison.csv\n")]
+        assert f"still a customer on {comparison.windows.observation_end:%Y-%m-%d}" in at_risk
+        assert f"sum of the amounts in the data up to {comparison.windows.observation_end:%Y-%m-%d}" in at_risk
+        accounts_part = readme[readme.index("accounts.csv\n"):]
+        assert f"still a customer on {comparison.windows.calibration_end:%Y-%m-%d}" in accounts_part
         for name in names[:-1]:
             assert name in readme
         for column in exports.ACCOUNT_COLUMNS + exports.COMPARISON_COLUMNS + exports.AT_RISK_COLUMNS:
