@@ -335,45 +335,22 @@ def resolve(
 
 def _own_file(path: Path, options: dict[str, Any], accounts, account_columns, account_id_col) -> Dataset:
     """An analyst's transaction file (and accounts table) as a Dataset, windows from the bulk of the dates."""
-    from kamlab.data import date_bulk, load_transactions
+    from kamlab.data import default_windows, load_transactions
 
     loaded = load_transactions(path, **options)
     tx = loaded.transactions
-    bulk = date_bulk(tx["date"])
-    if bulk.first is None:  # every date is after today: judge the bulk without the future rule
-        bulk = date_bulk(tx["date"], today=tx["date"].max())
-    first, last = bulk.first.normalize(), bulk.last.normalize()
-    calibration_end = (first + (last - first) / 2).normalize()
-    report = replace(loaded.report, notes=loaded.report.notes + _window_notes(tx, bulk, calibration_end, last))
+    windows = default_windows(tx)
     table = None if accounts is None else _accounts_table(accounts, account_columns, account_id_col)
     return Dataset(
         name=path.stem,
         transactions=tx,
         accounts=table,
-        calibration_end=calibration_end,
-        observation_end=last,
+        calibration_end=windows.calibration_end,
+        observation_end=windows.observation_end,
         source=f"analyst file {path.name}",
-        report=report,
+        report=replace(loaded.report, notes=loaded.report.notes + windows.notes),
         own_data=True,
     )
-
-
-def _window_notes(tx: pd.DataFrame, bulk, calibration_end: pd.Timestamp, observation_end: pd.Timestamp
-                  ) -> tuple[str, ...]:
-    """What the default windows leave out or contain that the analyst should know."""
-    windows = (f"default windows from the bulk of the dates: calibration to {calibration_end:%Y-%m-%d}, "
-               f"holdout to {observation_end:%Y-%m-%d}")
-    notes = [windows]
-    after = (tx["date"] >= observation_end + pd.Timedelta(days=1)).to_numpy()
-    if after.any():
-        notes.append(f"{int(after.sum()):,} rows ({tx.loc[after, 'amount'].sum():,.2f} revenue) are dated after "
-                     f"the observation end {observation_end:%Y-%m-%d} and lie outside both windows; "
-                     "correct their dates, or pass outlying_dates='drop' to drop them")
-    before = bulk.outlying & ~after
-    if before.any():
-        notes.append(f"{int(before.sum()):,} rows dated before the bulk of the dates ({bulk.band}) are in the "
-                     "calibration window; correct their dates, or pass outlying_dates='drop' to drop them")
-    return tuple(notes)
 
 
 def _accounts_table(accounts, account_columns: dict[str, str] | None, id_col: str) -> pd.DataFrame:

@@ -12,7 +12,7 @@ behind them each own one concern (see CONTRIBUTING, "The package"):
 ``parsing``        text into values: numbers, dates, customer ids
 ``report``         ``ValidationReport``, ``ReportItem``, ``LoadedTransactions``
 ``bundle``         a validated dataset on disk: parquet frames and one JSON file
-``outliers``       dates far from the bulk of a file (``date_bulk``)
+``outliers``       dates far from the bulk of a file; default windows from it
 ``returns``        netting returns against earlier purchases
 ``policies``       the ledger of a load and its row policies
 ``transactions``   ``load_transactions``: the entry point
@@ -29,7 +29,7 @@ from .contract import (  # noqa: F401
     require_columns,
 )
 from .errors import AccountDataError, DataContractError, MissingColumnsError, TransactionDataError  # noqa: F401
-from .outliers import DateBulk, date_bulk  # noqa: F401
+from .outliers import DateBulk, Windows, date_bulk, default_windows  # noqa: F401
 from .report import LoadedTransactions, ReportItem, ValidationReport  # noqa: F401
 from .transactions import load_transactions  # noqa: F401
 
@@ -44,7 +44,9 @@ __all__ = [
     "ReportItem",
     "TransactionDataError",
     "ValidationReport",
+    "Windows",
     "date_bulk",
+    "default_windows",
     "format_accounts",
     "format_rows",
     "load_transactions",

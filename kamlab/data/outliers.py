@@ -13,6 +13,9 @@ quartiles, unlike a 1st-99th percentile band, are not moved by a few stray rows
 even in a small file (a 20-row file's 99th percentile is its largest date); the
 minimum width keeps a file whose orders fall within a few days from flagging
 every date outside them.
+
+:func:`default_windows` sets the calibration and observation ends of an
+analyst's file from the bulk, and says what lies outside them.
 """
 
 from __future__ import annotations
@@ -88,3 +91,43 @@ def date_bulk(dates: pd.Series | pd.DatetimeIndex, *, today: pd.Timestamp | str 
     first = inside.min() if len(inside) else None
     last = inside.max() if len(inside) else None
     return DateBulk(low, high, day, first, last, outside)
+
+
+@dataclass(frozen=True)
+class Windows:
+    """Default calibration/holdout windows of a transaction file, and what the analyst should know of them."""
+
+    calibration_end: pd.Timestamp    # last day of the calibration window (inclusive)
+    observation_end: pd.Timestamp    # last day of the holdout window (inclusive)
+    notes: tuple[str, ...]           # the windows, and the rows outside them or outlying, counted
+
+
+def default_windows(transactions: pd.DataFrame, *, today: pd.Timestamp | str | None = None) -> Windows:
+    """Windows from the bulk of the dates, never from one stray row.
+
+    observation_end = the last day inside the bulk (:func:`date_bulk`);
+    calibration_end = the day halfway between the first and last days inside
+    it. Rows after the observation end lie outside both windows, and rows
+    dated before the bulk inside the calibration window: both are counted in
+    the notes, with the fix (``outlying_dates='drop'``). When every date is
+    after ``today``, the bulk is judged without the future rule.
+    """
+    dates = transactions["date"]
+    bulk = date_bulk(dates, today=today)
+    if bulk.first is None:
+        bulk = date_bulk(dates, today=dates.max())
+    first, last = bulk.first.normalize(), bulk.last.normalize()
+    calibration_end = (first + (last - first) / 2).normalize()
+    notes = [f"default windows from the bulk of the dates: calibration to {calibration_end:%Y-%m-%d}, "
+             f"holdout to {last:%Y-%m-%d}"]
+    after = (dates >= last + pd.Timedelta(days=1)).to_numpy()
+    if after.any():
+        revenue = transactions.loc[after, "amount"].sum()
+        notes.append(f"{int(after.sum()):,} rows ({revenue:,.2f} revenue) are dated after the observation end "
+                     f"{last:%Y-%m-%d} and lie outside both windows; correct their dates, or pass "
+                     "outlying_dates='drop' to drop them")
+    before = bulk.outlying & ~after
+    if before.any():
+        notes.append(f"{int(before.sum()):,} rows dated before the bulk of the dates ({bulk.band}) are in the "
+                     "calibration window; correct their dates, or pass outlying_dates='drop' to drop them")
+    return Windows(calibration_end, last, tuple(notes))
