@@ -30,12 +30,15 @@ def parse_exercises(path: str | Path) -> dict[str, str]:
     Returns an empty dict when the notebook has no Exercises cell.
     """
     path = Path(path)
-    notebook = json.loads(path.read_text(encoding="utf-8"))
+    return exercises_in(json.loads(path.read_text(encoding="utf-8")), path.name[:2])
+
+
+def exercises_in(notebook: dict, chapter: str) -> dict[str, str]:
+    """Exercise id -> text of a notebook already read (a dict or nbformat node) of chapter ``"NN"``."""
     index = exercises_cell_index(notebook)
     if index is None:
         return {}
     text = _HEADING.split(_source(notebook["cells"][index]))[-1]
-    chapter = path.name[:2]
     starts = list(_ITEM.finditer(text))
     out = {}
     for n, match in enumerate(starts):

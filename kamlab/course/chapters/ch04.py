@@ -142,3 +142,36 @@ register(Exercise(
     parameters={"cox_covariates": list(COX + ("strategic_fit",))},
     note="The model answer compares key's hazard ratio with and without it, and what a causal claim needs.",
 ))
+
+
+@cached
+def _win_back(inactivity: int) -> pd.DataFrame:
+    ds = dataset("b2b")
+    return survival.win_back_list(ds.transactions, ds.observation_end, inactivity=inactivity)
+
+
+def _leavers(inactivity: int = 365) -> pd.Index:
+    """Accounts on the default (180-day) win-back list that are not lost at ``inactivity`` days."""
+    return _win_back(INACTIVITY).index.difference(_win_back(inactivity).index)
+
+
+def _leavers_value_share(of: int = INACTIVITY) -> float:
+    lost = _win_back(INACTIVITY)["value_lost"]
+    return float(lost.loc[_leavers()].sum() / _win_back(of)["value_lost"].sum())
+
+
+register(Exercise(
+    "04.6",
+    parts=(Part("accounts that leave the win-back list", lambda: len(_leavers()), rtol=0.0,
+                mistakes=(Mistake(lambda: len(_win_back(365)), "that is the length of the 365-day list: count the "
+                                  "accounts on the 180-day list that are not on it"),)),
+           Part("their share of the value lost", _leavers_value_share, share=True,
+                mistakes=(Mistake(lambda: _leavers_value_share(of=365), "divide by the value lost of the default "
+                                  "180-day list, where they were"),))),
+    hints=("`survival.win_back_list(tx, ds.observation_end, inactivity=d)` for d = 180 and 365; the accounts "
+           "on the first and not on the second leave it.",
+           "Share: their `value_lost` (on the 180-day list) over the 180-day list's total `value_lost`."),
+    answer_format="(accounts on the 180-day list that leave it at 365 days, their share of its value lost)",
+    parameters={"inactivity_days": 365},
+    note="Whom to call first, and why days silent matter, is in the model answer.",
+))
