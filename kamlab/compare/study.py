@@ -132,10 +132,17 @@ def study_diagnostics(dataset, windows: Windows, scores: Mapping, result: Compar
 
 def per_account_table(windows: Windows, accounts: pd.DataFrame | None, outcomes: pd.DataFrame,
                       scores: Mapping) -> pd.DataFrame:
-    """One row per account to choose from: ``*_cal`` summary, attributes, ``*_holdout`` outcomes, ``score_*``."""
+    """One row per account to choose from: ``*_cal`` summary, attributes, ``*_holdout`` outcomes, ``score_*``.
+
+    With cost data and a ``cost_to_serve`` attribute, ``net_profit_cal`` =
+    profit_cal - cost_to_serve is the calibration profit after the service
+    cost (currency units).
+    """
     table = windows.summary.add_suffix("_cal")
     if accounts is not None:
         table = table.join(accounts.reindex(table.index))
+    if "profit_cal" in table.columns and "cost_to_serve" in table.columns:
+        table["net_profit_cal"] = table["profit_cal"] - pd.to_numeric(table["cost_to_serve"], errors="coerce")
     renamed = {c: f"{c}_holdout" for c in ("revenue", "profit", "gross_profit", "cost_to_serve")}
     table = table.join(outcomes.rename(columns=renamed))
     for name, scored in scores.items():

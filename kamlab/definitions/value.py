@@ -50,6 +50,15 @@ class FutureProfitScore(DefinitionScore):
     horizon: float
     periods_per_year: float
 
+    def describe_models(self, unit: str = "weeks") -> str:
+        """The fitted models in one line, e.g. "BG/NBD (weeks): r = 2.426, ...; Gamma-Gamma: p = 1.11, ..."."""
+        text = f"{self.purchase_model} ({unit}): " + ", ".join(
+            f"{n} = {v:.3f}" for n, v in self.purchases.params.items())
+        spend = getattr(self.spend, "params", None)
+        if spend is None:
+            return f"{text}; spend: {self.spend_model}"
+        return f"{text}; {self.spend_model}: " + ", ".join(f"{n} = {v:.2f}" for n, v in spend.items())
+
     @property
     def horizon_days(self) -> float:
         """The prediction window in days, 365 * horizon / periods_per_year."""
