@@ -198,9 +198,10 @@ def _definition_columns(comparison, index: pd.Index) -> pd.DataFrame:
         if not isinstance(scored, DefinitionScore):
             continue
         scores = scored.scores.reindex(index)
-        order = [a for a in ranking(scores) if np.isfinite(scores[a])]
+        order = ranking(scores)
+        order = order[np.isfinite(scores.reindex(order).to_numpy(dtype=float))]
         out[f"score_{name}"] = scores
-        out[f"rank_{name}"] = pd.Series(np.arange(1, len(order) + 1), index=pd.Index(order)).reindex(index).astype("Int64")
+        out[f"rank_{name}"] = pd.Series(np.arange(1, len(order) + 1), index=order).reindex(index).astype("Int64")
         out[f"key_{name}"] = pd.Series(index.isin(comparison.selections.get(name, [])), index=index).astype("Int64")
     return out
 

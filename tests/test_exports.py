@@ -194,3 +194,18 @@ def test_an_analysts_crm_export_feeds_the_definitions_that_need_it(tmp_path):
     assert {"staff_focus", "extra_effort", "demanding", "strategic"} <= computed
     names = [p.name for p in exports.write_exports(comparison, own, tmp_path / "out")]
     assert {"key_accounts_staff_focus.csv", "key_accounts_strategic.csv"} <= set(names)
+
+
+def test_an_account_without_a_score_gets_no_rank_and_the_ranks_stay_consecutive(full):
+    import dataclasses
+
+    ds, comparison, _, _ = full
+    scored = comparison.scores["staff_focus"]
+    scores = scored.scores.copy()
+    scores.iloc[0] = np.nan
+    changed = dataclasses.replace(comparison, scores={**comparison.scores,
+                                                      "staff_focus": dataclasses.replace(scored, scores=scores)})
+    table = exports.account_table(changed, ds).set_index("customer_id")
+    assert pd.isna(table.loc[scores.index[0], "rank_staff_focus"])
+    assert pd.isna(table.loc[scores.index[0], "score_staff_focus"])
+    assert sorted(table["rank_staff_focus"].dropna().astype(int)) == list(range(1, len(scores)))
