@@ -28,8 +28,10 @@ def test_landmark_comparison_by_hand():
     # k2 lost at 219 (2020-05-10 + 180), o1 at 199 (2020-04-20 + 180); o3 was lost before the landmark
     assert out.after["group"].to_dict() == {"k1": "key", "k2": "key", "o1": "other", "o2": "other"}
     assert out.after["duration_days"].tolist() == [274.0, 219.0, 199.0, 274.0]
-    assert out.horizon == 210.0                      # the largest horizon within the 274 days of follow-up
+    assert out.horizon == 210.0                      # the largest horizon within the 246 days of follow-up
+    assert list(out.fair.columns) == ["accounts", "churned", "median", "S(90)", "S(180)", "S(210)"]
     assert out.fair.loc["key", "S(210)"] == 1.0 and out.fair.loc["other", "S(210)"] == 0.5
+    assert out.fair.loc["other", "S(180)"] == 1.0                      # o1's loss comes on day 199
     assert all(curve.at(0)["survival"].iloc[0] == 1.0 for curve in out.curves.values())
     # from the first purchase: the key accounts' long histories are immortal time
     assert out.from_first_purchase.loc["o3", "group"] == "other"
@@ -41,8 +43,9 @@ def test_landmark_comparison_by_hand():
 
 
 def test_landmark_comparison_reads_the_follow_up_when_no_horizon_fits():
-    out = sv.landmark_comparison(LANDMARK_TX, "2020-12-31", "2020-04-01", ["k1", "k2"], inactivity=180, horizons=(365,))
-    assert out.horizon == 246.0 and "S(246)" in out.fair.columns      # o2's follow-up from its first purchase
+    out = sv.landmark_comparison(LANDMARK_TX, "2020-12-31", "2020-04-01", ["k1", "k2"], inactivity=180,
+                                 horizons=(365, 400))
+    assert out.horizon == 246.0 and list(out.biased.columns)[3:] == ["S(246)"]   # o2's follow-up from its first purchase
 
 
 def test_landmark_comparison_with_one_group_active_has_no_test():

@@ -25,12 +25,12 @@ class LandmarkComparison:
     """Survival of two groups from a landmark (fair) and from the first purchase (biased)."""
 
     landmark: pd.Timestamp
-    horizon: float                        # days at which both comparisons are read
+    horizon: float                        # the longest horizon read, days
     after: pd.DataFrame                   # landmark durations (churn_durations) with a "group" column
     from_first_purchase: pd.DataFrame     # durations from the first purchase with a "group" column
     curves: dict[str, SurvivalCurve]      # Kaplan-Meier curves from the landmark, per group
-    fair: pd.DataFrame                    # survival_summary of ``curves`` at ``horizon``
-    biased: pd.DataFrame                  # survival_summary from the first purchase at ``horizon``
+    fair: pd.DataFrame                    # survival_summary of ``curves`` at every horizon read
+    biased: pd.DataFrame                  # survival_summary from the first purchase at the same horizons
     logrank: LogRankResult | None         # log-rank test on the landmark durations; None with one group only
 
     @property
@@ -61,10 +61,10 @@ def landmark_comparison(
     Both are Kaplan-Meier curves of :func:`churn_durations` (churn by
     inactivity). From the landmark, a loss is dated on the day the rule sees
     it (``inactivity`` days after the last purchase), so both fair curves start
-    at 1 at the landmark. The groups are read at one horizon, the largest of
-    ``horizons`` within the shortest follow-up of all curves (or that
-    follow-up when none fits), and the landmark curves are compared by a
-    log-rank test (``None`` when only one group is active at the landmark).
+    at 1 at the landmark. The groups are read at the ``horizons`` within the
+    shortest follow-up of all curves (or at that follow-up when none fits;
+    ``horizon`` is the longest read), and the landmark curves are compared by
+    a log-rank test (``None`` when only one group is active at the landmark).
 
     Parameters
     ----------
@@ -96,9 +96,9 @@ def landmark_comparison(
     naive["group"] = _label(naive.index, members, labels)
     curves, naive_curves = kaplan_meier_by(after, "group"), kaplan_meier_by(naive, "group")
     follow_up = min(c.max_time for c in [*curves.values(), *naive_curves.values()])
-    horizon = float(max([h for h in horizons if h <= follow_up], default=follow_up))
+    read = sorted(float(h) for h in horizons if h <= follow_up) or [float(follow_up)]
     return LandmarkComparison(
-        landmark=pd.Timestamp(landmark), horizon=horizon, after=after, from_first_purchase=naive, curves=curves,
-        fair=survival_summary(curves, [horizon]), biased=survival_summary(naive_curves, [horizon]),
+        landmark=pd.Timestamp(landmark), horizon=read[-1], after=after, from_first_purchase=naive, curves=curves,
+        fair=survival_summary(curves, read), biased=survival_summary(naive_curves, read),
         logrank=logrank_test(after, "group") if len(curves) > 1 else None,
     )
