@@ -196,6 +196,13 @@ def test_column_and_value_problems_are_reported_together(tmp_path):
     assert "column 'Tickets' (service_tickets): 1 value is not a number (line 2: 'many')" in message
 
 
+def test_a_specific_id_name_beats_a_generic_one():
+    _, report = load_accounts(pd.DataFrame({"ID": [1, 2], "Account": ["Alpha", "Beta"], "Customer No.": ["C1", "C2"]}))
+    assert report.columns[0].column == "Customer No." and set(report.unused) == {"ID", "Account"}
+    _, report = load_accounts(pd.DataFrame({"ID": ["C1", "C2"], "Tickets": [1, 2]}))
+    assert report.columns[0].column == "ID"
+
+
 def test_two_equally_good_columns_for_one_attribute_must_be_chosen(tmp_path):
     message = _error(tmp_path, "Customer No.,Hours,Hrs\nA,1,2\n")
     assert "columns 'Hours', 'Hrs' all look like staff_hours" in message

@@ -12,8 +12,9 @@ their normalised names: lower case, units in brackets removed, letters and
 digits only ('Staff hours (h)', 'STAFF_HOURS' and 'staff-hours' are all
 ``staffhours``), against the attribute's own name and a small synonym table
 (:data:`SYNONYMS`: 'Tickets' -> service_tickets, 'Customer No.' -> the id).
-A column named exactly like an attribute beats a synonym; two equally good
-columns for one attribute are a problem (choose with a map). The report says
+A column named exactly like an attribute beats a synonym, which beats a generic
+name (:data:`GENERIC`: 'ID', 'Account'); two equally good columns for one
+attribute are a problem (choose with a map). The report says
 what was matched to what, and how; a column left unused whose name is close to
 an attribute gets a "did you mean".
 
@@ -61,9 +62,8 @@ DECIMAL_FLAG, DATE_FORMAT_FLAG = "--accounts-decimal", "--accounts-date-format"
 
 #: Normalised column names (see :func:`column_key`) taken for each attribute and the id.
 SYNONYMS = {
-    "customer_id": ("customerno", "customernumber", "customer", "custid", "custno", "client", "clientid",
-                    "clientno", "clientnumber", "account", "accountid", "accountno", "accountnumber",
-                    "accountcode", "customercode", "debtor", "debtorno", "id"),
+    "customer_id": ("customerno", "customernumber", "custid", "custno", "clientid", "clientno", "clientnumber",
+                    "accountid", "accountno", "accountnumber", "accountcode", "customercode", "debtorno"),
     "service_tickets": ("tickets", "supporttickets", "ticketcount", "numberoftickets", "notickets",
                         "servicerequests", "requests", "cases", "supportcases", "servicecases"),
     "staff_hours": ("hours", "staffhrs", "hrs", "kamhours", "efforthours", "accounthours", "hoursspent",
@@ -78,6 +78,10 @@ SYNONYMS = {
     "acquired": ("acquisitiondate", "acquireddate", "dateacquired", "customersince", "clientsince", "since",
                  "startdate", "signupdate", "onboarded", "onboardingdate", "createdon"),
 }
+
+
+#: Names taken for an attribute only when no column has its name or a synonym ('ID' loses to 'Customer No.').
+GENERIC = {"customer_id": ("customer", "client", "account", "debtor", "id")}
 
 
 def column_key(name: str) -> str:
@@ -198,10 +202,11 @@ def _fix(attribute: str, column: str = "<column>") -> str:
 def _best_column(target: str, candidates: list[str]) -> tuple[list[str], str]:
     """The candidates with the best name match for ``target`` (exact name before synonym)."""
     keys = {c: column_key(c) for c in candidates}
-    for tier, names in ((0, {column_key(target)}), (1, set(SYNONYMS.get(target, ())))):
+    for how, names in (("matched by name", {column_key(target)}), ("matched by synonym", SYNONYMS.get(target, ())),
+                       ("matched by synonym", GENERIC.get(target, ()))):
         hits = [c for c in candidates if keys[c] in names]
         if hits:
-            return hits, "matched by name" if tier == 0 else "matched by synonym"
+            return hits, how
     return [], ""
 
 
@@ -248,7 +253,7 @@ def _match_columns(available: list[str], id_col: str | None, columns: Mapping[st
             matches.append(ColumnMatch(target, hits[0], how))
         elif target == "customer_id":
             close = [c for c in available if difflib.get_close_matches(
-                column_key(c), ("customerid",) + SYNONYMS["customer_id"], n=1, cutoff=0.8)]
+                column_key(c), ("customerid",) + SYNONYMS["customer_id"] + GENERIC["customer_id"], n=1, cutoff=0.8)]
             fix = f"did you mean {close[0]!r}? pass {_fix(target, repr(close[0]))}" if close else \
                 f"name it with {_fix(target)}"
             problems.append(f"no column looks like the customer id (the columns are "
@@ -265,7 +270,7 @@ def _near_misses(unused: tuple[str, ...], matched: set[str]) -> tuple[str, ...]:
     lookup = {}
     for target in ("customer_id",) + ATTRIBUTES:
         if target not in matched:
-            for key in (column_key(target),) + SYNONYMS.get(target, ()):
+            for key in (column_key(target),) + SYNONYMS.get(target, ()) + GENERIC.get(target, ()):
                 lookup.setdefault(key, target)
     out = []
     for column in unused:
