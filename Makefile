@@ -7,6 +7,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.kamlab-installed
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# JupyterLab refuses to start as root unless told; containers often run as root.
+LAB_FLAGS := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 .PHONY: install test reports browser-test lab datasets notebooks benchmarks clean
 
@@ -36,7 +38,7 @@ browser-test: reports
 	$(BIN)/python tests/browser_check.py reports
 
 lab: install
-	$(BIN)/jupyter lab notebooks
+	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks
 
 # Regenerate the committed synthetic datasets (byte-identical for the same seeds).
 datasets: install
@@ -53,5 +55,9 @@ notebooks: install
 benchmarks: install
 	for b in benchmarks/*.py; do $(BIN)/python "$$b" || exit 1; done
 
+# Remove what kamlab generated: the matrix reports, their executed notebooks and
+# bundles, screenshots (`kamlab clean`; one-off reports on your own data and any
+# other file in reports/ are kept), then the environment and test caches.
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis reports/executed reports/*.html reports/screenshots
+	if [ -x $(BIN)/kamlab ]; then $(BIN)/kamlab clean; else echo "no $(VENV): reports/ left as it is"; fi
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -40,7 +40,7 @@ cutoff = 0.2  # share kept (0.2 = top 20 %); papermill's own parser skips this l
 TOY_FIGURE = """\
 %matplotlib inline
 from matplotlib.figure import Figure
-fig = Figure(figsize=(4, 3))
+fig = Figure(figsize=(8, 4))  # 800 px: the browser check wants figures of 600 px or more
 ax = fig.subplots()
 ax.plot(range(n), [w * i for i, w in enumerate(range(n))])
 ax.set_title("toy figure"); ax.set_xlabel("i (count)"); ax.set_ylabel("value (units)")
