@@ -231,6 +231,13 @@ def test_reconciliation_shows_a_few_and_counts_the_rest():
     assert "(A01, A02, A03 and 8 more)" in str(r)
 
 
+def test_ids_that_differ_only_by_leading_zeros_or_case_are_pointed_out():
+    r = reconcile_ids(pd.Index(["123", "c7", "X1"]), ["00123", "C7", "Y"])
+    assert (r.n_matched, r.customers_without_account, r.near_matches) == (0, 3, 2)
+    assert "2 of them match an account id once leading zeros and case are ignored" in str(r)
+    assert reconcile_ids(pd.Index(["A"]), ["A"]).near_matches == 0
+
+
 def test_the_report_survives_a_round_trip_through_plain_types(tmp_path):
     import json
 

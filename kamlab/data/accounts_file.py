@@ -113,6 +113,7 @@ class IdReconciliation:
     customers_without_account: int
     examples_without_transactions: tuple[str, ...] = ()
     examples_without_account: tuple[str, ...] = ()
+    near_matches: int = 0      # unmatched customers whose id matches an account's once leading zeros and case go
 
     def __str__(self) -> str:
         def some(n: int, examples: tuple[str, ...]) -> str:
@@ -122,7 +123,10 @@ class IdReconciliation:
                 f"{plural(self.accounts_without_transactions, 'account')} without transactions"
                 f"{some(self.accounts_without_transactions, self.examples_without_transactions)}; "
                 f"{plural(self.customers_without_account, 'transacting customer')} without an account row"
-                f"{some(self.customers_without_account, self.examples_without_account)}")
+                f"{some(self.customers_without_account, self.examples_without_account)}"
+                + (f"; {plural(self.near_matches, 'of them matches', 'of them match')} an account id once leading "
+                   "zeros and case are ignored: keep ids as text in both exports (Excel drops leading zeros)"
+                   if self.near_matches else ""))
 
 
 @dataclass(frozen=True, repr=False)
@@ -394,14 +398,17 @@ def reconcile_ids(accounts: pd.Index, customers: Iterable, *, shown: int = 5) ->
 
     accounts_without_transactions = |A - C|, customers_without_account = |C - A|,
     with A the account ids and C the distinct transaction customer ids (as str),
-    examples in ascending id order.
+    examples in ascending id order; near_matches counts the ids of C - A that
+    equal one of A - C once leading zeros are stripped and case is ignored.
     """
     a = pd.Index(pd.unique(pd.Index(accounts).astype(str)))
     c = pd.Index(pd.unique(pd.Index(list(customers) if not isinstance(customers, (pd.Index, pd.Series))
                                      else customers).astype(str)))
     only_a, only_c = a.difference(c).sort_values(), c.difference(a).sort_values()
+    loose = {v.lstrip("0").casefold() for v in only_a}
+    near = sum(v.lstrip("0").casefold() in loose for v in only_c)
     return IdReconciliation(len(a), len(c), len(a.intersection(c)), len(only_a), len(only_c),
-                            tuple(only_a[:shown]), tuple(only_c[:shown]))
+                            tuple(only_a[:shown]), tuple(only_c[:shown]), near)
 
 
 def load_accounts(source, *, id_col: str | None = None, columns: Mapping[str, str | None] | None = None,
