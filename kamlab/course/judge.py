@@ -2,7 +2,7 @@
 
 Rules (what counts as "the same answer"):
 
-* numeric: right when |a - e| <= atol + rtol * |e|; for a share, a number above 1
+* numeric: right when |a - e| <= atol + rtol * |e|; for a share, a number above 1.5
   in absolute value is also read as per cent (12 -> 0.12);
 * set: the same members in any order, compared as normalised text;
 * text: normalised text equal to the expected name or one of several accepted names;
@@ -18,6 +18,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from kamlab.course.registry import Part
+
+
+#: A share given above this (in absolute value) may be per cent: 12 is read as 0.12 too.
+PER_CENT_ABOVE = 1.5
 
 
 class AnswerShapeError(ValueError):
@@ -61,7 +65,7 @@ def as_members(answer: Any, aliases=None) -> frozenset[str]:
 def close(answer: float, expected: float, part: Part) -> bool:
     """Whether a number matches the expected one within the part's tolerance (per cent allowed for shares)."""
     candidates = [answer]
-    if part.share and abs(answer) > 1:
+    if part.share and abs(answer) > PER_CENT_ABOVE:
         candidates.append(answer / 100)
     bound = part.atol + part.rtol * abs(expected)
     return any(abs(c - expected) <= bound + 1e-12 for c in candidates)
@@ -85,7 +89,7 @@ def what_is_off(answer: Any, expected: Any, part: Part) -> str:
     """A short description of how a wrong answer differs, without giving the expected value away."""
     if part.kind == "numeric":
         value = as_number(answer)
-        if part.share and abs(value) > 1 and abs(float(expected)) <= 1:
+        if part.share and abs(value) > PER_CENT_ABOVE and abs(float(expected)) <= PER_CENT_ABOVE:
             value = value / 100
         if value > float(expected):
             return "too high" + (f": {part.too_high}" if part.too_high else "")

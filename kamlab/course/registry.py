@@ -54,6 +54,8 @@ class Part:
         What to ask a student whose number is above / below the expected value.
     mistakes : tuple of Mistake
         Known wrong answers with their specific hints.
+    example : callable or None
+        Predicate parts: computes one accepted answer (for the tests).
     """
 
     name: str
@@ -66,10 +68,13 @@ class Part:
     too_high: str = ""
     too_low: str = ""
     mistakes: tuple[Mistake, ...] = ()
+    example: Callable[[], Any] | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"part {self.name!r}: kind must be one of {KINDS}, got {self.kind!r}")
+        if self.kind == "predicate" and self.example is None:
+            raise ValueError(f"part {self.name!r}: a predicate part needs an example answer")
 
 
 @dataclass(frozen=True)

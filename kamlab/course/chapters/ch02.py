@@ -65,6 +65,7 @@ def _key_changes() -> int:
     return len(_clv_key(0.0).difference(_clv_key(0.3)))
 
 
+@cached
 def _holdout_error(model: str) -> float:
     fit = clv.fit_mbgnbd(_calhold()) if model == "mbgnbd" else _bgnbd()
     return float(clv.holdout_check(fit, _calhold()).total_error)
@@ -114,7 +115,9 @@ register(Exercise(
 register(Exercise(
     "02.4",
     parts=(Part("key accounts that change between 0 % and 30 %", _key_changes, rtol=0.0,
-                too_high="count the accounts in one top-10 % list and not in the other"),),
+                too_high="count the accounts in one top-10 % list and not in the other",
+                mistakes=(Mistake(lambda: len(_clv_key(0.0)), "that is the size of the key set: count only the "
+                                  "accounts in one list and not in the other"),)),),
     hints=("Compute `clv.discounted_clv(..., annual_discount_rate=r)` for r = 0 and 0.3 and compare the "
            f"top {KEY_SHARE:.0%} of each.",
            "Discounting multiplies later periods by a factor that is the same for every account."),

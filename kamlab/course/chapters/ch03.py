@@ -73,8 +73,8 @@ register(Exercise(
                 too_low="r / (1 + d - r) with r = 0.9"),
            Part("payback period (months)", lambda: _payback(0.9), rtol=0.01,
                 mistakes=(Mistake(lambda: _payback(0.8), _DEFAULT),
-                          Mistake(lambda: economics.cac_payback_periods(DEFAULTS["cac"], DEFAULTS["margin"] / 12, 0.9),
-                                  "0.9 is a yearly retention: the monthly one is 0.9 ** (1 / 12)"))),
+                          Mistake(lambda: economics.cac_payback_periods(DEFAULTS["cac"], DEFAULTS["margin"], 0.9),
+                                  "that is in years: count months, with margin / 12 and retention ** (1 / 12)"))),
            Part("retention-versus-acquisition ratio", lambda: _ratio(0.9), rtol=0.01,
                 mistakes=(Mistake(lambda: _ratio(0.8), _DEFAULT),))),
     hints=("Only `retention` changes; the three printed numbers are the margin multiple (section 1), the "
@@ -127,7 +127,9 @@ register(Exercise(
 register(Exercise(
     "03.5",
     parts=(Part("paid channel whose ROAS changes most from 30 to 61 days",
-                lambda: {_most_changed(False), _most_changed(True)}, kind="text"),),
+                lambda: {_most_changed(False), _most_changed(True)}, kind="text",
+                mistakes=(Mistake(lambda: "organic", "organic installs cost nothing, so they have no ROAS: name "
+                                  "a paid channel"),)),),
     hints=("`acquisition.value_per_install(game.transactions, game.accounts, days=d, observation_end=...)` for "
            "d = 30 and 61; compare the `roas` column of the paid channels.",
            "A change can be measured in ROAS points or relative to the 30-day ROAS: either is accepted."),

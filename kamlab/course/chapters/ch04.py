@@ -89,10 +89,12 @@ register(Exercise(
 register(Exercise(
     "04.2",
     parts=(Part("S(180) of mustnt_lose's key accounts", lambda: _key_survival("mustnt_lose"), share=True,
+                rtol=0.0, atol=0.001,
                 mistakes=(Mistake(lambda: _key_survival("biggest"), _BIGGEST + " = \"mustnt_lose\""),
                           Mistake(lambda: _key_survival("mustnt_lose", True), "that is measured from the first "
                                   "purchase (biased): use the landmark comparison"))),
            Part("S(180) of strategic's key accounts", lambda: _key_survival("strategic"), share=True,
+                rtol=0.0, atol=0.001,
                 mistakes=(Mistake(lambda: _key_survival("biggest"), _BIGGEST + " = \"strategic\""),
                           Mistake(lambda: _key_survival("strategic", True), "that is measured from the first "
                                   "purchase (biased): use the landmark comparison")))),

@@ -80,7 +80,8 @@ register(Exercise(
            Part("their share of revenue", lambda: _a_revenue_share(0.5), share=True,
                 mistakes=(Mistake(lambda: _a_revenue_share(0.8), "that is class A's share at the default cut"),
                           Mistake(lambda: _a_count(0.5) / len(_table()), "that is their share of *accounts*"))),
-           Part("a cut giving about 50 class-A accounts", lambda: _about_fifty, kind="predicate")),
+           Part("a cut giving about 50 class-A accounts", lambda: _about_fifty, kind="predicate",
+                example=lambda: next(c / 100 for c in range(5, 95) if _about_fifty(c / 100)))),
     hints=("The printed line under the ABC table gives class A's count and revenue share.",
            "Class A grows with the cut; try a few cuts with `segments.abc_classes(table['revenue'], cuts=(c, 0.95))`."),
     answer_format="(class-A accounts at 0.5, their share of revenue, a cut giving 45-55 class-A accounts)",
@@ -103,7 +104,9 @@ register(Exercise(
     parts=(Part("breadwinners at 2 %", lambda: _breadwinners(0.02), rtol=0.0,
                 mistakes=(Mistake(lambda: _breadwinners(0.10), "that is the count at the default 10 %: set "
                                   "breadwinner_share = 0.02"),)),
-           Part("of them also experts", lambda: _breadwinners(0.02, experts_too=True), rtol=0.0)),
+           Part("of them also experts", lambda: _breadwinners(0.02, experts_too=True), rtol=0.0,
+                mistakes=(Mistake(lambda: _breadwinners(0.10, experts_too=True), "that is the count at the default "
+                                  "10 %: set breadwinner_share = 0.02"),))),
     hints=("`types.table` has one boolean column per type: `types.table['breadwinner'] & types.table['expert']`.",
            "An expert is in the top 20 % by service tickets."),
     answer_format="(number of breadwinners at 2 %, how many of them are also experts)",

@@ -92,7 +92,9 @@ register(Exercise(
 register(Exercise(
     "06.2",
     parts=(Part("Jaccard of strategic and mustnt_lose, profit weight 1", _profit_only_overlap, share=True,
-                rtol=0.0, atol=0.01),
+                rtol=0.0, atol=0.01,
+                mistakes=(Mistake(lambda: float(_study().overlap.loc["strategic", "mustnt_lose"]), "that is the "
+                                  "overlap at the default weights: put all the weight on profit"),)),
            Part("mean turnover at concentration 5", lambda: _turnover(5.0), share=True, rtol=0.0, atol=0.002,
                 mistakes=(Mistake(lambda: _turnover(20.0), "that is the turnover at the default concentration 20"),),
                 too_low="a smaller concentration perturbs the weights more")),
@@ -106,7 +108,9 @@ register(Exercise(
 
 register(Exercise(
     "06.3",
-    parts=(Part("new key accounts on the run-rate baseline", lambda: len(_run_rate_newcomers()), rtol=0.0),
+    parts=(Part("new key accounts on the run-rate baseline", lambda: len(_run_rate_newcomers()), rtol=0.0,
+                mistakes=(Mistake(lambda: K, "that is the size of the run-rate key set: count those that are not "
+                                  "key on the CLV baseline"),)),
            Part("of them, already gone for good", _newcomers_gone, rtol=0.0)),
     hints=("Score with `defs.extra_effort(summary, ds.accounts, pilot=defs.pilot_outcomes(ds.transactions, "
            "ds.calibration_end, pilot_days=ds.pilot_days))`, select k = 50, and compare with key['extra_effort'].",

@@ -86,7 +86,8 @@ register(Exercise(
 register(Exercise(
     "07.3",
     parts=(Part("definitions not computable on cdnow", lambda: _not_computable("cdnow"), kind="set",
-                aliases=BASELINES),),
+                aliases=BASELINES, mistakes=(Mistake(lambda: _not_computable("b2b"), "that is the B2B world, where "
+                                                     "every definition is computable: set dataset = \"cdnow\""),)),),
     hints=("Read the 'What could not be computed' section, or `result.not_computable`.",
            "The oracle is a baseline; name the definitions."),
     answer_format="the set of definition names",
