@@ -45,11 +45,14 @@ def _control_problems(raw: Raw, control: dict[str, np.ndarray]) -> list[str]:
     ]
 
 
-def _ids(raw: Raw, col: str, markers, control: np.ndarray, report_bad: bool, problems: list[str]):
-    """Customer ids, the mask of missing ones (empty or placeholder) and of trimmed ones."""
+def _ids(raw: Raw, col: str, markers, exempt: np.ndarray, report_bad: bool, problems: list[str]):
+    """Customer ids, the mask of missing ones (empty or placeholder) and of trimmed ones.
+
+    Rows in ``exempt`` (a control character, reported apart; or skipped) are neither.
+    """
     ids, empty, trimmed = parse_ids(raw.frame[col])
-    placeholder = placeholder_ids(ids, markers) & ~control
-    missing = (empty | placeholder) & ~control
+    placeholder = placeholder_ids(ids, markers) & ~exempt
+    missing = (empty | placeholder) & ~exempt
     found = sorted(set(ids[placeholder]))
     shown = ", ".join(repr(m) for m in found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
     if missing.any() and report_bad:
@@ -61,24 +64,28 @@ def _ids(raw: Raw, col: str, markers, control: np.ndarray, report_bad: bool, pro
                    "for a missing id (pass missing_ids= to change the list of placeholders)"
         problems.append(f"column {col!r}: {plural(k, 'row')} {'has' if k == 1 else 'have'} no customer id "
                         f"({rows}){said}; fill them in, or pass bad_rows='drop' to drop these rows")
-    return ids, missing, trimmed & ~control, (int(placeholder.sum()), shown)
+    return ids, missing, trimmed & ~exempt, (int(placeholder.sum()), shown)
 
 
 def parse_columns(raw: Raw, mapping: dict[str, str | None], *, dayfirst, date_format, decimal,
-                  missing_ids, report_bad: bool) -> ParsedColumns:
-    """Parse the mapped columns; describe bad values as problems when ``report_bad``."""
+                  missing_ids, report_bad: bool, skip: np.ndarray | None = None) -> ParsedColumns:
+    """Parse the mapped columns; describe bad values as problems when ``report_bad``.
+
+    Rows in ``skip`` (totals rows, excluded lines: dropped anyway) are never bad.
+    """
     frame, problems, notes = raw.frame, [], []
+    keep = np.ones(len(frame), bool) if skip is None else ~skip
     used = {c: col for c, col in mapping.items() if col is not None}
-    control = {col: control_characters(frame[col]) for col in used.values()}
+    control = {col: control_characters(frame[col]) & keep for col in used.values()}
     if report_bad:
         problems += _control_problems(raw, control)
     any_control = np.logical_or.reduce(list(control.values()))
     ids, missing_id, trimmed, placeholders = _ids(raw, used["customer_id"], missing_ids,
-                                                    control[used["customer_id"]], report_bad, problems)
+                                                    control[used["customer_id"]] | ~keep, report_bad, problems)
     date_col = used["date"]
     dates = parse_dates(frame[date_col], dayfirst, date_format)
     notes += dates.notes
-    not_date = dates.bad & ~control[date_col]
+    not_date = dates.bad & ~control[date_col] & keep
     if not_date.any() and report_bad:
         problems.append(f"column {date_col!r}: {is_not(int(not_date.sum()), 'a date', 'dates')} "
                         f"({raw.where(not_date, frame[date_col])}){dates.hint}")
@@ -91,7 +98,7 @@ def parse_columns(raw: Raw, mapping: dict[str, str | None], *, dayfirst, date_fo
     bad = missing_id | dates.bad | any_control
     for contract, col in numeric.items():
         tx[contract], not_number = parse_numbers(frame[col], decimal)
-        not_number &= ~control[col]
+        not_number &= ~control[col] & keep
         if not_number.any() and report_bad:
             problems.append(
                 f"column {col!r}: {is_not(int(not_number.sum()), 'a number', 'numbers')} "
@@ -99,6 +106,7 @@ def parse_columns(raw: Raw, mapping: dict[str, str | None], *, dayfirst, date_fo
                 "(set decimal= if wrong), or pass bad_rows='drop'"
             )
         bad |= not_number
+    bad &= keep
     tx["_row"] = np.arange(len(frame))
     return ParsedColumns(tx, bad, problems, notes, dates.tz_converted, trimmed,
                          _bad_reason(placeholders, int(any_control.sum())))

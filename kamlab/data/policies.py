@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .contract import format_rows
+from .documents import DocumentRules, credit_notes, negate_credit_notes, totals_problem
 from .errors import TransactionDataError
 from .messages import plural
 from .outliers import date_bulk
@@ -46,7 +47,7 @@ class Ledger:
         if self.problems:
             raise TransactionDataError(self.raw.name, self.problems)
 
-    def result(self, mapping: dict[str, str | None]) -> LoadedTransactions:
+    def result(self, mapping: dict[str, str | None], also_used: tuple[str, ...] = ()) -> LoadedTransactions:
         """The kept rows in contract order, with the report; refuses if problems remain or nothing is left."""
         self.refuse_if_problems()
         name, tx = self.raw.name, self.tx
@@ -60,7 +61,8 @@ class Ledger:
             reasons = "; ".join(f"{i.rows:,} {i.reason}" for i in self.items if i.action == "dropped")
             raise TransactionDataError(name, [f"no rows are left after validation ({reasons}); "
                                               "check observation_end= and the policies"])
-        unused = [c for c in self.raw.frame.columns if c not in mapping.values()]
+        used = set(mapping.values()) | set(also_used)
+        unused = [c for c in self.raw.frame.columns if c not in used]
         notes = self.notes + (["columns not used: " + format_rows(map(repr, unused), limit=10)] if unused else [])
         report = ValidationReport(
             source=name, rows_read=len(self.raw.frame), rows_kept=len(out), items=tuple(self.items),
@@ -69,6 +71,35 @@ class Ledger:
             first_date=out["date"].min(), last_date=out["date"].max(),
         )
         return LoadedTransactions(out, report)
+
+
+def apply_document_rows(ledger: Ledger, rules: DocumentRules, excluded: np.ndarray, totals: np.ndarray) -> None:
+    """Drop the non-sales lines, then the totals rows (or refuse them: ``totals_rows='error'``)."""
+    if excluded.any():
+        values = ", ".join(map(repr, rules.exclude_values))
+        ledger.drop(excluded, f"not sales: {rules.exclude_col!r} is {values} (exclude_col=, exclude_values=)",
+                    ledger.raw.where(excluded, ledger.raw.frame[rules.exclude_col]))
+    totals = totals & ledger.alive
+    if not totals.any():
+        return
+    if rules.totals_rows == "error":
+        ledger.problems.append(totals_problem(ledger.raw, totals))
+    else:
+        ledger.drop(totals, "totals or summary rows at the end of the file (totals_rows='drop'); "
+                    "pass totals_rows='keep' to keep them", ledger.raw.where(totals))
+
+
+def apply_credit_notes(ledger: Ledger, rules: DocumentRules) -> None:
+    """Credit notes marked by document type or number: positive amounts made negative, then returns apply."""
+    marked = credit_notes(ledger.raw, rules) & ledger.alive
+    if not marked.any():
+        return
+    by = (f"{rules.credit_note_col!r} is " + ", ".join(map(repr, rules.credit_note_values + tuple(
+        f"{p}..." for p in rules.credit_note_prefix))))
+    flipped = negate_credit_notes(ledger.tx, marked)
+    ledger.flag(marked, "flagged", f"credit notes: {by} (credit_note_col=); their amounts follow the returns policy",
+                ledger.raw.where(marked))
+    ledger.flag(flipped, "changed", "credit notes written with a positive amount made negative (credit_note_col=)")
 
 
 def apply_duplicates(ledger: Ledger, policy: str) -> None:

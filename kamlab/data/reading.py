@@ -16,6 +16,7 @@ import csv
 import sys
 from collections import Counter
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,12 +104,29 @@ def _no_field_limit():
         csv.field_size_limit(old)
 
 
+def _filled(row: list[str]) -> int:
+    return sum(1 for f in row if f.strip())
+
+
+def _leading_titles(rows: list[list[str]]) -> int:
+    """How many leading rows hold at most one filled field (report titles above the header)."""
+    n = 0
+    while n < min(len(rows) - 1, _MAX_TITLE_LINES) and _filled(rows[n]) <= 1:
+        n += 1
+    return n if n < _MAX_TITLE_LINES else 0
+
+
 def _sniff_delimiter(lines: list[str]) -> str | None:
-    """The delimiter giving the header's field count on most sample lines (None: whitespace)."""
+    """The delimiter giving the header's field count on most sample lines (None: whitespace).
+
+    The header is the first line with at least two filled fields: title lines
+    above it (one filled field) are not counted.
+    """
     best, best_score = None, (0, 0)
     for sep in _DELIMITERS:
         with _no_field_limit():
             rows = list(csv.reader(lines, delimiter=sep))
+        rows = rows[_leading_titles(rows):]
         if not rows or len(rows[0]) < 2:
             continue
         width = len(rows[0])
@@ -119,6 +137,46 @@ def _sniff_delimiter(lines: list[str]) -> str | None:
     if best is None and lines and len(lines[0].split()) >= 2:
         return r"\s+"
     return best or ","
+
+
+#: Lines above the header that may be report titles (more: the file has one column).
+_MAX_TITLE_LINES = 20
+_EOL = re.compile(r"\r\n|\r|\n")
+
+
+def _title_lines(all_lines: list[str], sep: str, header_line: int | None) -> int:
+    """Physical lines before the header: given (``header_line``, 1-based) or detected titles and blanks."""
+    if header_line is not None:
+        return header_line - 1
+    if sep in (r"\s+", " "):
+        return 0
+    titles, i = 0, 0
+    for i, line in enumerate(all_lines[: _MAX_TITLE_LINES * 2]):
+        if not line.strip():
+            continue
+        with _no_field_limit():
+            fields = next(csv.reader([line], delimiter=sep), [])
+        if _filled(fields) >= 2:
+            break
+        titles += 1
+    else:
+        return 0
+    return i if 0 < titles < _MAX_TITLE_LINES else 0
+
+
+def _cut_titles(text: str, all_lines: list[str], n: int, name: str, sep: str) -> tuple[str, list[str], str]:
+    """The text from line ``n + 1`` on, and a note naming the lines skipped."""
+    if n >= len(all_lines):
+        raise TransactionDataError(name, [f"has {len(all_lines)} lines, so line {n + 1} cannot be the header; "
+                                          "pass header_line= naming the line of the column names"])
+    pos = 0
+    for _ in range(n):
+        pos = _EOL.search(text, pos).end()
+    skipped = [ln.strip().strip(sep).strip() for ln in all_lines[:n] if ln.strip()]
+    shown = ", ".join(repr(show_value(t)) for t in skipped[:3]) + (" ..." if len(skipped) > 3 else "")
+    note = (f"{plural(len(skipped), 'title line')} above the header skipped (line{'s' if n > 1 else ''} "
+            f"1{'-' + str(n) if n > 1 else ''}: {shown}); pass header_line= if the header is elsewhere")
+    return text[pos:], all_lines[n:], note
 
 
 def _sep_label(sep: str) -> str:
@@ -149,8 +207,11 @@ def _check_structure(header: list[str], lines: list[int], widths: list[int], sep
 
 
 def _read_unquoted(text: str, all_lines: list[str], sep: str, name: str, sniffed: bool,
-                   notes: list[str]) -> Raw | None:
-    """Fast path for text without quotes; None when pandas' rows do not match the lines."""
+                   notes: list[str], offset: int = 0) -> Raw | None:
+    """Fast path for text without quotes; None when pandas' rows do not match the lines.
+
+    ``offset``: lines of the file before ``text`` (title lines), for line numbers.
+    """
     whitespace = sep in (r"\s+", " ")
     if whitespace:
         widths = [len(ln.split()) for ln in all_lines]
@@ -160,7 +221,8 @@ def _read_unquoted(text: str, all_lines: list[str], sep: str, name: str, sniffed
     header = [h.strip() for h in (all_lines[nonblank[0]].split() if whitespace
                                   else all_lines[nonblank[0]].split(sep))]
     body = nonblank[1:]
-    _check_structure(header, [i + 1 for i in body], [widths[i] for i in body], sep, sniffed, name)
+    lines = [offset + i + 1 for i in body]
+    _check_structure(header, lines, [widths[i] for i in body], sep, sniffed, name)
     frame = pd.read_csv(io.StringIO(text), sep=r"\s+" if whitespace else sep, header=None,
                         skiprows=nonblank[0] + 1, names=header, dtype=str, na_filter=False,
                         index_col=False, quoting=csv.QUOTE_NONE, engine="c")
@@ -169,15 +231,14 @@ def _read_unquoted(text: str, all_lines: list[str], sep: str, name: str, sniffed
     blank = len(all_lines) - len(nonblank)
     if blank > 0:
         notes.append(f"{plural(blank, 'blank line')} skipped")
-    return Raw(frame.astype(object), name, np.array([i + 1 for i in body], dtype=np.int64),
-                ("line", "lines"), notes)
+    return Raw(frame.astype(object), name, np.array(lines, dtype=np.int64), ("line", "lines"), notes)
 
 
 #: A quoted value spanning more lines than this is a stray quote, not a value.
 _MAX_LINES_PER_RECORD = 100
 
 
-def _csv_records(text: str, sep: str, name: str) -> tuple[list[list[str]], list[int]]:
+def _csv_records(text: str, sep: str, name: str, offset: int = 0) -> tuple[list[list[str]], list[int]]:
     """Records of quoted CSV text and the line each starts on (no field size limit)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     records, starts, prev_end = [], [], 0
@@ -186,21 +247,21 @@ def _csv_records(text: str, sep: str, name: str) -> tuple[list[list[str]], list[
             for rec in reader:
                 if reader.line_num - prev_end > _MAX_LINES_PER_RECORD:
                     raise TransactionDataError(name, [
-                        f"line {prev_end + 1} opens a quoted value that runs over "
-                        f"{reader.line_num - prev_end:,} lines (to line {reader.line_num}): a stray "
+                        f"line {offset + prev_end + 1} opens a quoted value that runs over "
+                        f"{reader.line_num - prev_end:,} lines (to line {offset + reader.line_num}): a stray "
                         "double quote? close or remove it in the export"])
                 records.append(rec)
-                starts.append(prev_end + 1)
+                starts.append(offset + prev_end + 1)
                 prev_end = reader.line_num
         except csv.Error as exc:
             raise TransactionDataError(name, [
-                f"cannot be read as CSV (line {reader.line_num}: {exc}); if the file is UTF-16 "
+                f"cannot be read as CSV (line {offset + reader.line_num}: {exc}); if the file is UTF-16 "
                 "without a byte-order mark pass encoding='utf-16', otherwise check the export"
             ]) from None
     return records, starts
 
 
-def _read_csv_text(text: str, sep: str | None, name: str) -> Raw:
+def _read_csv_text(text: str, sep: str | None, name: str, header_line: int | None = None) -> Raw:
     """Parse CSV text into strings, recording each record's first line number."""
     notes = []
     all_lines = text.splitlines()
@@ -212,21 +273,27 @@ def _read_csv_text(text: str, sep: str | None, name: str) -> Raw:
         ])
     sniffed = sep is None
     if sniffed:
-        sep = _sniff_delimiter(sample)
+        sep = _sniff_delimiter(sample if header_line is None else all_lines[header_line - 1:][:200])
         if sep != ",":
             notes.append(f"delimiter {_sep_label(sep)} detected")
+    offset = _title_lines(all_lines, sep, header_line)
+    if offset:
+        text, all_lines, note = _cut_titles(text, all_lines, offset, name, sep)
+        notes.append(note)
     if '"' not in text:  # no quoting: one record per line, parsed by pandas' C reader
-        fast = _read_unquoted(text, all_lines, sep, name, sniffed, notes)
+        fast = _read_unquoted(text, all_lines, sep, name, sniffed, notes, offset)
         if fast is not None:
             return fast
     if sep in (r"\s+", " "):
         records = [ln.split() for ln in all_lines]
-        starts = list(range(1, len(all_lines) + 1))
+        starts = list(range(offset + 1, offset + len(all_lines) + 1))
     else:
-        records, starts = _csv_records(text, sep, name)
+        records, starts = _csv_records(text, sep, name, offset)
     keep = [i for i, r in enumerate(records) if len(r) > 1 or (r and r[0].strip())]
-    header_at = keep[0]
-    header = [h.strip() for h in records[header_at]]
+    if not keep:
+        raise TransactionDataError(name, [f"has nothing below line {offset}; pass header_line= naming the "
+                                          "line of the column names"])
+    header = [h.strip() for h in records[keep[0]]]
     body = keep[1:]
     blank = len(records) - len(keep)
     if blank > 0:
@@ -240,12 +307,15 @@ def _read_csv_text(text: str, sep: str | None, name: str) -> Raw:
 
 
 def read_source(source, sep: str | None = None, encoding: str | None = None,
-                source_name: str | None = None) -> Raw:
+                source_name: str | None = None, header_line: int | None = None) -> Raw:
     """A CSV file (optionally ``.gz``), a parquet file or a DataFrame, as a :class:`Raw` table.
 
     CSV values stay text (parsed later); parquet and DataFrame columns keep
     their types. Labels are file lines for CSV, 1-based rows for parquet and
-    index labels for a DataFrame.
+    index labels for a DataFrame. Title lines above a CSV header (lines with
+    at most one filled field, as spreadsheets export a report title) are
+    skipped and named in the notes; ``header_line`` (1-based) names the
+    header's line instead.
     """
     if isinstance(source, pd.DataFrame):
         name = source_name or "the DataFrame"
@@ -281,7 +351,7 @@ def read_source(source, sep: str | None = None, encoding: str | None = None,
             "naming the columns, e.g. customer_id,date,amount"
         ])
     text, decoded = _decode(data, encoding, name)
-    raw = _read_csv_text(text, sep, name)
+    raw = _read_csv_text(text, sep, name, header_line)
     raw.notes[:0] = notes + decoded
     return raw
 

@@ -42,8 +42,9 @@ class ValidationReport:
     """What :func:`load_transactions` read, kept, dropped and changed, and why.
 
     Invariant: ``rows_read == rows_kept + rows_dropped``; every dropped row is
-    in exactly one ``dropped`` item. ``changed`` and ``flagged`` rows are among
-    the kept rows.
+    in exactly one ``dropped`` item. ``changed`` and ``flagged`` items count
+    the rows still in at that step (a later step may drop them, e.g. a credit
+    note made negative and then netted).
     """
 
     source: str

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from typing import Sequence
 
+import numpy as np
+
 from .columns import parse_columns
+from .documents import DocumentRules, as_values, excluded_rows, find_totals_rows
 from .contract import mapping_problems
 from .errors import TransactionDataError
 from .parsing import MISSING_ID_MARKERS
-from .policies import (Ledger, apply_amount_policies, apply_duplicates, apply_observation_end,
-                       apply_outlying_dates)
+from .policies import (Ledger, apply_amount_policies, apply_credit_notes, apply_document_rows,
+                       apply_duplicates, apply_observation_end, apply_outlying_dates)
 from .reading import read_source
 from .report import LoadedTransactions
 
@@ -27,6 +30,7 @@ _POLICIES = {
     "duplicates": ("drop", "keep", "error"),
     "bad_rows": ("error", "drop"),
     "outlying_dates": ("flag", "drop", "error"),
+    "totals_rows": ("drop", "keep", "error"),
 }
 
 
@@ -52,6 +56,13 @@ def load_transactions(
     zero_amounts: str = "keep",
     duplicates: str = "drop",
     bad_rows: str = "error",
+    totals_rows: str = "drop",
+    exclude_col: str | None = None,
+    exclude_values: Sequence[str] | str | None = None,
+    credit_note_col: str | None = None,
+    credit_note_values: Sequence[str] | str | None = None,
+    credit_note_prefix: Sequence[str] | str | None = None,
+    header_line: int | None = None,
     missing_ids: Sequence[str] | str | None = None,
     outlying_dates: str = "flag",
     export_date=None,
@@ -105,6 +116,26 @@ def load_transactions(
         control character (a NUL byte, ...: never parsed away, since it would
         change the value silently): refuse the file (default) or drop those
         rows (counted).
+    totals_rows : {"drop", "keep", "error"}
+        Policy for a totals or summary row at the end of the file ("Total",
+        "Grand total", "Sum" as the customer id, or no id and an amount equal
+        to the sum of the rows above; see :mod:`kamlab.data.documents`):
+        drop it (default, counted), keep it as a row, or refuse the file.
+    exclude_col, exclude_values : str, and sequence of str or str
+        Leave out rows that are not sales (postage, fees, bank charges):
+        rows whose ``exclude_col`` holds one of ``exclude_values`` (trimmed,
+        any case; a string is split on commas) are dropped and counted.
+    credit_note_col, credit_note_values, credit_note_prefix : str, and sequence of str or str
+        Mark credit notes and cancellations by a document-type column
+        (``credit_note_col="Document Type", credit_note_values="Credit Memo"``)
+        or a document-number prefix (``credit_note_col="Document No.",
+        credit_note_prefix="CN-"``). Their amounts (and costs) are made negative
+        when written positive (counted as changed), then follow ``returns``.
+    header_line : int or None
+        The 1-based line of a CSV file holding the column names. None
+        (default): the first line with two or more filled fields; title
+        lines above it (one filled field, as spreadsheets export a report
+        title) are skipped and named in the notes.
     missing_ids : sequence of str, str or None
         Values of the customer id column that mean "no id", compared after
         trimming spaces and ignoring case: None (default) is
@@ -172,10 +203,12 @@ def load_transactions(
     if decimal not in (None, ".", ","):
         raise ValueError(f"decimal must be '.', ',' or None (detect); got {decimal!r}")
 
-    raw = read_source(source, sep, encoding, source_name)
+    raw = read_source(source, sep, encoding, source_name, header_line)
     mapping = {"customer_id": customer_col, "date": date_col, "amount": amount_col,
                "cost": cost_col, "quantity": quantity_col}
-    problems = mapping_problems(list(raw.frame.columns), mapping)
+    rules = DocumentRules(totals_rows, exclude_col, as_values(exclude_values), credit_note_col,
+                          as_values(credit_note_values), as_values(credit_note_prefix))
+    problems = mapping_problems(list(raw.frame.columns), mapping) + rules.problems(list(raw.frame.columns))
     if problems:
         raise TransactionDataError(raw.name, problems)
     if len(raw.frame) == 0:
@@ -183,16 +216,22 @@ def load_transactions(
             "has column names but no data rows (columns " + ", ".join(map(repr, raw.frame.columns)) +
             "); export the transactions themselves, not only the header"
         ])
+    markers = _markers(missing_ids)
+    excluded = excluded_rows(raw, rules)
+    totals = (find_totals_rows(raw, mapping, markers, decimal, excluded) if rules.totals_rows != "keep"
+              else np.zeros(len(raw.frame), bool))
     parsed = parse_columns(raw, mapping, dayfirst=dayfirst, date_format=date_format, decimal=decimal,
-                           missing_ids=_markers(missing_ids), report_bad=bad_rows == "error")
+                           missing_ids=markers, report_bad=bad_rows == "error", skip=excluded | totals)
     ledger = Ledger(raw, parsed.tx, list(parsed.problems), list(raw.notes) + list(parsed.notes))
+    apply_document_rows(ledger, rules, excluded, totals)
     apply_duplicates(ledger, duplicates)
     # bad rows are refused (bad_rows='error': listed in problems already) or dropped
     ledger.drop(parsed.bad, parsed.bad_reason)
     if observation_end is not None:
         apply_observation_end(ledger, observation_end)
     apply_outlying_dates(ledger, date_col, outlying_dates, export_date)
+    apply_credit_notes(ledger, rules)
     apply_amount_policies(ledger, amount_col, returns=returns, zero_amounts=zero_amounts)
     ledger.flag(parsed.tz_converted, "changed", "timestamps with a time zone converted to UTC, zone dropped")
     ledger.flag(parsed.ids_trimmed, "changed", "customer ids with surrounding spaces trimmed")
-    return ledger.result(mapping)
+    return ledger.result(mapping, rules.columns)
