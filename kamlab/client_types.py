@@ -79,8 +79,8 @@ class KeyClientTypes:
     notes: tuple[str, ...]
 
     def missing_sentences(self) -> tuple[str, ...]:
-        """One :func:`not_computable_sentence` per type that could not be computed."""
-        return tuple(not_computable_sentence(name, needs) for name, needs in self.not_computable.items())
+        """One :func:`not_computable_sentence` per type that could not be computed ("image-maker: ...")."""
+        return tuple(not_computable_sentence(name.replace("_", "-"), needs) for name, needs in self.not_computable.items())
 
     def empty_types(self) -> tuple[str, ...]:
         """Computed types that no account has (e.g. no breadwinner among many accounts)."""
@@ -98,13 +98,13 @@ def _breadwinners(profit: pd.Series, share: float) -> tuple[pd.Series, str | Non
     total = profit.sum()
     if total <= 0:
         return (pd.Series(False, index=profit.index),
-                f"total profit is {total:,.0f}, not positive: no account can be a breadwinner")
+                f"total profit is {total:,.0f}, not positive: no account can be a breadwinner.")
     ratio = profit / total
     flag = ratio >= share
     if flag.any():
         return flag, None
     return flag, (f"no account reaches {share:.0%} of total profit "
-                  f"(the largest brings {ratio.max():.1%}): there is no breadwinner")
+                  f"(the largest brings {ratio.max():.1%}): there is no breadwinner.")
 
 
 def _first_column(attrs: pd.DataFrame, candidates: tuple[str, ...]) -> str | None:

@@ -306,3 +306,13 @@ def test_account_view_joins_without_loss(b2b_worlds):
     assert v.index.equals(w.accounts.index)
     np.testing.assert_allclose(v["profit_cal"], w.truth["profit_cal"], atol=0.011)
     assert (v["days_silent"] >= 0).all()
+
+
+def test_targets_table_reads_without_inf():
+    targets = pd.DataFrame({"value": [0.7021, -3551.83, 7.0, np.nan], "low": [0.6, -np.inf, 3, 1], "high": [0.85, 0.0, np.inf, 1],
+                            "ok": [True, True, True, False]}, index=["share", "gap", "count", "flag"])
+    table = synth.targets_table(targets)
+    assert table["measured"].tolist() == ["0.702", "-3,552", "7", "—"]
+    assert table["allowed"].tolist() == ["0.600 to 0.850", "at most 0", "at least 3", "exactly 1"]
+    assert table["inside"].tolist() == ["yes", "yes", "yes", "no"]
+    assert not table.apply(lambda col: col.str.contains("inf|nan", case=False)).any().any()

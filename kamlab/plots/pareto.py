@@ -33,7 +33,7 @@ def pareto_curve(values, *, highlight: float | None = 0.2, title: str = "Pareto 
     matplotlib.figure.Figure
     """
     curve = lorenz_curve(values)
-    fig = Figure(figsize=(6, 4.5), layout="constrained")
+    fig = Figure(figsize=(6.5, 5), layout="constrained")
     ax = fig.add_subplot()
     ax.plot(100 * curve["share_of_accounts"], 100 * curve["share_of_value"], color="C0", label="accounts, largest first")
     ax.plot([0, 100], [0, 100], color="grey", linestyle="--", linewidth=1, label="every account equal")

@@ -31,7 +31,7 @@ def abc_xyz_heatmap(matrix: pd.DataFrame, *, title: str = "ABC-XYZ matrix: value
     rows, cols = ["A", "B", "C"], ["X", "Y", "Z"]
     share = np.array([[100 * cells.loc[(r, c), "share_of_revenue"] for c in cols] for r in rows])
     count = np.array([[int(cells.loc[(r, c), "accounts"]) for c in cols] for r in rows])
-    fig = Figure(figsize=(5.5, 4.5), layout="constrained")
+    fig = Figure(figsize=(6.5, 4.8), layout="constrained")
     ax = fig.add_subplot()
     image = ax.imshow(share, cmap="Blues", vmin=0, vmax=max(share.max(), 1e-9))
     for i in range(3):
@@ -90,7 +90,7 @@ def key_client_type_profile(
     for column in values.columns:
         total = values[column].sum()
         measures[column] = pd.Series({t: 100 * values.loc[types[t], column].sum() / total for t in labels})
-    fig = Figure(figsize=(7.5, 1.6 + 0.75 * len(labels)), layout="constrained")
+    fig = Figure(figsize=(7.5, max(3.0, 1.6 + 0.75 * len(labels))), layout="constrained")
     ax = fig.add_subplot()
     height = 0.8 / len(measures)
     for j, (name, series) in enumerate(measures.items()):

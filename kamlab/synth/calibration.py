@@ -98,6 +98,36 @@ def _table(rows) -> pd.DataFrame:
     return table
 
 
+def format_measure(value: float) -> str:
+    """A measured value for a reader: whole numbers and values of 100 or more with thousands
+    separators ("7", "-3,552"), smaller ones with three decimals ("0.702"); "—" when not finite."""
+    value = float(value)
+    if not np.isfinite(value):
+        return "—"
+    if value == round(value) or abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.3f}"
+
+
+def targets_table(targets: pd.DataFrame) -> pd.DataFrame:
+    """:func:`b2b_targets` or :func:`game_targets` for a reader: the measured value, the allowed
+    range in words ("0.6 to 0.85", "at least 3", "at most 0") and whether it is inside."""
+    def allowed(low: float, high: float) -> str:
+        if low == high:
+            return f"exactly {format_measure(low)}"
+        if not np.isfinite(low):
+            return f"at most {format_measure(high)}"
+        if not np.isfinite(high):
+            return f"at least {format_measure(low)}"
+        return f"{format_measure(low)} to {format_measure(high)}"
+
+    return pd.DataFrame({
+        "measured": [format_measure(v) for v in targets["value"]],
+        "allowed": [allowed(lo, hi) for lo, hi in zip(targets["low"], targets["high"])],
+        "inside": np.where(targets["ok"], "yes", "no"),
+    }, index=targets.index)
+
+
 def pilot_outcomes(world: SyntheticWorld) -> pd.DataFrame:
     """Per account in the randomised KAM pilot: orders and revenue before and during it.
 
