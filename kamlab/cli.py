@@ -36,6 +36,7 @@ from kamlab.reports.one_off import (
     differing,
     one_off_name,
     one_off_title,
+    own_data_values,
     own_file,
     parse_account_columns,
     refused_result,
@@ -200,19 +201,20 @@ def _custom_job(args: argparse.Namespace, config: Path | None, matrix: list[Job]
     defaulted = set() if own is None or "returns" in policies else {"returns"}
     if defaulted:
         policies["returns"] = OWN_DATA_RETURNS
-    label = own.name if own else None
+    values, shown = own_data_values(values, accounts, params, own)
+    label, stem = (own.name, own.stem) if own else (None, None)
+    if own is None and "dataset" in params and values.get("dataset") not in (None, params["dataset"].default):
+        label = stem = str(values["dataset"])  # a registered dataset other than the notebook's own
+    if own and accounts.get("accounts"):
+        label, stem = label + f" with {Path(str(accounts['accounts'])).name}", stem + "-" + Path(str(accounts["accounts"])).stem
     changed = differing(values, params)
     flags = {k: lo.flag_words(k, v, lo.transaction_options()) for k, v in policies.items() if k not in defaulted}
-    name = args.name or one_off_name(notebook, label, changed, {k: v for k, v in policies.items() if k in flags})
+    name = args.name or one_off_name(notebook, stem, changed, {k: v for k, v in policies.items() if k in flags})
     if name in by_name:
         raise ReportConfigError(f"--name {name!r} is a report of {config}; choose another --name")
     title = args.title or one_off_title(base.title if base else reports.notebook_title(notebook), label, changed, flags)
-    shown = {k: values[k] for k in DATA_OPTIONS.values() if k in values} if own else {}
-    if own:
-        shown["dataset"] = str(own)
-        values = {k: v for k, v in values.items() if k not in DATA_OPTIONS.values()}
     job = Job(name=name, notebook=notebook, title=title, parameters=values, hide_input=not args.show_code,
-              dataset=label or (None if values.get("dataset") is None else str(values["dataset"])),
+              dataset=own.name if own else (None if values.get("dataset") is None else str(values["dataset"])),
               kind="custom", shown=shown, own_data=own is not None,
               data_options=shown_data_options(policies, accounts, RETURNS_NOTE if defaulted else '') if own else {})
     columns = {k: shown.get(k) for k in ("customer_col", "date_col", "amount_col", "cost_col")}

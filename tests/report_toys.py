@@ -77,7 +77,9 @@ def toy_project(root: Path) -> Path:
         'print(f"revenue={tx[\'amount\'].sum():.2f} customers={tx[\'customer_id\'].nunique()}")\n'
         "if 'cost' in tx:\n"
         '    print(f"profit={(tx[\'amount\'] - tx[\'cost\']).sum():.2f}")\n'
-        "print(tx.groupby('customer_id')['amount'].sum().nlargest(top).round(2).to_string())",
+        "print(tx.groupby('customer_id')['amount'].sum().nlargest(top).round(2).to_string())\n"
+        "if ds.accounts is not None:\n"
+        "    print(f\"accounts: {sorted(ds.accounts.columns)} {len(ds.accounts)}\")",
     )
     write_notebook(
         nbdir / "05_teaching.ipynb", "Teaching report", DATA_PARAMETERS,

@@ -174,3 +174,23 @@ def test_one_off_runs_with_other_parameters_get_their_own_name_and_title(project
     assert first.title == "Data report (on orders.csv; top=5)"
     assert second.title == "Data report (on orders.csv; top=8; --bad-rows drop)"
     assert same.name == "04_data-orders" and same.title == "Data report (on orders.csv)"
+    registered, _ = _job(project, ["04_data", "--data", "b2b", "-p", "top=5"])  # not the default cdnow_sample
+    assert registered.name == "04_data-b2b-top5" and registered.title == "Data report (on b2b; top=5)"
+    assert not registered.own_data and registered.parameters["dataset"] == "b2b"
+
+
+def test_an_accounts_file_reaches_the_notebook_through_the_bundle(project, tmp_path):
+    data = _csv(tmp_path / "orders.csv", GOOD)
+    crm = tmp_path / "crm.csv"
+    pd.DataFrame({"Customer": ["A", "B", "C"], "Hours logged": [10.0, 2.5, 0.0], "Tickets": [3, 0, 1]}).to_csv(
+        crm, index=False)
+    out = tmp_path / "out"
+    code = cli.main(["report", "04_data", "--config", str(project), "--data", str(data), *COLUMNS,
+                     "--accounts", str(crm), "--account-id-col", "Customer", "--account-col",
+                     "staff_hours=Hours logged", "--account-col", "service_tickets=Tickets", "--no-progress",
+                     "--out", str(out)])
+    assert code == 0, reports.read_status(out)
+    page = html.unescape((out / "04_data-orders-crm.html").read_text())
+    assert "accounts: ['service_tickets', 'staff_hours'] 3" in page
+    assert "Data report (on orders.csv with crm.csv)" in page
+    assert "--account-col 'staff_hours=Hours logged'" in page  # the settings, as typed, in the header

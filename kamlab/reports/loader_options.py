@@ -35,6 +35,12 @@ FALSE_FLAGS = {"dayfirst": "monthfirst"}
 #: One-line meanings where the docstring's first sentence does not say what the flag does.
 HELP = {
     "quantity_col": "Column holding the units of each row (quantity)",
+    "exclude_col": "Column whose values mark rows that are not sales (postage, fees), with --exclude-values",
+    "exclude_values": "Values of --exclude-col that mark the rows left out (dropped and counted)",
+    "credit_note_col": "Column marking credit notes: a document type (with --credit-note-values) or a "
+                       "document number (with --credit-note-prefix)",
+    "credit_note_values": "Values of --credit-note-col that mark a credit note or cancellation, e.g. 'Credit Memo'",
+    "credit_note_prefix": "Prefix of the document number in --credit-note-col that marks a credit note, e.g. CN-",
     "dayfirst": "Read dates like 01/02/1997 as day/month/year (--monthfirst: month/day/year; default: detect)",
 }
 #: Column-map arguments and their flags, for rewriting messages.
@@ -101,12 +107,13 @@ def _first_sentence(text: str) -> str:
 
 
 def _kind(parameter: inspect.Parameter, type_text: str) -> tuple[str, tuple[str, ...]]:
+    """The flag's kind: the docstring's ``{...}`` choices, else the annotation, else the docstring type."""
     choices = re.match(r"^\{(.*?)\}", type_text)
     if choices:
         values = tuple(ast.literal_eval(f"[{choices.group(1)}]"))
         return "choice", tuple(str(v) for v in values)
-    annotation = str(parameter.annotation)
-    words = f"{type_text} {annotation}".lower()
+    annotation = "" if parameter.annotation is inspect.Parameter.empty else str(parameter.annotation)
+    words = (annotation or type_text).lower()
     for kind, marks in (("list", ("list", "sequence", "iterable", "tuple")), ("bool", ("bool",)),
                         ("int", ("int",)), ("float", ("float",))):
         if any(re.search(rf"\b{m}\b", words) for m in marks):
@@ -165,7 +172,7 @@ def add_arguments(group, options: tuple[LoaderOption, ...], *, defaults: Mapping
                                help=meaning + "; repeatable")
         else:
             number = {"int": int, "float": float}.get(opt.kind)
-            metavar = None if opt.kind == "choice" else _metavar(opt.name)
+            metavar = None if opt.kind == "choice" else "N" if number else _metavar(opt.name)
             group.add_argument(opt.flag, dest=opt.dest, default=None, type=number, metavar=metavar,
                                choices=list(opt.choices) or None, help=meaning)
 

@@ -91,6 +91,23 @@ def shown_data_options(policies: Mapping[str, Any], accounts: Mapping[str, Any],
     return shown
 
 
+def own_data_values(values: dict, accounts: dict, params, own: Path | None) -> tuple[dict, dict]:
+    """(values for papermill, values as shown) of an own-data run: the data map and an accounts
+    file named as a notebook parameter (-p accounts=...) are read here, not by the kernel."""
+    if own is None:
+        return values, {}
+    if values.get("accounts") is not None:
+        if "accounts" in accounts:
+            raise ReportConfigError("accounts given both as -p and as --accounts; give it once")
+        accounts["accounts"] = values["accounts"]
+    data_keys = DATA_PARAMETERS
+    shown = {k: values[k] for k in data_keys if k in values}
+    shown["dataset"] = str(own)
+    if "accounts" in accounts and "accounts" in params:
+        shown["accounts"] = str(Path(str(accounts["accounts"])).expanduser().resolve())
+    return {k: v for k, v in values.items() if k not in data_keys}, shown
+
+
 def refused_result(job: Job, message: str) -> JobResult:
     """The record of a run refused before any kernel started (a data error): failed, with the
     whole message, so the index and the status file hold every problem."""

@@ -20,7 +20,7 @@ import yaml
 from .errors import ReportConfigError, ReportParameterError
 
 #: The notebook parameters of the dataset convention (see CONTRIBUTING).
-DATA_PARAMETERS = ("dataset", "customer_col", "date_col", "amount_col", "cost_col")
+DATA_PARAMETERS = ("dataset", "customer_col", "date_col", "amount_col", "cost_col", "accounts")
 
 _TYPES: dict[str, tuple[type, ...]] = {
     "str": (str,),
