@@ -280,7 +280,9 @@ def _read_csv_text(text: str, sep: str | None, name: str, header_line: int | Non
     if offset:
         text, all_lines, note = _cut_titles(text, all_lines, offset, name, sep)
         notes.append(note)
-    if '"' not in text:  # no quoting: one record per line, parsed by pandas' C reader
+    # no quoting: one record per line, parsed by pandas' C reader (which, before pandas 3,
+    # ends a value at a NUL byte: such text goes to the csv module, which keeps it)
+    if '"' not in text and "\x00" not in text:
         fast = _read_unquoted(text, all_lines, sep, name, sniffed, notes, offset)
         if fast is not None:
             return fast
