@@ -272,12 +272,13 @@ def test_figures_have_titles_and_labels(b2b_worlds, game_worlds):
     g = game_worlds[0]
     figures = [
         plots.size_vs_profit(v["revenue_cal"], v["profit_cal"]),
-        plots.demand_vs_profit(v["service_tickets"], v["profit_cal"]),
-        plots.staff_hours_habit(v["staff_hours"], v["revenue_cal"], v["true_future_profit"]),
+        plots.demand_vs_profit(synth.mean_by_decile(v["service_tickets"], v["profit_cal"]), v["profit_cal"].median()),
+        plots.staff_hours_habit(v["staff_hours"], v["revenue_cal"], v["true_future_profit"], rho_past=0.5,
+                                rho_future=0.1),
         plots.oak_trees(v["revenue_cal"], v["revenue_holdout"], v["oak_tree"]),
         plots.referral_value_vs_profit(v["true_future_profit"], v["referral_value"]),
         plots.uplift_distribution(v["true_uplift"]),
-        plots.silence_vs_alive(v["days_silent"], v["alive_at_calibration_end"]),
+        plots.silence_vs_alive(synth.alive_by_silence(v["days_silent"], v["alive_at_calibration_end"])),
         plots.retention_curve(synth.retention_curves(g.events, g.observation_end, by=g.accounts["channel"])),
     ]
     for fig in figures:
@@ -316,3 +317,15 @@ def test_targets_table_reads_without_inf():
     assert table["allowed"].tolist() == ["0.600 to 0.850", "at most 0", "at least 3", "exactly 1"]
     assert table["inside"].tolist() == ["yes", "yes", "yes", "no"]
     assert not table.apply(lambda col: col.str.contains("inf|nan", case=False)).any().any()
+
+
+def test_mean_by_decile_and_alive_by_silence_hand_computed():
+    signal = pd.Series([5, 1, 4, 2, 3, 6], index=list("abcdef"), dtype=float)
+    values = pd.Series([50, 10, 40, 20, 30, 60], index=list("abcdef"), dtype=float)
+    got = synth.mean_by_decile(signal, values, groups=3)
+    assert got.to_dict() == {1: 15.0, 2: 35.0, 3: 55.0}
+    silent = pd.Series([0, 59, 60, 130, 140], index=list("abcde"))
+    alive = pd.Series([1, 1, 0, 1, 0], index=list("abcde"))
+    table = synth.alive_by_silence(silent, alive, bin_days=60)
+    assert table.index.tolist() == [0, 60, 120]
+    assert table["share_alive"].tolist() == [1.0, 0.0, 0.5] and table["accounts"].tolist() == [2, 1, 2]

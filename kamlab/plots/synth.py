@@ -44,23 +44,28 @@ def size_vs_profit(revenue: pd.Series, profit: pd.Series, *, top: float = 0.10,
     return fig
 
 
-def demand_vs_profit(tickets: pd.Series, profit: pd.Series, *, groups: int = 10,
+def demand_vs_profit(by_decile: pd.Series, median_profit: float, *,
                      title: str = "Loud is not valuable: profit by service-demand decile") -> Figure:
     """Mean profit per account in each decile of service tickets, with the median account's profit.
 
-    Deciles are formed on the ticket rank (ties broken by order), decile 10 =
-    the most demanding accounts.
+    Parameters
+    ----------
+    by_decile : pd.Series
+        ``kamlab.synth.mean_by_decile(tickets, profit)``: mean profit (currency)
+        per decile 1..10, 10 = the most demanding accounts (drawn in red).
+    median_profit : float
+        The median account's profit (currency), drawn as a dashed line.
+    title : str
+        Figure title.
     """
-    rank = tickets.rank(method="first")
-    decile = np.ceil(rank / len(rank) * groups).astype(int)
-    mean_profit = profit.groupby(decile).mean()
+    groups = int(by_decile.index.max())
     fig = Figure(figsize=(6.5, 4.2), layout="constrained")
     ax = fig.add_subplot()
-    colors = ["C3" if d == groups else "C0" for d in mean_profit.index]
-    ax.bar(mean_profit.index, mean_profit.to_numpy(), color=colors)
-    ax.axhline(profit.median(), color="black", linestyle="--", linewidth=1,
-               label=f"median account: {profit.median():,.0f}")
-    ax.set_xticks(mean_profit.index)
+    colors = ["C3" if d == groups else "C0" for d in by_decile.index]
+    ax.bar(by_decile.index, by_decile.to_numpy(), color=colors)
+    ax.axhline(median_profit, color="black", linestyle="--", linewidth=1,
+               label=f"median account: {median_profit:,.0f}")
+    ax.set_xticks(by_decile.index)
     ax.set_xlabel(f"service-ticket decile (1 = fewest, {groups} = most tickets)")
     ax.yaxis.set_major_formatter(money_formatter())
     ax.set_ylabel("mean profit per account (currency)")
@@ -69,17 +74,19 @@ def demand_vs_profit(tickets: pd.Series, profit: pd.Series, *, groups: int = 10,
     return fig
 
 
-def staff_hours_habit(staff_hours: pd.Series, past_revenue: pd.Series, future_profit: pd.Series,
+def staff_hours_habit(staff_hours: pd.Series, past_revenue: pd.Series, future_profit: pd.Series, *,
+                      rho_past: float, rho_future: float,
                       title: str = "Staff hours follow past revenue, not future profit") -> Figure:
     """Two panels: staff hours against calibration revenue and against true future profit.
 
-    Each panel title gives the Spearman rank correlation.
+    Each panel title gives the Spearman rank correlation passed in (``rho_past``,
+    ``rho_future``, e.g. ``staff_hours.corr(past_revenue, method="spearman")``).
     """
     fig = Figure(figsize=(10, 4.2), layout="constrained")
     axes = fig.subplots(1, 2, sharey=True)
-    for ax, x, label in ((axes[0], past_revenue, "revenue in the calibration window (currency, symlog)"),
-                         (axes[1], future_profit, "true expected profit in the holdout year (currency, symlog)")):
-        rho = staff_hours.corr(x, method="spearman")
+    for ax, x, rho, label in ((axes[0], past_revenue, rho_past, "revenue in the calibration window (currency, symlog)"),
+                              (axes[1], future_profit, rho_future,
+                               "true expected profit in the holdout year (currency, symlog)")):
         ax.scatter(x, staff_hours, s=10, alpha=0.5)
         money_symlog(ax, "x", x)
         ax.set_xlabel(label)
@@ -163,21 +170,28 @@ def uplift_distribution(uplift: pd.Series, bins: int = 40,
     return fig
 
 
-def silence_vs_alive(days_silent: pd.Series, alive: pd.Series, bin_days: int = 60,
+def silence_vs_alive(by_silence: pd.DataFrame, bin_days: int = 60,
                      title: str = "A lost customer has not bought for a long time") -> Figure:
     """Share of accounts truly alive at calibration end, by days since their last order.
 
-    Bars are ``bin_days`` wide; the number above each bar is the count of accounts in it.
+    Parameters
+    ----------
+    by_silence : pd.DataFrame
+        ``kamlab.synth.alive_by_silence(days_silent, alive, bin_days)``: index
+        ``from_day``, columns ``share_alive`` and ``accounts``; the number
+        above each bar is its count of accounts.
+    bin_days : int
+        Width of the bins (days), as passed to ``alive_by_silence``.
+    title : str
+        Figure title.
     """
-    bins = (days_silent // bin_days).astype(int)
-    share = alive.astype(float).groupby(bins).mean()
-    count = alive.groupby(bins).size()
     fig = Figure(figsize=(6.5, 4.2), layout="constrained")
     ax = fig.add_subplot()
-    x = share.index * bin_days
-    ax.bar(x, 100 * share.to_numpy(), width=bin_days * 0.9, align="edge", color="C0")
-    for xi, yi, n in zip(x, 100 * share.to_numpy(), count.to_numpy()):
-        ax.text(xi + bin_days * 0.45, yi + 1, str(n), ha="center", fontsize="small")
+    x = by_silence.index.to_numpy()
+    share = 100 * by_silence["share_alive"].to_numpy()
+    ax.bar(x, share, width=bin_days * 0.9, align="edge", color="C0")
+    for xi, yi, n in zip(x, share, by_silence["accounts"].to_numpy()):
+        ax.text(xi + bin_days * 0.45, yi + 1, f"{n:,}", ha="center", fontsize="small")
     ax.set_ylim(0, 110)
     ax.set_xlabel("days since the last order at calibration end (days)")
     ax.set_ylabel("accounts still alive (truth, %)")

@@ -251,6 +251,40 @@ def game_targets(world: SyntheticWorld) -> pd.DataFrame:
     return _table(rows)
 
 
+def mean_by_decile(signal: pd.Series, values: pd.Series, groups: int = 10) -> pd.Series:
+    """Mean of ``values`` within each of ``groups`` equal-count groups of ``signal``.
+
+    Group g (1 = lowest signal, ``groups`` = highest) holds the accounts with
+    ceil(rank / n * groups) = g, ranks 1..n of ``signal`` with ties broken by
+    order; e.g. mean calibration profit per decile of service tickets.
+
+    Returns
+    -------
+    pd.Series
+        Indexed by group number 1..groups, in the units of ``values``.
+    """
+    rank = signal.rank(method="first")
+    group = np.ceil(rank / len(rank) * groups).astype(int)
+    return values.groupby(group).mean().rename_axis("group")
+
+
+def alive_by_silence(days_silent: pd.Series, alive: pd.Series, bin_days: int = 60) -> pd.DataFrame:
+    """Share of accounts truly alive, by days since their last order in bins of ``bin_days``.
+
+    Bin b holds the accounts with b * bin_days <= days_silent < (b + 1) * bin_days.
+
+    Returns
+    -------
+    pd.DataFrame
+        Indexed by ``from_day`` (b * bin_days): ``share_alive`` in [0, 1] and ``accounts`` (count).
+    """
+    bins = (days_silent // bin_days).astype(int)
+    out = pd.DataFrame({"share_alive": alive.astype(float).groupby(bins).mean(),
+                        "accounts": alive.groupby(bins).size()})
+    out.index = pd.Index(out.index * bin_days, name="from_day")
+    return out
+
+
 def account_view(world: SyntheticWorld) -> pd.DataFrame:
     """One row per known account: attributes, window totals, days silent and the truth.
 
