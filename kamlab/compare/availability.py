@@ -39,7 +39,7 @@ def fix_for(need: str) -> str:
         column = need.split(" or ")[0]
         return f"give it with --accounts (column {column})"
     if need == "ground truth":
-        return "it is known only in the synthetic worlds"
+        return "known only in the synthetic worlds"
     if need == "pilot_days":
         return "give the pilot's length with -p pilot_days=N"
     return "more or longer data may help"
@@ -65,12 +65,24 @@ def not_computable_lines(result: Comparison) -> list[str]:
             if isinstance(scored, NotComputable)]
 
 
-def missing_inputs(result: Comparison, columns: Sequence[str]) -> str:
+def _present(result: Comparison, need: str) -> bool:
+    """Whether the study has ``need``: cost (profit columns), ground truth (true_value) or an accounts column."""
+    columns = result.accounts.columns
+    if need == "cost":
+        return "profit_cal" in columns
+    if need == "ground truth":
+        return "true_value" in columns or "uplift_true" in columns
+    return need in columns
+
+
+def missing_inputs(result: Comparison, columns: Sequence[str], what: str = "") -> str:
     """Why a section on these per-account columns cannot be shown ("" when it can).
 
-    ``score_<name>`` columns need that definition to be computable (its own
-    reason is given); other columns need what :data:`COLUMN_NEEDS` says, or
-    themselves (an accounts column).
+    A ``score_<name>`` column needs that definition to be computable ("name
+    is not computable on this dataset: ..." with its own reason); any other
+    column needs the inputs :data:`COLUMN_NEEDS` lists for it (or itself, an
+    accounts column), of which those the study lacks are named, after
+    ``what`` (the section) when given.
     """
     needs: list[str] = []
     for column in columns:
@@ -78,9 +90,11 @@ def missing_inputs(result: Comparison, columns: Sequence[str]) -> str:
             continue
         scored = result.scores.get(column[len("score_"):]) if column.startswith("score_") else None
         if isinstance(scored, NotComputable):
-            return f"{scored.definition}: {not_computable_sentence(scored)}"
-        needs.extend(COLUMN_NEEDS.get(column, (column,)))
-    return needs_sentence(needs) if needs else ""
+            return f"{scored.definition} is {not_computable_sentence(scored)}"
+        needs.extend(need for need in COLUMN_NEEDS.get(column, (column,)) if not _present(result, need))
+    if not needs:
+        return ""
+    return (f"{what}: " if what else "") + needs_sentence(needs)
 
 
 def holdout_value_column(result: Comparison) -> tuple[str, str]:
