@@ -215,3 +215,36 @@ def test_add_exercise_cells_is_idempotent_and_tags_the_cells_teaching(tmp_path):
             with contextlib.redirect_stdout(printed):
                 exec(cell.source, {})
             assert [o.text for o in cell.outputs] == [printed.getvalue()]
+
+
+def test_own_data_reports_leave_out_every_check_cell(tmp_path):
+    from kamlab.reports.own_data import drop_teaching_cells
+
+    path = tmp_path / CHAPTERS["02"].name
+    shutil.copy(CHAPTERS["02"], path)
+    subprocess.run([sys.executable, str(ROOT / "tools" / "add_exercise_cells.py"), str(path)], check=True,
+                   capture_output=True)
+    notebook = nbformat.read(path, as_version=4)
+    assert any("kamlab.course" in c.source for c in notebook.cells)
+    drop_teaching_cells(notebook)
+    assert not [c for c in notebook.cells if "kamlab.course" in c.source or re.search(r"\bcheck\(\"", c.source)]
+
+
+def test_the_report_matrix_never_renders_a_solution():
+    from kamlab.reports import load_jobs
+
+    jobs = load_jobs(ROOT / "reports" / "reports.yml", check=False)
+    assert jobs and not [j for j in jobs if "solutions" in Path(str(j.notebook)).parts]
+
+
+def test_the_course_map_and_glossary_cover_the_course():
+    course_map = (SOLUTIONS / "COURSE_MAP.md").read_text(encoding="utf-8")
+    for stem in course.NOTEBOOKS.values():
+        assert f"({stem}.ipynb)" in course_map and f"{stem}_solutions.ipynb" in course_map
+    glossary = (ROOT / "notebooks" / "GLOSSARY.md").read_text(encoding="utf-8").lower()
+    for term in ("key account", "rfm", "bg/nbd", "pareto/nbd", "gamma-gamma", "p(alive)", "clv", "cohort",
+                 "kaplan–meier", "churn", "abc / xyz", "jaccard", "lift", "holdout", "calibration window",
+                 "oracle", "breadwinner", "prospect", "image-maker", "expert"):
+        assert f"### {term}" in glossary or f", {term}" in glossary, term
+    for anchor in re.findall(r"\]\(#([a-z-]+)\)", glossary):
+        assert f'<a id="{anchor}"></a>' in glossary, anchor
