@@ -61,6 +61,9 @@ class Dataset:
     own_data : bool
         True for an analyst's own file (not a registered dataset): notebooks
         and reports leave out the teaching sections about other datasets.
+    accounts_report : object or None
+        The report of ``kamlab.data.load_accounts`` (column matches, ids
+        reconciled with the transactions), when an accounts file was given.
     """
 
     name: str
@@ -75,6 +78,7 @@ class Dataset:
     extra: dict[str, pd.DataFrame] = field(default_factory=dict)
     pilot_days: int | None = None
     own_data: bool = False
+    accounts_report: Any = None
 
 
 def _lifetimes_file(filename: str) -> Path:
@@ -248,13 +252,14 @@ def write_bundle(ds: Dataset, directory: str | Path) -> Path:
         "pilot_days": None if ds.pilot_days is None else int(ds.pilot_days),
         "calibration_end": _stamp(ds.calibration_end), "observation_end": _stamp(ds.observation_end),
         "report": None if ds.report is None else ds.report.to_dict(),
+        "accounts_report": None if ds.accounts_report is None else ds.accounts_report.to_dict(),
     }
     return write_frames(directory, frames, meta)
 
 
 def read_bundle(directory: str | Path) -> Dataset:
     """The Dataset that :func:`write_bundle` wrote to ``directory``."""
-    from kamlab.data import ValidationReport
+    from kamlab.data import AccountsReport, ValidationReport
     from kamlab.data.bundle import read_frames
 
     frames, meta = read_frames(directory)
@@ -264,6 +269,8 @@ def read_bundle(directory: str | Path) -> Dataset:
     return Dataset(
         name=meta["name"], source=meta["source"], own_data=meta["own_data"], pilot_days=meta["pilot_days"],
         report=None if meta["report"] is None else ValidationReport.from_dict(meta["report"]),
+        accounts_report=(None if meta.get("accounts_report") is None
+                         else AccountsReport.from_dict(meta["accounts_report"])),
         extra=extra, **stamp, **{name: frames.get(name) for name in _FRAMES},
     )
 
@@ -298,11 +305,13 @@ def resolve(
       the observation end) and rows flagged as outlying dates are counted in a
       note of the validation report.
 
-    ``accounts`` (a CSV or parquet file, or a DataFrame; one row per account)
-    is read with its id column ``account_id_col`` (default: ``customer_col``)
-    and ``account_columns`` (contract name -> column in the file, e.g.
-    ``{"staff_hours": "Hours logged"}``), then checked with
-    :func:`kamlab.data.validate_accounts`.
+    ``accounts`` (a CSV, parquet or Excel file, or a DataFrame; one row per
+    account) is read with :func:`kamlab.data.load_accounts`: its id column
+    ``account_id_col`` (default: the column named like an id) and
+    ``account_columns`` (contract name -> column in the file, e.g.
+    ``{"staff_hours": "Hours logged"}``; other attributes matched by name);
+    its ids are reconciled with the transactions' (a note of the validation
+    report, and ``Dataset.accounts_report``).
     """
     name = str(dataset)
     from kamlab.data.bundle import is_bundle  # data sits below datasets in the flow
@@ -330,7 +339,7 @@ def resolve(
         )
     return _own_file(path, dict(customer_col=customer_col, date_col=date_col, amount_col=amount_col,
                                 cost_col=cost_col, **load_options),
-                     accounts, account_columns, account_id_col or customer_col)
+                     accounts, account_columns, account_id_col)
 
 
 def _own_file(path: Path, options: dict[str, Any], accounts, account_columns, account_id_col) -> Dataset:
@@ -340,7 +349,11 @@ def _own_file(path: Path, options: dict[str, Any], accounts, account_columns, ac
     loaded = load_transactions(path, **options)
     tx = loaded.transactions
     windows = default_windows(tx)
-    table = None if accounts is None else _accounts_table(accounts, account_columns, account_id_col)
+    notes = loaded.report.notes + windows.notes
+    table = accounts_report = None
+    if accounts is not None:
+        table, accounts_report = _accounts(accounts, account_columns, account_id_col, tx, options)
+        notes += (f"accounts from {accounts_report.source}: {accounts_report.reconciliation}",)
     return Dataset(
         name=path.stem,
         transactions=tx,
@@ -348,20 +361,16 @@ def _own_file(path: Path, options: dict[str, Any], accounts, account_columns, ac
         calibration_end=windows.calibration_end,
         observation_end=windows.observation_end,
         source=f"analyst file {path.name}",
-        report=replace(loaded.report, notes=loaded.report.notes + windows.notes),
+        report=replace(loaded.report, notes=notes),
+        accounts_report=accounts_report,
         own_data=True,
     )
 
 
-def _accounts_table(accounts, account_columns: dict[str, str] | None, id_col: str) -> pd.DataFrame:
-    """An accounts file or frame, its columns mapped onto the contract, checked by validate_accounts."""
-    from kamlab.data import validate_accounts
-    from kamlab.data.reading import read_source
+def _accounts(accounts, account_columns, account_id_col, tx: pd.DataFrame, options: dict[str, Any]):
+    """The accounts file or frame through :func:`kamlab.data.load_accounts`, ids reconciled with ``tx``."""
+    from kamlab.data import load_accounts
 
-    if isinstance(accounts, pd.DataFrame):
-        frame, name = accounts, "the accounts DataFrame"
-    else:
-        raw = read_source(accounts)
-        frame, name = raw.frame, raw.name
-    frame = frame.rename(columns={source: contract for contract, source in (account_columns or {}).items()})
-    return validate_accounts(frame, customer_col=id_col, source_name=name)
+    shared = {k: options[k] for k in ("missing_ids", "dayfirst", "date_format") if options.get(k) is not None}
+    return load_accounts(accounts, id_col=account_id_col, columns=account_columns,
+                         transaction_ids=tx["customer_id"], **shared)

@@ -60,7 +60,7 @@ def assert_same_dataset(got: datasets.Dataset, want: datasets.Dataset) -> None:
         pd.testing.assert_frame_equal(got.extra[key], want.extra[key], check_exact=True)
     for name in ("name", "source", "calibration_end", "observation_end", "pilot_days", "own_data"):
         assert getattr(got, name) == getattr(want, name), name
-    assert got.report == want.report
+    assert got.report == want.report and got.accounts_report == want.accounts_report
     assert str(got.report) == str(want.report)
 
 
@@ -86,7 +86,9 @@ def test_bundle_round_trip_of_an_analyst_file_with_accounts(tmp_path):
     ds = datasets.resolve(path, customer_col="client", date_col="day", amount_col="revenue", cost_col="cost",
                           accounts=crm, account_columns={"staff_hours": "hours"}, returns="net")
     assert ds.own_data and ds.accounts is not None and ds.report.items
-    assert list(ds.accounts.columns) == ["staff_hours", "service_tickets"]
+    assert sorted(ds.accounts.columns) == ["service_tickets", "staff_hours"]
+    assert ds.accounts_report is not None and ds.accounts_report.reconciliation.n_matched == 3
+    assert any(n.startswith("accounts from crm.csv: 3 of 3 accounts have transactions") for n in ds.report.notes)
     out = datasets.write_bundle(ds, tmp_path / "bundle")
     assert out == tmp_path / "bundle" and (out / "dataset.json").is_file()
     back = datasets.resolve(out)

@@ -17,10 +17,13 @@ behind them each own one concern (see CONTRIBUTING, "The package"):
 ``policies``       the ledger of a load and its row policies
 ``transactions``   ``load_transactions``: the entry point
 ``accounts``       ``validate_accounts``: accounts tables
+``accounts_file``  ``load_accounts``: accounts/CRM files (CSV, parquet, Excel)
+``spreadsheet``    one sheet of an Excel workbook as text cells
 =================  ==========================================================
 """
 
 from .accounts import validate_accounts  # noqa: F401
+from .accounts_file import AccountsReport, LoadedAccounts, load_accounts  # noqa: F401
 from .contract import (  # noqa: F401
     ACCOUNT_NUMERIC_COLUMNS,
     REQUIRED_TRANSACTION_COLUMNS,
@@ -36,8 +39,10 @@ from .transactions import load_transactions  # noqa: F401
 __all__ = [
     "ACCOUNT_NUMERIC_COLUMNS",
     "AccountDataError",
+    "AccountsReport",
     "DataContractError",
     "DateBulk",
+    "LoadedAccounts",
     "LoadedTransactions",
     "MissingColumnsError",
     "REQUIRED_TRANSACTION_COLUMNS",
@@ -49,6 +54,7 @@ __all__ = [
     "default_windows",
     "format_accounts",
     "format_rows",
+    "load_accounts",
     "load_transactions",
     "require_columns",
     "validate_accounts",
