@@ -122,6 +122,7 @@ def test_abc_xyz_matrix_counts_and_revenue():
 
 def test_segment_figures_have_titles_and_labels():
     from kamlab.plots.segments import abc_xyz_heatmap, key_client_type_profile
+    from kamlab.plots.style import text_problems
 
     summary = pd.DataFrame({"revenue": [900.0, 700, 50, 40, 300, 60, 80, 70, 200, 100],
                             "profit": [-50.0, 300, 20, 10, 100, 20, 30, 20, 60, 40]}, index=ids(10))
@@ -132,6 +133,7 @@ def test_segment_figures_have_titles_and_labels():
     for fig in (abc_xyz_heatmap(matrix), key_client_type_profile(types, summary[["revenue", "profit"]])):
         ax = fig.axes[0]
         assert ax.get_title() and "(" in ax.get_xlabel() and ax.get_ylabel()
+        assert text_problems(fig) == []
 
 
 def test_account_table_nets_cost_to_serve():

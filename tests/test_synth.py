@@ -267,6 +267,7 @@ def test_figures_have_titles_and_labels(b2b_worlds, game_worlds):
     from matplotlib.figure import Figure
 
     from kamlab import plots
+    from kamlab.plots.style import text_problems
 
     v = synth.account_view(b2b_worlds[0])
     g = game_worlds[0]
@@ -283,6 +284,7 @@ def test_figures_have_titles_and_labels(b2b_worlds, game_worlds):
     ]
     for fig in figures:
         assert isinstance(fig, Figure)
+        assert text_problems(fig) == []
         title = fig.get_suptitle() or fig.axes[0].get_title()
         assert title
         for ax in fig.axes:

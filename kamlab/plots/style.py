@@ -27,6 +27,7 @@ __all__ = [
     "money_label",
     "money_symlog",
     "new_figure",
+    "text_problems",
     "thousands",
 ]
 
@@ -107,3 +108,45 @@ def money_symlog(ax: Axes, axis: str, values, linthresh: float = 1000.0, nonnega
     target.set_major_formatter(money_formatter())
     if not neg:
         (ax.set_xlim if axis == "x" else ax.set_ylim)(0, None)
+
+
+def _drawn_texts(fig: Figure, renderer) -> list:
+    """Every visible, non-empty text the figure draws, tick labels only for ticks inside the view."""
+    from matplotlib.text import Text
+
+    hidden = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            lo, hi = sorted(axis.get_view_interval())
+            span = (hi - lo) or 1.0
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                if not lo - 1e-9 * span <= tick.get_loc() <= hi + 1e-9 * span:
+                    hidden.update({id(tick.label1), id(tick.label2)})
+    return [t for t in fig.findobj(Text)
+            if t.get_visible() and t.get_text().strip() and id(t) not in hidden and t.get_figure() is not None]
+
+
+def text_problems(fig: Figure) -> list[str]:
+    """Texts that overlap one another or run off the figure, after the layout is drawn.
+
+    The matplotlib-level check of the house style: every pair of drawn texts
+    (titles, labels, tick labels, legend entries, annotations) whose boxes
+    intersect by more than one pixel each way, and every text whose box leaves
+    the figure. An empty list means the figure reads cleanly.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in _drawn_texts(fig, renderer)]
+    problems = []
+    for i, (text_a, a) in enumerate(boxes):
+        for text_b, b in boxes[i + 1:]:
+            if a.overlaps(b):
+                overlap = a.intersection(a, b)
+                if overlap is not None and overlap.width > 1 and overlap.height > 1:
+                    problems.append(f"{text_a!r} overlaps {text_b!r}")
+        if a.x0 < -1 or a.y0 < -1 or a.x1 > fig.bbox.x1 + 1 or a.y1 > fig.bbox.y1 + 1:
+            problems.append(f"{text_a!r} runs off the figure")
+    return problems
