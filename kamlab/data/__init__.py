@@ -33,6 +33,7 @@ from .contract import (  # noqa: F401
 )
 from .errors import AccountDataError, DataContractError, MissingColumnsError, TransactionDataError  # noqa: F401
 from .outliers import DateBulk, Windows, date_bulk, default_windows  # noqa: F401
+from .parsing import MISSING_ID_MARKERS  # noqa: F401
 from .report import LoadedTransactions, ReportItem, ValidationReport  # noqa: F401
 from .transactions import load_transactions  # noqa: F401
 
@@ -43,6 +44,7 @@ __all__ = [
     "DataContractError",
     "DateBulk",
     "LoadedAccounts",
+    "MISSING_ID_MARKERS",
     "LoadedTransactions",
     "MissingColumnsError",
     "REQUIRED_TRANSACTION_COLUMNS",

@@ -1,8 +1,9 @@
-"""Loading transactions into the contract: the entry point and its column parsing.
+"""Loading transactions into the contract: the entry point.
 
-:func:`load_transactions` reads the source (:mod:`kamlab.data.reading`), maps
-and parses the columns (:mod:`kamlab.data.parsing`), runs the row policies on a
-ledger (:mod:`kamlab.data.policies`) and returns the contract frame with its
+:func:`load_transactions` reads the source (:mod:`kamlab.data.reading`), finds
+the ledger lines that are not sales (:mod:`kamlab.data.documents`), parses the
+mapped columns (:mod:`kamlab.data.columns`), runs the row policies on a ledger
+(:mod:`kamlab.data.policies`) and returns the contract frame with its
 :class:`~kamlab.data.report.ValidationReport`. Every problem it cannot resolve
 is collected and raised together in one :class:`TransactionDataError`, naming
 the file, the column, the first offending rows and the fix; nothing is loaded then.
@@ -13,10 +14,11 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
+import pandas as pd
 
 from .columns import parse_columns
-from .documents import DocumentRules, as_values, excluded_rows, find_totals_rows
 from .contract import mapping_problems
+from .documents import DocumentRules, as_values, excluded_rows, find_totals_rows
 from .errors import TransactionDataError
 from .parsing import MISSING_ID_MARKERS
 from .policies import (Ledger, apply_amount_policies, apply_credit_notes, apply_document_rows,
@@ -65,7 +67,7 @@ def load_transactions(
     header_line: int | None = None,
     missing_ids: Sequence[str] | str | None = None,
     outlying_dates: str = "flag",
-    export_date=None,
+    export_date: str | pd.Timestamp | None = None,
     dayfirst: bool | None = None,
     date_format: str | None = None,
     sep: str | None = None,
