@@ -88,6 +88,7 @@ def _report_parser(sub) -> None:
     acc.add_argument("--account-id-col", metavar="COL", help="its column holding the customer id")
     acc.add_argument("--account-col", action="append", default=[], metavar="ATTRIBUTE=COLUMN",
                      help="map a contract attribute to a column, e.g. staff_hours='Hours logged'; repeatable")
+    lo.add_arguments(acc, lo.account_options())
     policies = rep.add_argument_group(
         "loading policies (kamlab.data.load_transactions; also keys of the -f params file)")
     lo.add_arguments(policies, lo.transaction_options(), defaults={"returns": f"{OWN_DATA_RETURNS} for your files"})
@@ -146,18 +147,19 @@ def _root(config: Path | None) -> Path:
 def _custom_requested(args: argparse.Namespace) -> bool:
     given = [getattr(args, opt) for opt in DATA_OPTIONS] + [args.params_file, args.name, args.title,
                                                               args.accounts, args.account_id_col]
-    policies = lo.from_args(args, lo.transaction_options())
+    policies = lo.from_args(args, lo.transaction_options() + lo.account_options())
     return bool(args.param or args.account_col or policies) or any(value is not None for value in given)
 
 
 def _values(args, notebook: Path, params, base: Job | None) -> tuple[dict, dict, dict]:
     """(notebook values, loading policies, accounts settings) from the job, -f, -p and the flags."""
-    options = lo.transaction_options()
+    options, account_options = lo.transaction_options(), lo.account_options()
     values: dict[str, Any] = dict(base.parameters) if base else {}
-    policies, accounts, file_data = {}, {}, {}
+    policies, reading, file_data = {}, {}, {}
     if args.params_file is not None:
         origin = f"-f {args.params_file}"
-        policies, rest = lo.split_mapping(reports.read_parameter_file(args.params_file), options, origin=origin)
+        reading, rest = lo.split_mapping(reports.read_parameter_file(args.params_file), account_options, origin=origin)
+        policies, rest = lo.split_mapping(rest, options, origin=origin)
         file_data = {k: rest.pop(k) for k in FILE_DATA_KEYS if k in rest}
         if "data" in file_data:
             rest["dataset"] = file_data.pop("data")
@@ -176,9 +178,10 @@ def _values(args, notebook: Path, params, base: Job | None) -> tuple[dict, dict,
     values.update(reports.check_parameters(notebook, data_values, origin="--data/--*-col", text=True, params=params))
     policies.update(lo.from_args(args, options))
     columns = {**(file_data.get("account_columns") or {}), **parse_account_columns(args.account_col)}
+    reading.update(lo.from_args(args, account_options))
     accounts = {"accounts": args.accounts or file_data.get("accounts"),
                 "account_id_col": args.account_id_col or file_data.get("account_id_col"),
-                "account_columns": columns or None}
+                "account_columns": columns or None, "account_options": reading or None}
     return values, policies, {k: v for k, v in accounts.items() if v is not None}
 
 
@@ -231,7 +234,9 @@ def _validate_own_data(job: Job, spec: dict, out: Path, listed: list[Job]) -> Jo
         prepared = prepare_data(spec["path"], columns=spec["columns"], load_options=spec["load_options"],
                                 accounts=spec["accounts"], out_dir=out, name=job.name)
     except DataContractError as err:
-        message = lo.flag_form(str(err), options)
+        from kamlab.data import AccountDataError
+
+        message = lo.flag_form(str(err), options, accounts=isinstance(err, AccountDataError))
         reports.update_index(out, listed, [refused_result(job, message)])
         raise DataRefused(message) from None
     except (ValueError, KeyError, TypeError) as err:  # a policy value or column map the loader refuses

@@ -194,3 +194,28 @@ def test_an_accounts_file_reaches_the_notebook_through_the_bundle(project, tmp_p
     assert "accounts: ['service_tickets', 'staff_hours'] 3" in page
     assert "Data report (on orders.csv with crm.csv)" in page
     assert "--account-col 'staff_hours=Hours logged'" in page  # the settings, as typed, in the header
+
+
+def test_an_accounts_error_names_the_accounts_flags_and_its_fix_works(project, tmp_path, capsys):
+    data = _csv(tmp_path / "orders.csv", GOOD)
+    crm = tmp_path / "crm.csv"
+    pd.DataFrame({"Client": ["A", "B", "C"], "staff_hours": [1.0, 2.0, 3.0]}).to_csv(crm, index=False)
+    out = tmp_path / "out"
+    args = ["report", "04_data", "--config", str(project), "--data", str(data), *COLUMNS, "--accounts", str(crm),
+            "--account-id-col", "Cliet", "--no-progress", "--out", str(out)]
+    assert cli.main(args) == 2
+    err = capsys.readouterr().err
+    assert "crm.csv" in err and "Cliet" in err
+    fix = re.search(r"pass (--account-id-col \S+)", err)
+    assert fix and "customer_col=" not in err and "--customer-col" not in err, err
+    assert cli.main(args + shlex.split(fix.group(1))) == 0, reports.read_status(out)  # the last flag wins
+
+
+def test_the_accounts_file_reading_options_are_flags_too(project, tmp_path):
+    data = _csv(tmp_path / "orders.csv", GOOD)
+    job, spec = _job(project, ["04_data", "--data", str(data), "--accounts", "crm.xlsx", "--accounts-sheet", "CRM",
+                               "--accounts-decimal", ",", "--accounts-monthfirst"])
+    assert spec["accounts"]["account_options"] == {"sheet": "CRM", "decimal": ",", "dayfirst": False}
+    assert {"--accounts-sheet CRM", "--accounts-decimal ,", "--accounts-monthfirst"} <= set(job.data_options)
+    _, spec = _job(project, ["04_data", "--data", str(data), "--accounts", "crm.xlsx", "--accounts-sheet", "2"])
+    assert spec["accounts"]["account_options"] == {"sheet": 2}  # a position

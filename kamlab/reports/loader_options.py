@@ -42,6 +42,14 @@ HELP = {
     "credit_note_values": "Values of --credit-note-col that mark a credit note or cancellation, e.g. 'Credit Memo'",
     "credit_note_prefix": "Prefix of the document number in --credit-note-col that marks a credit note, e.g. CN-",
     "dayfirst": "Read dates like 01/02/1997 as day/month/year (--monthfirst: month/day/year; default: detect)",
+    "sheet": "Workbook sheet, by name or 0-based position (default: the first)",
+}
+#: The same for the accounts file's options (--accounts-*).
+ACCOUNT_HELP = {
+    "encoding": "Text encoding of the accounts file",
+    "delimiter": "Field delimiter of the accounts file",
+    "decimal": "Decimal mark of the accounts file's numbers",
+    "dayfirst": "Read the accounts file's dates (acquired) as day/month/year (--accounts-monthfirst: month/day/year)",
 }
 #: Column-map arguments and their flags, for rewriting messages.
 COLUMN_FLAGS = {"customer_col": "--customer-col", "date_col": "--date-col", "amount_col": "--amount-col",
@@ -53,7 +61,8 @@ class LoaderOption:
     """One keyword policy of the loader as a flag.
 
     kind is "choice" (``choices`` lists the values), "bool", "int", "float",
-    "list" (repeatable flag) or "text".
+    "list" (repeatable flag), "text" or "text-or-number" (digits are read as a number,
+    e.g. a sheet by name or position).
     """
 
     name: str  # the loader's keyword, e.g. "bad_rows"
@@ -63,11 +72,17 @@ class LoaderOption:
     default: Any
     help: str  # one line
     default_text: str = ""  # the default as --help states it ("" says nothing)
+    prefix: str = ""  # "accounts-" for the accounts file's options
 
     @property
     def dest(self) -> str:
         """The argparse attribute holding the value."""
-        return "load_" + self.name
+        return "load_" + self.prefix.replace("-", "_") + self.name
+
+    @property
+    def false_flag(self) -> str:
+        """The flag that sets a boolean option to False (``--monthfirst``, else ``--no-<name>``)."""
+        return "--" + self.prefix + FALSE_FLAGS.get(self.name, "no-" + self.name).replace("_", "-")
 
 
 def _docstring_entries(func: Callable) -> dict[str, tuple[str, str]]:
@@ -117,27 +132,31 @@ def _kind(parameter: inspect.Parameter, type_text: str) -> tuple[str, tuple[str,
     for kind, marks in (("list", ("list", "sequence", "iterable", "tuple")), ("bool", ("bool",)),
                         ("int", ("int",)), ("float", ("float",))):
         if any(re.search(rf"\b{m}\b", words) for m in marks):
-            return kind, ()
+            textual = kind in ("int", "float") and re.search(r"\bstr\b", words)
+            return ("text-or-number" if textual else kind), ()
     if isinstance(parameter.default, bool):
         return "bool", ()
     return "text", ()
 
 
-def options_of(loader: Callable) -> tuple[LoaderOption, ...]:
-    """The keyword policies of ``loader`` as :class:`LoaderOption`, in signature order."""
+def options_of(loader: Callable, *, skip: tuple[str, ...] = NOT_POLICIES, prefix: str = ""
+               ) -> tuple[LoaderOption, ...]:
+    """The keyword policies of ``loader`` (all keyword-only arguments but ``skip``) as
+    :class:`LoaderOption`, in signature order; flags start with ``--<prefix>``."""
     entries = _docstring_entries(loader)
     options = []
     for name, parameter in inspect.signature(loader).parameters.items():
-        if name in NOT_POLICIES or parameter.kind is not inspect.Parameter.KEYWORD_ONLY:
+        if name in skip or parameter.kind is not inspect.Parameter.KEYWORD_ONLY:
             continue
         type_text, text = entries.get(name, ("", ""))
         kind, choices = _kind(parameter, type_text)
-        meaning = HELP.get(name) or _first_sentence(text) or f"loader option {name}"
+        meaning = (ACCOUNT_HELP.get(name) if prefix else None) or HELP.get(name) or _first_sentence(text) \
+            or f"loader option {name}"
         default = None if parameter.default is inspect.Parameter.empty else parameter.default
-        flag = "--" + RENAMED.get(name, name).replace("_", "-")
+        flag = "--" + prefix + RENAMED.get(name, name).replace("_", "-")
         detects = re.search(r"\bdetect", text) is not None
         default_text = ("detect" if detects else "") if default is None else str(default)
-        options.append(LoaderOption(name, flag, kind, choices, default, meaning, default_text))
+        options.append(LoaderOption(name, flag, kind, choices, default, meaning, default_text, prefix))
     return tuple(options)
 
 
@@ -148,12 +167,30 @@ def transaction_options() -> tuple[LoaderOption, ...]:
     return options_of(load_transactions)
 
 
+def _text_or_int(text: str) -> str | int:
+    return int(text) if text.strip().isdigit() else text
+
+
 def _metavar(name: str) -> str:
     for ending, word in (("_col", "COL"), ("_date", "DATE"), ("_end", "DATE"), ("_format", "FORMAT"),
                          ("encoding", "NAME"), ("sheet", "SHEET")):
         if name.endswith(ending):
             return word
-    return "TEXT" if name != "sep" else "CHAR"
+    return "CHAR" if name in ("sep", "delimiter") else "TEXT"
+
+
+#: Arguments of the accounts loader that are not reading options (the CLI has flags for the map).
+ACCOUNT_NOT_OPTIONS = ("source", "id_col", "columns", "transaction_ids", "source_name")
+
+
+def account_options() -> tuple[LoaderOption, ...]:
+    """The reading options of :func:`kamlab.data.accounts_file.load_accounts` as ``--accounts-*`` flags
+    (``--accounts-sheet``, ``--accounts-decimal``, ...); none when this kamlab has no accounts loader."""
+    try:
+        from kamlab.data.accounts_file import load_accounts
+    except ImportError:
+        return ()
+    return options_of(load_accounts, skip=ACCOUNT_NOT_OPTIONS, prefix="accounts-")
 
 
 def add_arguments(group, options: tuple[LoaderOption, ...], *, defaults: Mapping[str, str] = {}) -> None:
@@ -164,15 +201,14 @@ def add_arguments(group, options: tuple[LoaderOption, ...], *, defaults: Mapping
                    ).replace("%", "%%")  # argparse formats help with %
         if opt.kind == "bool":
             group.add_argument(opt.flag, dest=opt.dest, action="store_true", default=None, help=meaning)
-            false = "--" + FALSE_FLAGS.get(opt.name, "no-" + opt.name).replace("_", "-")
-            group.add_argument(false, dest=opt.dest, action="store_false", default=None,
+            group.add_argument(opt.false_flag, dest=opt.dest, action="store_false", default=None,
                                help=f"the opposite of {opt.flag}")
         elif opt.kind == "list":
             group.add_argument(opt.flag, dest=opt.dest, action="append", default=None, metavar="VALUE",
                                help=meaning + "; repeatable")
         else:
-            number = {"int": int, "float": float}.get(opt.kind)
-            metavar = None if opt.kind == "choice" else "N" if number else _metavar(opt.name)
+            number = {"int": int, "float": float, "text-or-number": _text_or_int}.get(opt.kind)
+            metavar = None if opt.kind == "choice" else "N" if opt.kind in ("int", "float") else _metavar(opt.name)
             group.add_argument(opt.flag, dest=opt.dest, default=None, type=number, metavar=metavar,
                                choices=list(opt.choices) or None, help=meaning)
 
@@ -197,15 +233,19 @@ def _coerce(opt: LoaderOption, value: Any, origin: str) -> Any:
             return int(value) if opt.kind == "int" else float(value)
         except (TypeError, ValueError):
             raise ReportConfigError(f"{origin}: {opt.name}: expected a number, got {value!r}") from None
+    if opt.kind == "text-or-number" and isinstance(value, int) and not isinstance(value, bool):
+        return value
     return value if opt.kind == "bool" else str(value)
 
 
 def split_mapping(values: Mapping[str, Any], options: tuple[LoaderOption, ...], *, origin: str
                   ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Split a params file into (loader policies, the rest); keys may be policy or flag names."""
+    """Split a params file into (loader policies, the rest); keys may be policy or flag names
+    (prefixed options, e.g. ``accounts_sheet``, by their flag name only)."""
     by_key = {}
     for opt in options:
-        for key in (opt.name, opt.flag.lstrip("-"), opt.flag.lstrip("-").replace("-", "_")):
+        flag = opt.flag.lstrip("-")
+        for key in ((flag, flag.replace("-", "_")) if opt.prefix else (opt.name, flag, flag.replace("-", "_"))):
             by_key[key] = opt
     policies, rest = {}, {}
     for key, value in values.items():
@@ -217,12 +257,13 @@ def split_mapping(values: Mapping[str, Any], options: tuple[LoaderOption, ...], 
     return policies, rest
 
 
-def flag_words(name: str, value: Any, options: tuple[LoaderOption, ...]) -> str:
+def flag_words(name: str, value: Any, options: tuple[LoaderOption, ...],
+               column_flags: Mapping[str, str] = COLUMN_FLAGS) -> str:
     """The command-line form of one setting: ('bad_rows', 'drop') -> '--bad-rows drop'."""
     opt = next((o for o in options if o.name == name), None)
-    flag = opt.flag if opt else COLUMN_FLAGS.get(name, "--" + name.replace("_", "-"))
+    flag = opt.flag if opt else column_flags.get(name, "--" + name.replace("_", "-"))
     if opt is not None and opt.kind == "bool" and isinstance(value, bool):
-        return flag if value else "--" + FALSE_FLAGS.get(name, "no-" + name).replace("_", "-")
+        return flag if value else opt.false_flag
     if value is None:
         return flag
     if isinstance(value, (list, tuple)):
@@ -233,15 +274,17 @@ def flag_words(name: str, value: Any, options: tuple[LoaderOption, ...]) -> str:
 _LITERAL = r"""'[^']*'|"[^"]*"|True|False|None|\{[^{}]*\}|[-+\w.%]+"""
 
 
-def flag_form(message: str, options: tuple[LoaderOption, ...]) -> str:
+def flag_form(message: str, options: tuple[LoaderOption, ...], *, accounts: bool = False) -> str:
     """Rewrite Python-style fixes in a message into command-line flags.
 
     ``pass bad_rows='drop'`` -> ``pass --bad-rows drop``; ``dayfirst=True`` ->
     ``--dayfirst``; ``set date_format=`` -> ``set --date-format``; the
     alternatives after a fix lose their quotes (``returns='drop', 'net' or
     'keep'`` -> ``--returns drop, net or keep``); ``account_columns={'a': 'b'}``
-    -> ``--account-col a=b``.
+    -> ``--account-col a=b``. For a message about the accounts file
+    (``accounts=True``) ``customer_col`` is its id column, ``--account-id-col``.
     """
+    column_flags = {**COLUMN_FLAGS, "customer_col": "--account-id-col"} if accounts else COLUMN_FLAGS
     names = sorted({o.name for o in options} | set(COLUMN_FLAGS) | {"account_columns"}, key=len, reverse=True)
     pattern = re.compile(rf"(?<![\w-])({'|'.join(map(re.escape, names))})=({_LITERAL})?"
                          rf"((?:(?:,\s*|\s+or\s+)(?:'[^']*'|\"[^\"]*\"))*)")
@@ -260,7 +303,7 @@ def flag_form(message: str, options: tuple[LoaderOption, ...]) -> str:
             value = ast.literal_eval(raw) if raw else None
         except (ValueError, SyntaxError):
             value = raw
-        words = flag_words(name, value, options)
+        words = flag_words(name, value, options, column_flags)
         return words + re.sub(r"""['"]([^'"]*)['"]""", lambda m: shlex.quote(m.group(1)), alternatives)
 
     return pattern.sub(replace, message)

@@ -17,7 +17,7 @@ from typing import Any, Mapping
 from .errors import ReportConfigError
 from .header import show_value
 from .jobs import Job
-from .loader_options import flag_words, transaction_options
+from .loader_options import account_options, flag_words, transaction_options
 from .parameters import DATA_PARAMETERS, NotebookParameter
 from .render import JobResult, first_error_line, jsonable
 
@@ -88,6 +88,8 @@ def shown_data_options(policies: Mapping[str, Any], accounts: Mapping[str, Any],
             shown[flag_words(key, str(accounts[key]), options)] = ""
     shown.update({flag_words("account_col", f"{k}={v}", options): ""
                   for k, v in (accounts.get("account_columns") or {}).items()})
+    reading = account_options()
+    shown.update({flag_words(k, v, reading): "" for k, v in (accounts.get("account_options") or {}).items()})
     return shown
 
 

@@ -13,12 +13,14 @@ out of an own-data report before it runs (:func:`drop_teaching_cells`).
 
 from __future__ import annotations
 
+import inspect
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+from .errors import ReportConfigError
 from .files import EXECUTED_DIR
 
 #: Cell tag of sections that teach with other datasets, and of exercises.
@@ -75,8 +77,10 @@ def prepare_data(
     load_options : mapping
         Keyword policies of :func:`kamlab.data.load_transactions`.
     accounts : mapping
-        ``accounts``, ``account_id_col``, ``account_columns`` when given (passed
-        to :func:`kamlab.datasets.resolve` only then).
+        ``accounts``, ``account_id_col``, ``account_columns`` and
+        ``account_options`` (the accounts file's reading options: ``sheet``,
+        ``decimal``, ...) when given (passed to :func:`kamlab.datasets.resolve`
+        only then).
     out_dir, name : the output folder and the job name (the bundle's place).
 
     Raises
@@ -86,6 +90,10 @@ def prepare_data(
     """
     from kamlab import datasets
 
+    if accounts.get("account_options") and "account_options" not in inspect.signature(datasets.resolve).parameters:
+        raise ReportConfigError(
+            "the --accounts-* reading options need kamlab.datasets.resolve(..., account_options=...), which this "
+            "kamlab does not have yet; save the accounts file as a UTF-8 CSV (first sheet) instead")
     ds = datasets.resolve(str(path), **{k: v for k, v in columns.items() if v is not None},
                           **{k: v for k, v in accounts.items() if v is not None}, **load_options)
     target = bundle_dir(out_dir, name)
