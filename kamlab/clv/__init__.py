@@ -12,11 +12,16 @@ Modules, one concern each:
 
 ===============  =============================================================
 ``summaries``    column names, checks, compression into patterns, weeks
-``results``      ``FittedModel``, ``FitError``, the published estimates
-``fitting``      BG/NBD, Pareto/NBD, MBG/NBD and BG/BB fits
+``results``      ``FittedModel``, ``FitDiagnostics``, ``FitError``, published estimates
+``optimise``     multi-start maximisation in log-parameters; gradients, bounds
+``fitting``      lifetimes' fit checked against a restart and a floor; own search
+``nbd``          the NBD model (no dropout), the nested reference
+``counting``     BG/NBD, Pareto/NBD, MBG/NBD: maximum or no-dropout (NBD) limit
+``discrete``     the BG/BB fit
 ``spend``        the Gamma-Gamma fit
 ``prediction``   expected purchases, probability alive, spend, discounted CLV
 ``holdout``      predicted against actual holdout purchases and revenue
+``valuation``    the value model that fits (purchase and spend), its value
 ===============  =============================================================
 
 Every ``fit_*`` takes a per-account summary with the column names of
@@ -27,18 +32,23 @@ period the summary uses (days for ``summarise_rfm(freq="D")``, weeks for
 
 from kamlab.economics import customer_value as contractual_clv  # noqa: F401  (re-export)
 
-from .fitting import fit_bgbb, fit_bgnbd, fit_mbgnbd, fit_pareto_nbd
+from .counting import fit_bgnbd, fit_mbgnbd, fit_pareto_nbd
+from .discrete import fit_bgbb
+from .nbd import fit_nbd
 from .holdout import HoldoutCheck, holdout_check, holdout_value_check
 from .prediction import discounted_clv, expected_purchases, expected_spend, probability_alive
-from .results import PUBLISHED, FitError, FittedModel
+from .results import PUBLISHED, FitDiagnostics, FitError, FittedModel
 from .spend import fit_gamma_gamma
 from .summaries import SummaryError, as_rfm, compress, in_weeks
+from .valuation import ValueModel, fit_value_model, own_mean_spend, predicted_value
 
 __all__ = [
     "PUBLISHED",
     "SummaryError",
     "FitError",
     "FittedModel",
+    "FitDiagnostics",
+    "ValueModel",
     "HoldoutCheck",
     "as_rfm",
     "compress",
@@ -48,6 +58,10 @@ __all__ = [
     "fit_mbgnbd",
     "fit_gamma_gamma",
     "fit_bgbb",
+    "fit_nbd",
+    "fit_value_model",
+    "predicted_value",
+    "own_mean_spend",
     "expected_purchases",
     "probability_alive",
     "expected_spend",

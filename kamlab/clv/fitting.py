@@ -1,16 +1,13 @@
-"""Maximum-likelihood fits of the counting models through lifetimes: BG/NBD, Pareto/NBD, MBG/NBD, BG/BB.
+"""The machinery every fit shares: lifetimes run quietly, checked against a search of kamlab's own.
 
-Every ``fit_*`` checks its summary (:func:`kamlab.clv.summaries.check_summary`),
-fits on the unique rows with their counts as weights (identical
-maximum-likelihood estimates, much faster) and returns a frozen
-:class:`~kamlab.clv.results.FittedModel`. Time is in whatever period the
-summary uses; rate parameters are per that period.
-
-The rough edges of lifetimes 0.11 on current pandas/scipy are handled here:
-Pareto/NBD gets standard errors and a log-likelihood (lifetimes' ``summary``
-raises), its random starting point is replaced by a fixed one (deterministic
-fits), and log-likelihoods are reported on the caller's time scale (lifetimes
-fits on time rescaled to max(T) = 1).
+:func:`search_maximum` runs lifetimes' fitter first (where lifetimes has one),
+then checks that its estimate is the maximum: L-BFGS-B restarted from it must
+not gain more than ``GAIN`` in log-likelihood, and the estimate must not lie
+below a floor (for the counting models, the nested no-dropout NBD maximum).
+If lifetimes fails, stops short or lands below the floor, kamlab's own search
+(:func:`kamlab.clv.optimise.maximise`, several starts, a second optimiser)
+takes over on the same likelihood. Time is rescaled to max(T) = 1 for the
+search, as lifetimes does; log-likelihoods are reported on the caller's scale.
 """
 
 from __future__ import annotations
@@ -18,16 +15,20 @@ from __future__ import annotations
 import contextlib
 import io
 import warnings
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
 
-from .results import FitError, FittedModel
-from .summaries import BGBB, RFM, check_summary, compress
+from . import optimise
+from .results import FitDiagnostics, FitError, FittedModel
 
-__all__ = ["fit_bgnbd", "fit_pareto_nbd", "fit_mbgnbd", "fit_bgbb"]
+__all__ = ["GAIN", "Search", "search_maximum", "numerical_standard_errors", "lifetimes_standard_errors",
+           "run_fit", "try_fit", "verified_fit"]
 
+#: A restart that gains more than this (log-likelihood units) means the first optimiser stopped short.
+GAIN = 1e-6
 
 def numerical_standard_errors(nll_total: Callable[[np.ndarray], float], params: np.ndarray, names) -> pd.Series | None:
     """Standard errors from the numerical Hessian of the total negative log-likelihood.
@@ -74,177 +75,127 @@ def lifetimes_standard_errors(fitter) -> pd.Series | None:
     return se if np.all(np.isfinite(se.to_numpy())) and np.all(se.to_numpy() > 0) else None
 
 
-def _fit_counting(
-    name: str,
-    summary: pd.DataFrame,
+def try_fit(fit: Callable[[], Any]) -> Any | None:
+    """Run a lifetimes fit quietly; None when it raises (ConvergenceError, overflow, bad start)."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"), contextlib.redirect_stdout(io.StringIO()):
+        warnings.simplefilter("ignore")
+        try:
+            fitter = fit()
+        except Exception:  # noqa: BLE001  (lifetimes raises ConvergenceError, ValueError, LinAlgError...)
+            return None
+    params = np.asarray(fitter.params_, dtype=float)
+    return fitter if np.all(np.isfinite(params)) and np.all(params > 0) else None
+
+
+@dataclass(frozen=True)
+class Search:
+    """The maximum found, on the caller's time scale.
+
+    ``fitter`` is lifetimes' fitted object when its estimate was kept, else None.
+    """
+
+    log_params: np.ndarray
+    log_likelihood: float
+    optimiser: str
+    starts: tuple[tuple[float, ...], ...]
+    fitter: Any | None
+
+
+def search_maximum(
+    nll: Callable[[np.ndarray], float],
     *,
-    compressed: bool,
-    penalizer: float,
-) -> FittedModel:
-    """Shared fitting path of BG/NBD, Pareto/NBD and MBG/NBD."""
-    import lifetimes
-
-    summary = check_summary(summary, RFM, f"fit_{name}")
-    data = compress(summary) if compressed else summary.assign(
-        weights=summary["weights"] if "weights" in summary else 1
-    )
-    x = data["frequency"].to_numpy().astype(int)
-    tx = data["recency"].to_numpy().astype(float)
-    T = data["T"].to_numpy().astype(float)
-    w = data["weights"].to_numpy().astype(float)
-
-    what, n = f"fit_{name}", len(data)
-    if name == "pareto_nbd":
-        cls = lifetimes.ParetoNBDFitter
-
-        def nll_total(p):
-            return cls._negative_log_likelihood(p, x, tx, T, w, 0.0) * w.mean()
-
-        # lifetimes starts from a random point; a fixed one makes fits reproducible.
-        # BFGS reaches the same maximum as lifetimes' default Nelder-Mead in about a
-        # third of the likelihood evaluations; Nelder-Mead is the fallback.
-        fitter = run_fit(lambda: cls(penalizer_coef=penalizer).fit(
-            x, tx, T, weights=w, initial_params=np.ones(4), tol=1e-6, fit_method="BFGS"), what, w.sum(), n)
-        with np.errstate(all="ignore"):
-            ok = np.all(fitter.params_ > 0) and np.isfinite(nll_total(fitter.params_.to_numpy()))
-        if not ok:
-            fitter = run_fit(lambda: cls(penalizer_coef=penalizer).fit(
-                x, tx, T, weights=w, initial_params=np.ones(4), tol=1e-6), what, w.sum(), n)
-    else:
-        cls = lifetimes.BetaGeoFitter if name == "bgnbd" else lifetimes.ModifiedBetaGeoFitter
-        fitter = run_fit(lambda: cls(penalizer_coef=penalizer).fit(x, tx, T, weights=w), what, w.sum(), n)
-
-        def nll_total(p):
-            return float(cls._negative_log_likelihood(np.log(p), x, tx, T, w, 0.0)) * w.sum()
-
-    params = fitter.params_.astype(float).copy()
-    p = params.to_numpy()
-    return FittedModel(
-        name=name,
-        params=params,
-        standard_errors=numerical_standard_errors(nll_total, p, params.index) if name == "pareto_nbd"
-        else lifetimes_standard_errors(fitter),
-        log_likelihood=-float(nll_total(p)),
-        n_accounts=int(round(w.sum())),
-        n_patterns=len(data),
-        model=fitter,
-    )
-
-
-def fit_bgnbd(summary: pd.DataFrame, *, compressed: bool = True, penalizer: float = 0.0) -> FittedModel:
-    """Fit the BG/NBD model of repeat purchasing (lifetimes ``BetaGeoFitter``).
-
-    While active, account i buys at Poisson rate lambda_i ~ Gamma(r, alpha); after
-    each repeat purchase it drops out with probability p_i ~ Beta(a, b). The
-    likelihood of (x, t_x, T) is
-
-        L = B(a, b+x)/B(a, b) * Gamma(r+x) alpha^r / (Gamma(r) (alpha+T)^(r+x))
-            + [x > 0] B(a+1, b+x-1)/B(a, b) * Gamma(r+x) alpha^r / (Gamma(r) (alpha+t_x)^(r+x))
-
-    (Fader, Hardie & Lee 2005a, eq. 6).
+    scale: np.ndarray,
+    lifetimes_fit: Callable[[], Any] | None,
+    lifetimes_label: str,
+    lifetimes_start: tuple[float, ...] = (),
+    starts: list[np.ndarray],
+    exact: bool,
+    floor: float = -np.inf,
+    scaled_nll: Callable[[np.ndarray], float] | None = None,
+    offset: float = 0.0,
+) -> Search:
+    """The maximum of a likelihood: lifetimes' estimate if it is one, else kamlab's own search.
 
     Parameters
     ----------
-    summary : DataFrame
-        One row per account with ``frequency`` (repeat purchases), ``recency`` (age
-        at last purchase) and ``T`` (age at the end of observation), in one time
-        unit; the ``*_cal`` columns of a calibration/holdout split are accepted.
-    compressed : bool
-        Fit on unique (frequency, recency, T) rows weighted by their counts (same
-        estimate, faster). False passes every account to lifetimes.
-    penalizer : float
-        lifetimes' L2 penalty on the parameters; 0 gives the maximum-likelihood fit.
-
-    Returns
-    -------
-    FittedModel
-        ``params`` r, alpha (in the summary's time unit), a, b.
-
-    References
-    ----------
-    Fader, P. S., Hardie, B. G. S., & Lee, K. L. (2005). "Counting your customers"
-    the easy way: An alternative to the Pareto/NBD model. Marketing Science 24(2).
+    nll : callable
+        Total negative log-likelihood of log-parameters on the caller's time scale.
+    scale : ndarray
+        Log of the factor each parameter is multiplied by on the rescaled time
+        (log(1 / max T) for rates, 0 otherwise); ``scaled_nll`` is ``nll`` on
+        rescaled time (defaults to ``nll`` when the scale is all zeros).
+    lifetimes_fit : callable or None
+        Runs lifetimes' fitter and returns it (with ``params_`` on the caller's scale).
+    lifetimes_label, lifetimes_start
+        How lifetimes optimises and from where (parameters on the caller's scale), for the diagnostics.
+    starts : list of ndarray
+        Further starting points, in rescaled log-parameters.
+    floor : float
+        A log-likelihood the maximum cannot lie below (a nested model's maximum).
+    offset : float
+        log L(caller's time) - log L(rescaled time), sum(w x) log(1 / max T) for the
+        counting models; used where the caller's scale overflows.
     """
-    return _fit_counting("bgnbd", summary, compressed=compressed, penalizer=penalizer)
+    scaled_nll = scaled_nll or nll
+    fitter = try_fit(lifetimes_fit) if lifetimes_fit is not None else None
+    first = np.log(np.asarray(fitter.params_, dtype=float)) if fitter is not None else None
+    tried: list[np.ndarray] = []
+    if first is not None:
+        ll_first = -optimise.evaluate(nll, first)
+        restart = optimise.maximise(scaled_nll, [first + scale], exact=exact, polish=False)
+        gained = -optimise.evaluate(nll, restart.log_params - scale) - ll_first
+        if np.isfinite(ll_first) and gained <= GAIN and ll_first >= floor - GAIN:
+            shown = (tuple(lifetimes_start), tuple(float(v) for v in np.exp(first)))
+            return Search(first, ll_first, lifetimes_label, shown if lifetimes_start else shown[1:], fitter)
+        tried = [first + scale, restart.log_params]
+    found = optimise.maximise(scaled_nll, tried + list(starts), exact=exact)
+    best = found.log_params - scale
+    label = found.optimiser if first is None else f"{lifetimes_label} stopped short; then {found.optimiser}"
+    shown = tuple(tuple(float(v) for v in np.exp(np.asarray(s) - scale)) for s in found.starts)
+    ll = -optimise.evaluate(nll, best)
+    if not np.isfinite(ll):  # the caller's time scale overflows where the rescaled one does not
+        ll = -found.nll + offset
+    return Search(best, ll, label, shown, None)
 
 
-def fit_pareto_nbd(summary: pd.DataFrame, *, compressed: bool = True, penalizer: float = 0.0) -> FittedModel:
-    """Fit the Pareto/NBD model (lifetimes ``ParetoNBDFitter``).
+def verified_fit(name: str, label: str, cls: type, nll: Callable[[np.ndarray], float], *,
+                 lifetimes_fit: Callable[[], Any], starts: list[np.ndarray], weights: np.ndarray,
+                 n_patterns: int) -> FittedModel:
+    """A model without a nested no-dropout limit (Gamma-Gamma, BG/BB): lifetimes' fit, checked.
 
-    While alive, account i buys at Poisson rate lambda_i ~ Gamma(r, alpha); its
-    unobserved lifetime is exponential with rate mu_i ~ Gamma(s, beta). The
-    likelihood of (x, t_x, T) is eq. (18) of Fader & Hardie (2005, note 009).
-    Unlike lifetimes alone, the result has standard errors (numerical Hessian)
-    and a log-likelihood, and the optimiser (BFGS, falling back to lifetimes'
-    Nelder-Mead) starts from a fixed point (r = alpha = s = beta = 1), so fits are
-    reproducible.
+    lifetimes' estimate is kept when a restart gains nothing (:func:`search_maximum`,
+    no time rescaling, autograd gradients); otherwise kamlab's search from
+    lifetimes' point and ``starts`` (log-parameters) takes over.
 
-    Parameters and returns as :func:`fit_bgnbd`; ``params`` are r, alpha, s, beta
-    (alpha and beta in the summary's time unit).
-
-    References
-    ----------
-    Schmittlein, D. C., Morrison, D. G., & Colombo, R. (1987). Counting your
-    customers: Who are they and what will they do next? Management Science 33(1).
+    Raises
+    ------
+    FitError
+        When no start reaches a finite likelihood.
     """
-    return _fit_counting("pareto_nbd", summary, compressed=compressed, penalizer=penalizer)
+    k = len(starts[0])
+    found = search_maximum(nll, scale=np.zeros(k), lifetimes_fit=lifetimes_fit, lifetimes_label="lifetimes (BFGS)",
+                           lifetimes_start=tuple(float(v) for v in np.exp(np.full(k, 0.1))), starts=starts, exact=True)
+    if not np.isfinite(found.log_likelihood):
+        raise FitError(f"fit_{name}: no start reached a finite likelihood on {int(weights.sum()):,} accounts "
+                       f"({n_patterns:,} distinct patterns); the data are too few or degenerate for {label}.")
+    fitter = found.fitter
+    names = list(fitter.params_.index) if fitter is not None else None
+    if fitter is None:
+        fitter = cls()
+        names = list(_PARAMS[name])
+        fitter.params_ = pd.Series(np.exp(found.log_params), index=names)
+    params = pd.Series(np.exp(found.log_params), index=names, dtype=float)
+    se = lifetimes_standard_errors(fitter) if found.fitter is not None else numerical_standard_errors(
+        lambda p: nll(np.log(p)), params.to_numpy(), params.index)
+    at = tuple(f"{n} -> {'0' if e < 0 else 'inf'}" for n, e in zip(names, optimise.at_bound(found.log_params)) if e)
+    diagnostics = FitDiagnostics(
+        optimiser=found.optimiser, starts=found.starts,
+        gradient_norm=float(np.linalg.norm(optimise.gradient(nll, found.log_params, exact=True))),
+        bound_active=bool(at), at_bound=at, nested_log_likelihood=float("nan"), reduces_to=None,
+        note=f"{label}: " + (f"boundary solution ({', '.join(at)})" if at else "maximum reached"))
+    return FittedModel(name=name, params=params, standard_errors=se, log_likelihood=found.log_likelihood,
+                       n_accounts=int(round(weights.sum())), n_patterns=n_patterns, model=fitter,
+                       diagnostics=diagnostics)
 
 
-def fit_mbgnbd(summary: pd.DataFrame, *, compressed: bool = True, penalizer: float = 0.0) -> FittedModel:
-    """Fit the MBG/NBD model (lifetimes ``ModifiedBetaGeoFitter``).
-
-    As BG/NBD, but an account can also drop out right after its first purchase,
-    so zero-repeat accounts may be inactive (Batislam, Denizel & Filiztekin 2007;
-    Wagner & Hoppe 2008). Parameters and returns as :func:`fit_bgnbd`.
-    """
-    return _fit_counting("mbgnbd", summary, compressed=compressed, penalizer=penalizer)
-
-
-def fit_bgbb(summary: pd.DataFrame, *, compressed: bool = True, penalizer: float = 0.0) -> FittedModel:
-    """Fit the BG/BB model for discrete transaction opportunities (lifetimes ``BetaGeoBetaBinomFitter``).
-
-    At each of n opportunities an alive account transacts with probability
-    p ~ Beta(alpha, beta) and, after each opportunity, dies with probability
-    theta ~ Beta(gamma, delta). The likelihood of (x, t_x, n) is eq. (5) of
-    Fader, Hardie & Shang (2010).
-
-    Parameters
-    ----------
-    summary : DataFrame
-        ``frequency`` (opportunities with a transaction, after the first),
-        ``recency`` (opportunity of the last one) and ``periods`` (n); an optional
-        ``weights`` column counts accounts per row (published pattern tables).
-    compressed, penalizer
-        As :func:`fit_bgnbd`.
-
-    References
-    ----------
-    Fader, P. S., Hardie, B. G. S., & Shang, J. (2010). Customer-base analysis in
-    a discrete-time noncontractual setting. Marketing Science 29(6).
-    """
-    import lifetimes
-
-    summary = check_summary(summary, BGBB, "fit_bgbb")
-    data = compress(summary, BGBB) if compressed else summary.assign(
-        weights=summary["weights"] if "weights" in summary else 1
-    )
-    x = data["frequency"].to_numpy().astype(int)
-    tx = data["recency"].to_numpy().astype(int)
-    n = data["periods"].to_numpy().astype(int)
-    w = data["weights"].to_numpy().astype(float)
-    cls = lifetimes.BetaGeoBetaBinomFitter
-    fitter = run_fit(lambda: cls(penalizer_coef=penalizer).fit(x, tx, n, weights=w), "fit_bgbb", w.sum(), len(data))
-
-    def nll_total(p):
-        return float(cls._negative_log_likelihood(np.log(p), x, tx, n, w, 0.0)) * w.sum()
-
-    params = fitter.params_.astype(float).copy()
-    return FittedModel(
-        name="bgbb",
-        params=params,
-        standard_errors=lifetimes_standard_errors(fitter),
-        log_likelihood=-nll_total(params.to_numpy()),
-        n_accounts=int(round(w.sum())),
-        n_patterns=len(data),
-        model=fitter,
-    )
+_PARAMS = {"gamma_gamma": ("p", "q", "v"), "bgbb": ("alpha", "beta", "gamma", "delta")}

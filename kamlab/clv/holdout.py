@@ -9,7 +9,7 @@ import pandas as pd
 
 from kamlab.data import require_columns
 
-from .prediction import expected_spend, per_pattern, require_fit
+from .prediction import COUNTING, expected_spend, per_pattern, purchases_up_to, require_fit
 from .results import FittedModel
 from .summaries import RFM, as_rfm, check_summary
 
@@ -64,7 +64,7 @@ def holdout_check(fit: FittedModel, calhold: pd.DataFrame, *, horizon: float | N
     max_frequency : int
         Calibration frequencies at or above this are pooled in ``by_frequency``.
     """
-    require_fit(fit, ("bgnbd", "pareto_nbd", "mbgnbd"), "holdout_check")
+    require_fit(fit, COUNTING, "holdout_check")
     needs = ["frequency_holdout"] + ([] if horizon is not None else ["duration_holdout"])
     require_columns(calhold, needs, what="holdout_check: calhold",
                     hint="Build it with kamlab.rfm.calibration_holdout, or pass horizon= for the holdout length.")
@@ -74,7 +74,7 @@ def holdout_check(fit: FittedModel, calhold: pd.DataFrame, *, horizon: float | N
     predicted = per_pattern(
         frame,
         (*RFM, "h"),
-        lambda x, tx, T, hh: fit.model.conditional_expected_number_of_purchases_up_to_time(hh, x, tx, T),
+        lambda x, tx, T, hh: purchases_up_to(fit, hh, x, tx, T),
     )
     actual = s["frequency_holdout"].astype(float)
     accounts = pd.DataFrame(

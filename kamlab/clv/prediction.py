@@ -15,6 +15,8 @@ import pandas as pd
 
 from kamlab.data import format_accounts, require_columns
 
+from .expectations import beta_geo_alive_purchases, pareto_alive_purchases
+from .nbd import nbd_expected_purchases
 from .results import FittedModel
 from .summaries import BGBB, RFM, SummaryError, check_summary
 
@@ -40,17 +42,63 @@ def require_fit(fit: FittedModel, names: tuple[str, ...], what: str) -> None:
         raise ValueError(f"{what}: needs a fit from {', '.join('fit_' + n for n in names)}, got fit_{fit.name}")
 
 
+#: Fits that predict purchases in continuous time from (frequency, recency, T).
+COUNTING = ("bgnbd", "pareto_nbd", "mbgnbd", "nbd")
+
+
+def alive_probability(fit: FittedModel, x, tx, T) -> np.ndarray:
+    """P(alive at T | x, t_x, T) of a counting fit, as an array: 1 for NBD and the no-dropout limit,
+    lifetimes' otherwise, and 1 where lifetimes' value is not finite and the last purchase is at T
+    (an account that bought at the end of observation is alive)."""
+    x, tx, T = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (x, tx, T))
+    if fit.name == "nbd" or fit.reduces_to == "nbd":
+        return np.ones_like(x)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        alive = np.broadcast_to(np.asarray(fit.model.conditional_probability_alive(x, tx, T), dtype=float), x.shape)
+    return np.where(np.isfinite(alive), alive, np.where(tx >= T, 1.0, np.nan))
+
+
+def purchases_up_to(fit: FittedModel, t, x, tx, T) -> np.ndarray:
+    """E[X(T, T + t) | x, t_x, T] of a counting fit, as arrays.
+
+    NBD's (r + x)/(alpha + T) t for the NBD model and the no-dropout limit;
+    lifetimes' closed forms otherwise, and, for histories where those are not
+    finite (near the boundaries of the parameter space), P(alive) times the
+    expectation of an account alive at T (:mod:`kamlab.clv.expectations`).
+    """
+    if fit.name == "nbd" or fit.reduces_to == "nbd":
+        return nbd_expected_purchases(t, x, T, float(fit.params["r"]), float(fit.params["alpha"]))
+    x, tx, T = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (x, tx, T))
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        out = np.array(fit.model.conditional_expected_number_of_purchases_up_to_time(t, x, tx, T), dtype=float)
+        bad = ~np.isfinite(out)
+        if bad.any():
+            out = np.broadcast_to(out, x.shape).copy()
+            alive = alive_probability(fit, x[bad], tx[bad], T[bad])
+            p, tb = fit.params, np.broadcast_to(np.asarray(t, dtype=float), x.shape)[bad]
+            if fit.name == "pareto_nbd":
+                given = pareto_alive_purchases(tb, x[bad], T[bad], *(float(p[k]) for k in ("r", "alpha", "s", "beta")))
+            else:
+                given = beta_geo_alive_purchases(tb, x[bad], T[bad], *(float(p[k]) for k in ("r", "alpha", "a", "b")),
+                                                 extra=int(fit.name == "mbgnbd"))
+            out[bad] = alive * given
+    return out
+
+
 def expected_purchases(fit: FittedModel, summary: pd.DataFrame, horizon: float) -> pd.Series:
     """Expected number of purchases of each account in the next ``horizon`` periods.
 
     E[X(T, T + t) | x, t_x, T]: BG/NBD eq. (10) of Fader, Hardie & Lee (2005a);
     Pareto/NBD eq. (41) of Fader & Hardie (note 009); BG/BB eq. (13) of Fader,
-    Hardie & Shang (2010), where ``horizon`` counts transaction opportunities.
+    Hardie & Shang (2010), where ``horizon`` counts transaction opportunities;
+    NBD (and a no-dropout limit) (r + x) / (alpha + T) * horizon.
 
     Parameters
     ----------
     fit : FittedModel
-        From :func:`fit_bgnbd`, :func:`fit_pareto_nbd`, :func:`fit_mbgnbd` or :func:`fit_bgbb`.
+        From :func:`fit_bgnbd`, :func:`fit_pareto_nbd`, :func:`fit_mbgnbd`, :func:`fit_nbd` or :func:`fit_bgbb`.
     summary : DataFrame
         Accounts to predict for, same columns and time unit as the fit.
     horizon : float
@@ -61,7 +109,7 @@ def expected_purchases(fit: FittedModel, summary: pd.DataFrame, horizon: float) 
     Series
         Expected purchases per account (a count), indexed like ``summary``.
     """
-    require_fit(fit, ("bgnbd", "pareto_nbd", "mbgnbd", "bgbb"), "expected_purchases")
+    require_fit(fit, (*COUNTING, "bgbb"), "expected_purchases")
     if horizon < 0:
         raise ValueError(f"expected_purchases: horizon must be >= 0 periods, got {horizon}")
     if fit.name == "bgbb":
@@ -72,7 +120,7 @@ def expected_purchases(fit: FittedModel, summary: pd.DataFrame, horizon: float) 
     else:
         s = check_summary(summary, RFM, "expected_purchases")
         out = per_pattern(
-            s, RFM, lambda x, tx, T: fit.model.conditional_expected_number_of_purchases_up_to_time(horizon, x, tx, T)
+            s, RFM, lambda x, tx, T: purchases_up_to(fit, horizon, x, tx, T)
         )
     return out.rename("expected_purchases")
 
@@ -81,15 +129,16 @@ def probability_alive(fit: FittedModel, summary: pd.DataFrame) -> pd.Series:
     """Probability that each account is still active at the end of observation.
 
     P(alive | x, t_x, T): BG/NBD eq. (11) of Fader, Hardie & Lee (2005b, note 021),
-    Pareto/NBD eq. (37) of note 009, BG/BB eq. (A10) of Fader, Hardie & Shang (2010).
+    Pareto/NBD eq. (37) of note 009, BG/BB eq. (A10) of Fader, Hardie & Shang (2010);
+    1 for the NBD model and a no-dropout limit (nobody drops out).
     """
-    require_fit(fit, ("bgnbd", "pareto_nbd", "mbgnbd", "bgbb"), "probability_alive")
+    require_fit(fit, (*COUNTING, "bgbb"), "probability_alive")
     if fit.name == "bgbb":
         s = check_summary(summary, BGBB, "probability_alive")
         out = per_pattern(s, BGBB, lambda x, tx, n: fit.model.conditional_probability_alive(0, x, tx, n))
     else:
         s = check_summary(summary, RFM, "probability_alive")
-        out = per_pattern(s, RFM, lambda x, tx, T: fit.model.conditional_probability_alive(x, tx, T))
+        out = per_pattern(s, RFM, lambda x, tx, T: alive_probability(fit, x, tx, T))
     return out.rename("probability_alive")
 
 
@@ -142,7 +191,7 @@ def discounted_clv(
     Parameters
     ----------
     purchases : FittedModel
-        A counting model (BG/NBD, Pareto/NBD, MBG/NBD) for E[X(t)].
+        A counting model (BG/NBD, Pareto/NBD, MBG/NBD, NBD) for E[X(t)].
     spend : FittedModel or Series
         A Gamma-Gamma fit (expected spend per purchase, :func:`expected_spend`) or
         a Series of spend per purchase per account in currency units.
@@ -164,7 +213,7 @@ def discounted_clv(
     Series
         Discounted CLV per account in currency units, indexed like ``summary``.
     """
-    require_fit(purchases, ("bgnbd", "pareto_nbd", "mbgnbd"), "discounted_clv")
+    require_fit(purchases, COUNTING, "discounted_clv")
     if horizon <= 0 or periods_per_year <= 0 or steps_per_year < 1:
         raise ValueError("discounted_clv: horizon, periods_per_year and steps_per_year must be positive")
     if annual_discount_rate <= -1:
@@ -180,7 +229,7 @@ def discounted_clv(
     def discounted_count(x, tx, T):
         previous, total = 0.0, 0.0
         for end, factor in zip(ends, factors):
-            cum = purchases.model.conditional_expected_number_of_purchases_up_to_time(end, x, tx, T)
+            cum = purchases_up_to(purchases, end, x, tx, T)
             total = total + (cum - previous) * factor
             previous = cum
         return total

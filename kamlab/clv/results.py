@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["PUBLISHED", "FitError", "FittedModel"]
+__all__ = ["PUBLISHED", "FitError", "FitDiagnostics", "FittedModel"]
 
 #: Published estimates, for side-by-side tables. BG/NBD and Pareto/NBD on the
 #: 2,357-customer CDNOW sample, weeks (Fader, Hardie & Lee 2005a, section 5);
@@ -27,17 +27,60 @@ class FitError(ValueError):
 
 
 @dataclass(frozen=True)
+class FitDiagnostics:
+    """How a fit reached its estimate, and whether it is the maximum.
+
+    Attributes
+    ----------
+    optimiser : str
+        What produced the estimate: "lifetimes (BFGS)" when lifetimes' own fit
+        was kept, or kamlab's search, e.g. "L-BFGS-B, then Nelder-Mead".
+    starts : tuple of tuple of float
+        Every starting point tried, in the model's parameters (``params`` order;
+        rate parameters in the summary's period).
+    gradient_norm : float
+        Euclidean norm of the gradient of the total log-likelihood with respect
+        to the log-parameters at the estimate (0 at an interior maximum). For a
+        boundary solution, the gradient of the limiting model (NBD) at its estimate.
+    bound_active : bool
+        True when the estimate is a boundary solution: a parameter runs off to
+        0 or infinity (``at_bound`` names them).
+    at_bound : tuple of str
+        The parameters at a bound, each with its direction, e.g. ``("a -> 0",)``.
+    nested_log_likelihood : float
+        Maximum log-likelihood of the nested model without dropout (NBD) on the
+        same data; NaN for models that do not nest it (spend, BG/BB).
+    reduces_to : str or None
+        ``"nbd"`` when the fit is the no-dropout limit (no detectable dropout):
+        predictions are those of the NBD model; None otherwise.
+    note : str
+        One sentence on the outcome, e.g. "no detectable dropout: BG/NBD reduces to NBD".
+    """
+
+    optimiser: str
+    starts: tuple[tuple[float, ...], ...]
+    gradient_norm: float
+    bound_active: bool
+    at_bound: tuple[str, ...]
+    nested_log_likelihood: float
+    reduces_to: str | None
+    note: str
+
+
+@dataclass(frozen=True)
 class FittedModel:
     """A fitted BTYD or spend model.
 
     Attributes
     ----------
     name : str
-        ``"bgnbd"``, ``"pareto_nbd"``, ``"mbgnbd"``, ``"gamma_gamma"`` or ``"bgbb"``.
+        ``"bgnbd"``, ``"pareto_nbd"``, ``"mbgnbd"``, ``"nbd"``, ``"gamma_gamma"`` or ``"bgbb"``.
     params : Series
         Maximum-likelihood estimates, named as in the papers (``r, alpha, a, b``;
         ``r, alpha, s, beta``; ``p, q, v`` with ``v`` = the paper's gamma;
-        ``alpha, beta, gamma, delta``). Rate parameters are in the summary's period.
+        ``alpha, beta, gamma, delta``; ``r, alpha`` for NBD). Rate parameters are
+        in the summary's period. A no-dropout limit carries its limiting values
+        (BG/NBD ``a = 0, b = inf``; Pareto/NBD ``s = 0, beta = inf``).
     standard_errors : Series or None
         Asymptotic standard errors from the inverse Hessian of the negative
         log-likelihood at the estimate: lifetimes' own (autograd) where it has
@@ -51,7 +94,12 @@ class FittedModel:
     n_patterns : int
         Distinct rows actually passed to the optimiser after compression.
     model : object
-        The fitted lifetimes fitter, for anything this module does not wrap.
+        The lifetimes fitter carrying the estimate, for anything this module
+        does not wrap; None for the NBD model and the no-dropout limit, which
+        lifetimes does not have.
+    diagnostics : FitDiagnostics
+        Optimiser, starts, gradient norm, bounds and the check against the
+        nested no-dropout (NBD) maximum.
     """
 
     name: str
@@ -61,6 +109,12 @@ class FittedModel:
     n_accounts: int
     n_patterns: int
     model: Any
+    diagnostics: FitDiagnostics | None = None
+
+    @property
+    def reduces_to(self) -> str | None:
+        """``"nbd"`` when the fit is the no-dropout limit, else None."""
+        return self.diagnostics.reduces_to if self.diagnostics is not None else None
 
     def table(self) -> pd.DataFrame:
         """Estimates and standard errors side by side (NaN where not available)."""

@@ -7,7 +7,7 @@ import pandas as pd
 
 from kamlab.data import format_rows
 
-from .fitting import lifetimes_standard_errors, run_fit
+from .fitting import run_fit, verified_fit
 from .results import FittedModel
 from .summaries import SummaryError, check_summary, compress
 
@@ -68,18 +68,19 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, compressed: bool = True, penalizer
     m = data["monetary_value"].to_numpy().astype(float)
     w = data["weights"].to_numpy().astype(float)
     cls = lifetimes.GammaGammaFitter
-    fitter = run_fit(lambda: cls(penalizer_coef=penalizer).fit(x, m, weights=w), "fit_gamma_gamma", w.sum(), len(data))
 
-    def nll_total(p):
-        return float(cls._negative_log_likelihood(np.log(p), x, m, w, 0.0)) * w.sum()
+    def nll(lp):
+        return cls._negative_log_likelihood(lp, x, m, w, 0.0) * w.sum()
 
-    params = fitter.params_.astype(float).copy()
-    return FittedModel(
-        name="gamma_gamma",
-        params=params,
-        standard_errors=lifetimes_standard_errors(fitter),
-        log_likelihood=-nll_total(params.to_numpy()),
-        n_accounts=int(round(w.sum())),
-        n_patterns=len(data),
-        model=fitter,
-    )
+    if penalizer > 0:
+        fitter = run_fit(lambda: cls(penalizer_coef=penalizer).fit(x, m, weights=w), "fit_gamma_gamma", w.sum(),
+                         len(data))
+        params = fitter.params_.astype(float).copy()
+        return FittedModel(name="gamma_gamma", params=params, standard_errors=None,
+                           log_likelihood=-float(nll(np.log(params.to_numpy()))), n_accounts=int(round(w.sum())),
+                           n_patterns=len(data), model=fitter)
+    mean = float(np.log(np.average(m, weights=w)))
+    return verified_fit("gamma_gamma", "Gamma-Gamma", cls, nll,
+                        lifetimes_fit=lambda: cls().fit(x, m, weights=w),
+                        starts=[np.array([0.0, np.log(2.0), mean]), np.array([np.log(5.0), np.log(3.0), mean])],
+                        weights=w, n_patterns=len(data))

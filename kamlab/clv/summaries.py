@@ -33,9 +33,9 @@ def as_rfm(summary: pd.DataFrame) -> pd.DataFrame:
     """The summary with kamlab.rfm column names, renaming calibration columns.
 
     ``kamlab.rfm.calibration_holdout`` names its calibration columns
-    ``frequency_cal, recency_cal, T_cal, monetary_value_cal``; models are fitted on
-    the calibration window, so those become ``frequency, recency, T,
-    monetary_value``. A summary that already has the plain names is returned as is
+    ``frequency_cal, recency_cal, T_cal, monetary_value_cal`` (and ``revenue_cal``,
+    ``profit_cal``); models are fitted on the calibration window, so those become
+    ``frequency, recency, T, monetary_value`` (``revenue``, ``profit``). A summary that already has the plain names is returned as is
     (holdout columns are kept under their own names).
     """
     if not isinstance(summary, pd.DataFrame):
@@ -43,7 +43,7 @@ def as_rfm(summary: pd.DataFrame) -> pd.DataFrame:
     if "frequency" in summary.columns:
         return summary
     renames = {
-        f"{c}_cal": c for c in ("frequency", "recency", "T", "monetary_value") if f"{c}_cal" in summary
+        f"{c}_cal": c for c in ("frequency", "recency", "T", "monetary_value", "revenue", "profit") if f"{c}_cal" in summary
     }
     return summary.rename(columns=renames)
 
