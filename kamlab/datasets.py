@@ -349,7 +349,7 @@ def _own_file(path: Path, options: dict[str, Any], accounts, account_columns, ac
     loaded = load_transactions(path, **options)
     tx = loaded.transactions
     windows = default_windows(tx)
-    notes = loaded.report.notes + windows.notes
+    notes = loaded.report.notes + windows.notes + _returns_notes(loaded.report)
     table = accounts_report = None
     if accounts is not None:
         table, accounts_report = _accounts(accounts, account_columns, account_id_col, tx, options)
@@ -365,6 +365,15 @@ def _own_file(path: Path, options: dict[str, Any], accounts, account_columns, ac
         accounts_report=accounts_report,
         own_data=True,
     )
+
+
+def _returns_notes(report) -> tuple[str, ...]:
+    """How much revenue the returns policy left out (an analyst's revenue must not be overstated silently)."""
+    return tuple(
+        f"{-item.amount:,.2f} of returns in {item.rows:,} row{'s' if item.rows != 1 else ''} are not subtracted from revenue (returns='drop'): "
+        "revenue and profit are gross of returns; pass returns='net' to net them against the customer's purchases"
+        for item in report.items
+        if item.action == "dropped" and item.amount is not None and "returns='drop'" in item.reason)
 
 
 def _accounts(accounts, account_columns, account_id_col, tx: pd.DataFrame, options: dict[str, Any]):

@@ -121,3 +121,12 @@ def test_a_directory_that_is_not_a_bundle_is_named_as_such(tmp_path):
     (tmp_path / "dataset.json").write_text('{"format": "something else"}')
     with pytest.raises(ValueError, match="not a kamlab bundle"):
         datasets.resolve(tmp_path)
+
+
+def test_an_analyst_file_says_how_much_revenue_the_returns_policy_left_out(tmp_path):
+    path, _ = analyst_file(tmp_path)
+    options = dict(customer_col="client", date_col="day", amount_col="revenue")
+    notes = datasets.resolve(path, **options).report.notes
+    assert any(n.startswith("5.00 of returns in 1 row are not subtracted from revenue (returns='drop')")
+               and "returns='net'" in n for n in notes)
+    assert not any("not subtracted" in n for n in datasets.resolve(path, **options, returns="net").report.notes)

@@ -30,18 +30,23 @@ class Ledger:
         self.alive = np.ones(len(tx), bool)
         self.items: list[ReportItem] = []
 
-    def drop(self, mask: np.ndarray, reason: str, lines: str = "") -> None:
-        """Remove the live rows in ``mask`` and count them under ``reason`` (naming ``lines``)."""
+    def _revenue(self, mask: np.ndarray) -> float:
+        return float(self.tx["amount"].to_numpy()[mask].sum())
+
+    def drop(self, mask: np.ndarray, reason: str, lines: str = "", revenue: bool = False) -> None:
+        """Remove the live rows in ``mask`` and count them under ``reason`` (naming ``lines``; their amount when ``revenue``)."""
         mask = mask & self.alive
         if mask.any():
-            self.items.append(ReportItem("dropped", reason, int(mask.sum()), lines))
+            amount = self._revenue(mask) if revenue else None
+            self.items.append(ReportItem("dropped", reason, int(mask.sum()), lines, amount))
             self.alive[mask] = False
 
-    def flag(self, mask: np.ndarray, action: str, reason: str, lines: str = "") -> None:
-        """Count the live rows in ``mask`` as changed or flagged (naming ``lines``)."""
-        k = int((mask & self.alive).sum())
-        if k:
-            self.items.append(ReportItem(action, reason, k, lines))
+    def flag(self, mask: np.ndarray, action: str, reason: str, lines: str = "", revenue: bool = False) -> None:
+        """Count the live rows in ``mask`` as changed or flagged (naming ``lines``; their amount when ``revenue``)."""
+        mask = mask & self.alive
+        if mask.any():
+            amount = self._revenue(mask) if revenue else None
+            self.items.append(ReportItem(action, reason, int(mask.sum()), lines, amount))
 
     def refuse_if_problems(self) -> None:
         if self.problems:
@@ -173,9 +178,9 @@ def apply_amount_policies(ledger: Ledger, amount_col: str, *, returns: str, zero
     else:
         ledger.flag(zero, "flagged", "amount is 0, kept (zero_amounts='keep')")
     if returns == "drop":
-        ledger.drop(negative, "negative amounts: returns or refunds (returns='drop')")
+        ledger.drop(negative, "negative amounts: returns or refunds (returns='drop')", revenue=True)
     elif returns == "keep":
-        ledger.flag(negative, "flagged", "negative amounts: returns or refunds, kept (returns='keep')")
+        ledger.flag(negative, "flagged", "negative amounts: returns or refunds, kept (returns='keep')", revenue=True)
     elif negative.any():  # net
         live = ledger.tx.loc[ledger.alive]
         netted, n_returns, n_reduced, n_removed, unmatched = net_returns(live)

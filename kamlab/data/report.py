@@ -24,12 +24,15 @@ class ReportItem:
     rows : number of rows concerned.
     lines : which rows, when worth naming (e.g. "lines 14, 87: '2099-01-01', ..."),
         else "".
+    amount : the rows' total amount (currency units) where it matters, e.g.
+        the returns a policy dropped or kept; None elsewhere.
     """
 
     action: str
     reason: str
     rows: int
     lines: str = ""
+    amount: float | None = None
 
     @property
     def text(self) -> str:
