@@ -13,7 +13,8 @@ key_accounts_<name>.csv    key account of each computable definition
 win_back.csv               account lost by the inactivity rule, at the end of
                            the data (:func:`kamlab.survival.win_back_list`)
 at_risk.csv                account still buying at the end of the data whose
-                           BG/NBD probability of being alive is below a threshold
+                           probability of being alive (under the purchase model
+                           that fits) is below a threshold
 comparison.csv             definition and baseline (the comparison table)
 =========================  ==================================================
 
@@ -56,9 +57,9 @@ COLUMN_DOCS = {
     "last_purchase": "date of the last purchase in the {window}",
     "recency_days": "days from the last purchase to the end of the calibration window ({cal})",
     "clv": "currency units: predicted discounted revenue over the holdout's length after {cal} "
-           "(BG/NBD purchases x Gamma-Gamma spend, 10 % a year)",
-    "p_alive": "probability (0-1) that the account was still a customer on {asof} (BG/NBD)",
-    "expected_purchases": "purchase weeks the BG/NBD fit expects in the {horizon}",
+           "(10 % a year; the purchase and spend models are named in the notes)",
+    "p_alive": "probability (0-1) that the account was still a customer on {asof} (1 under NBD: no dropout)",
+    "expected_purchases": "purchase weeks the purchase model expects in the {horizon}",
     "revenue_holdout": "currency units: what the account bought in the holdout window, after {cal} to {end}",
     "profit_holdout": "currency units: holdout revenue minus cost of goods, minus cost-to-serve when the "
                       "accounts file gives it (blank without a cost column)",
@@ -130,41 +131,25 @@ def _stable(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
         else frame.reindex(columns=list(columns))
 
 
-def _purchase_columns(summary: pd.DataFrame, horizon: float) -> tuple[pd.DataFrame, object, str]:
-    """``p_alive`` and ``expected_purchases`` per account from :func:`kamlab.clv.fit_bgnbd` on a weekly summary.
+def _model_columns(summary: pd.DataFrame, horizon: float) -> tuple[pd.DataFrame, str]:
+    """``p_alive``, ``expected_purchases`` and ``clv`` per account from :func:`kamlab.clv.fit_value_model`, and its note.
 
-    P(alive | x, t_x, T) and E[X(T, T + horizon) | x, t_x, T] (Fader, Hardie &
-    Lee 2005a). Returns the columns, the fit, and "" -- or an empty frame, None
-    and the reason when no BG/NBD fit describes the data.
+    On a weekly summary: P(alive | x, t_x, T) and E[X(T, T + horizon) | x,
+    t_x, T] under the purchase model the data support (BG/NBD, Pareto/NBD, or
+    NBD when no dropout is detectable, where P(alive) = 1), and CLV = the
+    discounted expected revenue over ``horizon`` weeks at 10 % a year
+    (:func:`kamlab.clv.predicted_value`: Gamma-Gamma spend, or each account's
+    own mean spend). An empty frame and the reason when no model can be fitted.
     """
     try:
-        fit = clv.fit_bgnbd(summary)
-        return pd.DataFrame({"p_alive": clv.probability_alive(fit, summary),
-                             "expected_purchases": clv.expected_purchases(fit, summary, horizon)}), fit, ""
+        model = clv.fit_value_model(summary)
+        return pd.DataFrame({
+            "p_alive": clv.probability_alive(model.purchases, summary),
+            "expected_purchases": clv.expected_purchases(model.purchases, summary, horizon),
+            "clv": clv.predicted_value(model, summary, horizon=horizon),
+        }), model.note
     except ValueError as failure:  # FitError, SummaryError: no model describes these data
-        return pd.DataFrame(index=summary.index), None, f"p_alive and expected_purchases not computable: {failure}"
-
-
-def _clv_column(fit, summary: pd.DataFrame, horizon: float) -> tuple[pd.Series | None, str]:
-    """Discounted predicted revenue over ``horizon`` weeks at 10 % a year, and a note saying how.
-
-    CLV_i = E[spend_i] x sum_k dE[X_i(t_k)] / 1.1^(t_k / 52)  (:func:`kamlab.clv.discounted_clv`),
-    E[spend_i] from Gamma-Gamma on the repeat buyers (Fader & Hardie 2013), or
-    the account's own mean spend per purchase week when the fitted q <= 1
-    (spend too heavy-tailed for the model's population mean), as ``future_profit`` does.
-    """
-    if fit is None:
-        return None, "clv not computable: no BG/NBD fit"
-    repeat = summary[(summary["frequency"] > 0) & (summary["monetary_value"] > 0)]
-    note = "clv: BG/NBD purchases x Gamma-Gamma spend"
-    try:
-        spend = clv.fit_gamma_gamma(repeat)
-        if float(spend.params["q"]) <= 1:
-            spend = summary["revenue"].astype(float) / (summary["frequency"].astype(float) + 1)
-            note = "clv: BG/NBD purchases x own mean spend (Gamma-Gamma q <= 1: spend too heavy-tailed)"
-        return clv.discounted_clv(fit, spend, summary, horizon=horizon, periods_per_year=52.0), note
-    except ValueError as failure:
-        return None, f"clv not computable: {failure}"
+        return pd.DataFrame(index=summary.index), f"p_alive, expected_purchases and clv not computable: {failure}"
 
 
 def _window_facts(transactions: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
@@ -226,12 +211,7 @@ def _account_table(comparison, dataset) -> tuple[pd.DataFrame, str]:
                            ("profit_holdout", "profit_holdout")):
         if source in study.columns:
             table[column] = study[source]
-    summary = windows.summary.reindex(index)
-    values, fit, purchase_note = _purchase_columns(summary, windows.holdout_weeks)
-    value, value_note = _clv_column(fit, summary, windows.holdout_weeks)
-    if value is not None:
-        values["clv"] = value
-    note = "; ".join(n for n in (purchase_note, value_note) if n)
+    values, note = _model_columns(windows.summary.reindex(index), windows.holdout_weeks)
     parts = [table, _window_facts(tx, cal_end).reindex(index), values,
              _segments(tx, accounts, cal_end, index), _definition_columns(comparison, index)]
     if accounts is not None:
@@ -257,17 +237,20 @@ def at_risk_list(dataset, observation_end, *, threshold: float = 0.5, inactivity
 
     "Still buying" = not lost by :func:`kamlab.survival.win_back_list`'s
     rule (a purchase in the last ``inactivity`` days); P(alive) and the
-    expected purchase weeks in the next ``horizon_weeks`` come from a BG/NBD
-    fit on the weekly summary of all the data up to ``observation_end``.
-    Ordered by revenue (whole data, descending), then P(alive), then id.
-    Returns the table (``AT_RISK_COLUMNS``) and a note ("" when computed).
+    expected purchase weeks in the next ``horizon_weeks`` come from the
+    purchase model :func:`kamlab.clv.fit_value_model` chooses on the weekly
+    summary of all the data up to ``observation_end`` (under NBD, no dropout
+    is detectable, P(alive) = 1 and nobody is at risk). Ordered by revenue
+    (whole data, descending), then P(alive), then id. Returns the table
+    (``AT_RISK_COLUMNS``) and the model's note.
     """
     end = pd.Timestamp(observation_end)
     tx = dataset.transactions
     weekly = rfm.summarise_rfm(tx, end, freq="W")
-    values, _, note = _purchase_columns(weekly, horizon_weeks)
-    if note:
-        return _stable(pd.DataFrame(), AT_RISK_COLUMNS), note.replace("p_alive and expected_purchases", "at-risk list")
+    values, note = _model_columns(weekly, horizon_weeks)
+    if "p_alive" not in values:
+        return _stable(pd.DataFrame(), AT_RISK_COLUMNS), note.replace("p_alive, expected_purchases and clv",
+                                                                     "the at-risk list")
     lost = survival.win_back_list(tx, end, inactivity=inactivity).index
     facts = _window_facts(tx, end)
     table = pd.concat([values[["p_alive", "expected_purchases"]], weekly[["revenue"] + (
@@ -277,7 +260,7 @@ def at_risk_list(dataset, observation_end, *, threshold: float = 0.5, inactivity
     order = np.lexsort((table.index.astype(str).to_numpy(), table["p_alive"].to_numpy(), -table["revenue"].to_numpy()))
     table = table.iloc[order]
     table.index.name = "customer_id"
-    return _stable(table, AT_RISK_COLUMNS), ""
+    return _stable(table, AT_RISK_COLUMNS), note
 
 
 def comparison_table(comparison) -> pd.DataFrame:
@@ -406,11 +389,11 @@ def write_exports(comparison, dataset, directory, *, at_risk_threshold: float = 
     at_risk, risk_note = at_risk_list(dataset, windows.observation_end, threshold=at_risk_threshold,
                                       inactivity=inactivity, horizon_weeks=windows.holdout_weeks)
     files["at_risk.csv"] = (f"accounts still buying at the end of the data (a purchase in the last {inactivity:g} "
-                            f"days) whose P(alive) is below {at_risk_threshold:g}, from a BG/NBD fit on all the "
-                            "data; largest revenue first", AT_RISK_COLUMNS, at_risk)
+                            f"days) whose P(alive) is below {at_risk_threshold:g}, from the purchase model that fits "
+                            "all the data; largest revenue first", AT_RISK_COLUMNS, at_risk)
     files["comparison.csv"] = ("the comparison of the definitions at the same number of key accounts "
                                f"({comparison.k}); shares 0-1", COMPARISON_COLUMNS, comparison_table(comparison))
-    notes = [n for n in (value_note, risk_note) if n] + _coverage_notes(comparison, dataset)
+    notes = [f"accounts.csv: {value_note}", f"at_risk.csv: {risk_note}"] + _coverage_notes(comparison, dataset)
     notes += [f"{r.definition}: {r.reason}" for r in comparison.not_computable.itertuples()]
     written = [_write_csv(frame, directory / name) for name, (_, _, frame) in files.items()]
     readme = directory / "README.txt"

@@ -139,7 +139,7 @@ def test_at_risk_accounts_are_still_buying_and_below_the_threshold(full):
     ds, _, _, directory = full
     end = pd.Timestamp(ds.observation_end)
     weekly = rfm.summarise_rfm(ds.transactions, end, freq="W")
-    alive = clv.probability_alive(clv.fit_bgnbd(weekly), weekly)
+    alive = clv.probability_alive(clv.fit_value_model(weekly).purchases, weekly)
     lost = survival.win_back_list(ds.transactions, end, inactivity=180).index
     expected = set(alive.index[(alive < 0.5) & ~alive.index.isin(lost)])
     exported = _read(directory, "at_risk.csv")
