@@ -194,6 +194,8 @@ def test_an_accounts_file_reaches_the_notebook_through_the_bundle(project, tmp_p
     assert "accounts: ['service_tickets', 'staff_hours'] 3" in page
     assert "Data report (on orders.csv with crm.csv)" in page
     assert "--account-col 'staff_hours=Hours logged'" in page  # the settings, as typed, in the header
+    header = page[page.index('id="kamlab-header"'):page.index("</section>")]
+    assert re.search(r'<pre class="kamlab-validation kamlab-accounts">[^<]*crm\.csv', header)  # what was matched
 
 
 def test_an_accounts_error_names_the_accounts_flags_and_its_fix_works(project, tmp_path, capsys):

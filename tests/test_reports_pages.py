@@ -70,11 +70,13 @@ def _result(name, status, **extra) -> dict:
 
 def test_the_index_shows_file_names_with_the_full_path_on_hover():
     long = "/home/analyst/projects/2024/key-accounts/exports/from-the-erp/weekly/orders_export_2024_final.csv"
-    status = {"run": _result("run", "ok", html="run.html", parameters={"dataset": long, "k": 5})}
+    crm = "/home/analyst/projects/2024/key-accounts/exports/from-the-crm/accounts_with_service_tickets.xlsx"
+    status = {"run": _result("run", "ok", html="run.html", parameters={"dataset": long, "accounts": crm, "k": 5})}
     page = reports.index_html([], status)
     assert '<td class="dataset" title="' + long + '">orders.csv</td>' in page
-    assert f'data-value="&quot;{long}&quot;"' in page and f'title="dataset=&quot;{long}&quot;"' in page
-    assert '>dataset=&quot;orders_export_2024_final.csv&quot;</code>' in page
+    assert 'data-param="dataset"' not in page  # the dataset has its own column
+    assert f'data-value="&quot;{crm}&quot;"' in page and f'title="accounts=&quot;{crm}&quot;"' in page
+    assert '>accounts=&quot;accounts_with_service_tickets.xlsx&quot;</code>' in page
     assert "table-layout: fixed" in page and "overflow-wrap: anywhere" in page
     assert 'http-equiv="Content-Security-Policy"' in page
 

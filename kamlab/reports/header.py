@@ -60,6 +60,8 @@ def _dataset_html(job: Job, meta: Mapping[str, Any]) -> tuple[str, str]:
             if report
             else "registered dataset, already in the kamlab data contract (no rows changed on loading)"
         )
+        if meta.get("accounts_report"):
+            validation += f'<pre class="kamlab-validation kamlab-accounts">{esc(meta["accounts_report"])}</pre>'
         return dataset, validation
     dataset = esc(job.dataset) if job.dataset else "none (this notebook reads no transaction data)"
     return dataset, "not available" if job.dataset else "not applicable"
@@ -126,7 +128,7 @@ HEADER_CSS = """
 <style>
 .kamlab-header { font-family: system-ui, sans-serif; max-width: 1100px; margin: 1em 0 2em;
   padding: 1em 1.5em; border: 1px solid #c8ccd2; border-radius: 6px; background: #f7f8fa;
-  box-sizing: border-box; overflow-wrap: anywhere; }
+  box-sizing: border-box; overflow-wrap: break-word; }
 .kamlab-header h1 { margin-top: 0.2em; }
 .kamlab-meta { display: grid; grid-template-columns: 8em 1fr; gap: 0.3em 1em; }
 .kamlab-meta dt { font-weight: 600; }
@@ -134,7 +136,8 @@ HEADER_CSS = """
 .kamlab-meta dd ul { margin: 0; padding-left: 1.2em; }
 .kamlab-validation { margin: 0; white-space: pre-wrap; font-size: 90%; }
 .kamlab-params { border-collapse: collapse; margin-top: 1em; font-size: 92%; max-width: 100%; }
-.kamlab-params code { white-space: pre-wrap; overflow-wrap: anywhere; }
+.kamlab-params code { white-space: pre-wrap; overflow-wrap: break-word; }
+.kamlab-params td:nth-child(2) code { overflow-wrap: anywhere; }  /* long paths: break anywhere */
 .kamlab-params caption { text-align: left; font-weight: 600; padding-bottom: 0.3em; }
 .kamlab-params th, .kamlab-params td { border: 1px solid #d5d8dd; padding: 0.2em 0.6em; text-align: left; }
 .kamlab-params tr.set td { background: #fff3c4; }

@@ -28,7 +28,9 @@ def short_value(value: Any) -> str:
 
 
 def _param_list(parameters: Mapping[str, Any]) -> str:
-    """Each parameter as ``name=value``; the full value in ``data-value`` and on hover."""
+    """Each parameter as ``name=value``; the full value in ``data-value`` and on hover. The
+    dataset has its own column."""
+    parameters = {k: v for k, v in parameters.items() if k != "dataset"}
     if not parameters:
         return "<i>defaults</i>"
     return " ".join(
@@ -103,7 +105,7 @@ col.c-params {{ width: 20%; }} col.c-status {{ width: 14%; }} col.c-duration {{ 
 col.c-run {{ width: 9%; }}
 th, td {{ border-bottom: 1px solid #d5d8dd; padding: 0.4em 0.6em; text-align: left; vertical-align: top;
   overflow-wrap: anywhere; }}
-th {{ background: #f0f2f5; }}
+th {{ background: #f0f2f5; overflow-wrap: normal; }}
 code {{ overflow-wrap: anywhere; }}
 code.param {{ background: #f4f4f4; padding: 0 0.25em; margin-right: 0.3em; display: inline-block;
   max-width: 100%; }}
@@ -122,7 +124,7 @@ Parameters not listed are the notebook's defaults; each report's header lists th
 <colgroup><col class="c-title"><col class="c-notebook"><col class="c-dataset"><col class="c-params">
 <col class="c-status"><col class="c-duration"><col class="c-run"></colgroup>
 <thead><tr><th>report</th><th>notebook</th><th>dataset</th><th>parameters</th><th>status</th>
-<th>duration</th><th>run (UTC)</th></tr></thead>
+<th>time</th><th>run (UTC)</th></tr></thead>
 <tbody>
 {rows}
 </tbody></table>

@@ -61,6 +61,8 @@ def _kamlab_report_meta():
             info["name"] = str(value.name)
             info["source"] = str(value.source)
             info["report"] = None if value.report is None else str(value.report)
+            accounts_report = getattr(value, "accounts_report", None)
+            info["accounts_report"] = None if accounts_report is None else str(accounts_report)
             tx = value.transactions
             if tx is not None and len(tx):
                 info["shape"] = (f"{{len(tx):,}} transactions, {{tx['customer_id'].nunique():,}} accounts, "
