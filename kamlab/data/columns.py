@@ -76,7 +76,8 @@ def parse_columns(raw: Raw, mapping: dict[str, str | None], *, dayfirst, date_fo
     frame, problems, notes = raw.frame, [], []
     keep = np.ones(len(frame), bool) if skip is None else ~skip
     used = {c: col for c, col in mapping.items() if col is not None}
-    control = {col: control_characters(frame[col]) & keep for col in used.values()}
+    control = {col: (control_characters(frame[col]) if raw.controls else np.zeros(len(frame), bool)) & keep
+               for col in used.values()}
     if report_bad:
         problems += _control_problems(raw, control)
     any_control = np.logical_or.reduce(list(control.values()))

@@ -236,7 +236,7 @@ def parse_ids(s: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
 MISSING_ID_MARKERS = ("NULL", "NA", "N/A", "#N/A", "NaN", "None", "-", "(null)", "#NULL!")
 
 # C0 controls and DEL, except tab, line feed and carriage return.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def placeholder_ids(ids: pd.Series, markers) -> np.ndarray:
@@ -252,5 +252,8 @@ def control_characters(s: pd.Series) -> np.ndarray:
     if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_datetime64_any_dtype(s) or \
             isinstance(s.dtype, pd.DatetimeTZDtype) or pd.api.types.is_bool_dtype(s):
         return np.zeros(len(s), bool)
-    text = s.map(lambda v: v if isinstance(v, str) else "")
-    return text.astype(object).str.contains(_CONTROL).to_numpy(dtype=bool)
+    try:
+        found = s.astype(object).str.contains(CONTROL, na=False)
+    except AttributeError:  # no strings at all
+        return np.zeros(len(s), bool)
+    return found.to_numpy(dtype=bool, na_value=False)

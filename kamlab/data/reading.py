@@ -27,6 +27,7 @@ from .contract import SHOWN
 from .errors import TransactionDataError
 from .filetypes import read_bytes
 from .messages import compress, plural, show_value
+from .parsing import CONTROL
 
 
 @dataclass
@@ -38,6 +39,7 @@ class Raw:
     labels: np.ndarray           # per row: file line, 1-based row, or index label
     word: tuple[str, str]        # ("line", "lines") / ("row", "rows") / ("index", "index")
     notes: list[str] = field(default_factory=list)
+    controls: bool = True        # may hold control characters (False: text known to hold none)
 
     def where(self, mask: np.ndarray, values: pd.Series | None = None) -> str:
         """'lines 14, 87: 'ten', ''' for the first few rows in ``mask``."""
@@ -355,6 +357,7 @@ def read_source(source, sep: str | None = None, encoding: str | None = None,
     text, decoded = _decode(data, encoding, name)
     raw = _read_csv_text(text, sep, name, header_line)
     raw.notes[:0] = notes + decoded
+    raw.controls = CONTROL.search(text) is not None  # one scan of the text spares one per column
     return raw
 
 
