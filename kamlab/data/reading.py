@@ -93,6 +93,9 @@ def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, list[str
 
 
 _DELIMITERS = (",", ";", "\t", "|")
+#: Lines above the header that may be report titles (more: the file has one column).
+_MAX_TITLE_LINES = 20
+_EOL = re.compile(r"\r\n|\r|\n")
 
 
 @contextlib.contextmanager
@@ -139,11 +142,6 @@ def _sniff_delimiter(lines: list[str]) -> str | None:
     if best is None and lines and len(lines[0].split()) >= 2:
         return r"\s+"
     return best or ","
-
-
-#: Lines above the header that may be report titles (more: the file has one column).
-_MAX_TITLE_LINES = 20
-_EOL = re.compile(r"\r\n|\r|\n")
 
 
 def _title_lines(all_lines: list[str], sep: str, header_line: int | None) -> int:
@@ -199,7 +197,8 @@ def _check_structure(header: list[str], lines: list[int], widths: list[int], sep
             f"{' or '.join(map(str, counts))} fields but the header has {width} "
             f"(line{'s' if len(ragged) > 1 else ''} {shown}{more}); the delimiter is "
             f"{_sep_label(sep)}{' (detected)' if sniffed else ''}: pass sep= if that is wrong, "
-            "or quote values that contain it"
+            "or quote values that contain it; if the first line is a title, not the column names, pass "
+            "header_line= naming the line that holds them"
         ])
     dupes = sorted(h for h, k in Counter(header).items() if k > 1)
     if dupes:
