@@ -116,3 +116,11 @@ def test_rules_that_name_a_missing_column_are_reported_with_the_fix(tmp_path):
     assert "missing column 'Doc Type' (given as credit_note_col)" in message
     assert "credit_note_col='Document Type'" in message
     assert "exclude_col='Description' is given without exclude_values=" in message
+
+
+def test_header_line_must_be_a_line_number_and_is_said_ignored_for_frames():
+    frame = pd.DataFrame({"customer_id": ["A"], "date": ["2021-01-01"], "amount": [1.0]})
+    with pytest.raises(ValueError, match="header_line must be a line number from 1"):
+        load_transactions(frame, header_line=0)
+    _, report = load_transactions(frame, header_line=2)
+    assert any("header_line=2 ignored" in n for n in report.notes)

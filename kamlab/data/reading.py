@@ -324,7 +324,8 @@ def read_source(source, sep: str | None = None, encoding: str | None = None,
         name = source_name or "the DataFrame"
         frame = source.copy()
         frame.columns = [str(c).strip() for c in frame.columns]
-        return Raw(frame.reset_index(drop=True), name, np.asarray(source.index), ("index", "index"))
+        notes = [] if header_line is None else [f"header_line={header_line} ignored: a DataFrame has its columns"]
+        return Raw(frame.reset_index(drop=True), name, np.asarray(source.index), ("index", "index"), notes)
     if not isinstance(source, (str, Path)):
         raise TypeError(
             f"source must be a path to a CSV or parquet file, or a pandas DataFrame; got {type(source).__name__}"
@@ -347,6 +348,8 @@ def read_source(source, sep: str | None = None, encoding: str | None = None,
             raise TransactionDataError(name, [f"cannot be read as parquet ({exc}); export it again"]) from None
         frame.columns = [str(c).strip() for c in frame.columns]
         frame = frame.reset_index(drop=True)
+        if header_line is not None:
+            notes.append(f"header_line={header_line} ignored: a parquet file has its columns")
         return Raw(frame, name, np.arange(1, len(frame) + 1), ("row", "rows"), notes)
     if not data.strip():
         raise TransactionDataError(name, [

@@ -204,6 +204,9 @@ def load_transactions(
             raise ValueError(f"{arg} must be one of {', '.join(map(repr, allowed))}; got {value!r}")
     if decimal not in (None, ".", ","):
         raise ValueError(f"decimal must be '.', ',' or None (detect); got {decimal!r}")
+    if header_line is not None and (isinstance(header_line, bool) or not isinstance(header_line, int)
+                                    or header_line < 1):
+        raise ValueError(f"header_line must be a line number from 1; got {header_line!r}")
 
     raw = read_source(source, sep, encoding, source_name, header_line)
     mapping = {"customer_id": customer_col, "date": date_col, "amount": amount_col,
