@@ -33,6 +33,7 @@ from kamlab import reports
 from kamlab.reports import Job, ReportConfigError, ReportParameterError
 from kamlab.reports import loader_options as lo
 from kamlab.reports.one_off import (
+    data_labels,
     differing,
     one_off_name,
     one_off_title,
@@ -158,7 +159,8 @@ def _values(args, notebook: Path, params, base: Job | None) -> tuple[dict, dict,
     policies, reading, file_data = {}, {}, {}
     if args.params_file is not None:
         origin = f"-f {args.params_file}"
-        reading, rest = lo.split_mapping(reports.read_parameter_file(args.params_file), account_options, origin=origin)
+        from_file = reports.read_parameter_file(args.params_file)
+        reading, rest = lo.split_mapping(from_file, account_options, origin=origin)
         policies, rest = lo.split_mapping(rest, options, origin=origin)
         file_data = {k: rest.pop(k) for k in FILE_DATA_KEYS if k in rest}
         if "data" in file_data:
@@ -205,11 +207,7 @@ def _custom_job(args: argparse.Namespace, config: Path | None, matrix: list[Job]
     if defaulted:
         policies["returns"] = OWN_DATA_RETURNS
     values, shown = own_data_values(values, accounts, params, own)
-    label, stem = (own.name, own.stem) if own else (None, None)
-    if own is None and "dataset" in params and values.get("dataset") not in (None, params["dataset"].default):
-        label = stem = str(values["dataset"])  # a registered dataset other than the notebook's own
-    if own and accounts.get("accounts"):
-        label, stem = label + f" with {Path(str(accounts['accounts'])).name}", stem + "-" + Path(str(accounts["accounts"])).stem
+    label, stem = data_labels(own, values, params, accounts.get("accounts"))
     changed = differing(values, params)
     flags = {k: lo.flag_words(k, v, lo.transaction_options()) for k, v in policies.items() if k not in defaulted}
     name = args.name or one_off_name(notebook, stem, changed, {k: v for k, v in policies.items() if k in flags})
@@ -219,7 +217,7 @@ def _custom_job(args: argparse.Namespace, config: Path | None, matrix: list[Job]
     job = Job(name=name, notebook=notebook, title=title, parameters=values, hide_input=not args.show_code,
               dataset=own.name if own else (None if values.get("dataset") is None else str(values["dataset"])),
               kind="custom", shown=shown, own_data=own is not None,
-              data_options=shown_data_options(policies, accounts, RETURNS_NOTE if defaulted else '') if own else {})
+              data_options=shown_data_options(policies, accounts, RETURNS_NOTE if defaulted else "") if own else {})
     columns = {k: shown.get(k) for k in ("customer_col", "date_col", "amount_col", "cost_col")}
     return job, ({"path": own, "columns": columns, "load_options": policies, "accounts": accounts} if own else {})
 

@@ -83,8 +83,8 @@ _INDEX_JS = """() => Array.from(document.querySelectorAll('tr.job')).map(tr => (
   name: tr.dataset.name,
   status: tr.dataset.status,
   title: (tr.querySelector('td[data-title]') || {dataset: {}}).dataset.title || null,
-  params: Array.from(tr.querySelectorAll('code.param')).map(c => [c.dataset.param,
-                                                                  c.dataset.value ?? c.textContent.split('=').slice(1).join('=')]),
+  params: Array.from(tr.querySelectorAll('code.param')).map(c => [
+    c.dataset.param, c.dataset.value ?? c.textContent.split('=').slice(1).join('=')]),
   links: Array.from(tr.querySelectorAll('a[href]')).map(a => ({cls: a.className, href: a.getAttribute('href'),
                                                                url: a.href})),
 }))"""
@@ -229,7 +229,8 @@ def _check_link(browser: _Browser, row: dict, link: dict, problems: list[str]) -
     header = browser.page.evaluate(_HEADER_JS)
     if kind == "last-good-link":  # an earlier run: its own title and parameters
         if header is None or not header["title"] or not header["hasTable"]:
-            problems.append(f"{name}: the last good report {link['href']} has no kamlab header with title and parameters")
+            problems.append(f"{name}: the last good report {link['href']} has no kamlab header "
+                            "with title and parameters")
         return
     problems += header_problems(name, link["href"], header, row)
 

@@ -30,6 +30,21 @@ def differing(values: Mapping[str, Any], params: Mapping[str, NotebookParameter]
             if k not in DATA_PARAMETERS and (k not in params or v != params[k].default)}
 
 
+def data_labels(own: Path | None, values: Mapping[str, Any], params: Mapping[str, NotebookParameter],
+                accounts: Any = None) -> tuple[str | None, str | None]:
+    """(label for the title, stem for the name) of a run's data: ``orders.csv with crm.xlsx`` and
+    ``orders-crm`` for an analyst's files; a registered dataset other than the notebook's own by name."""
+    if own is not None:
+        if accounts is None:
+            return own.name, own.stem
+        crm = Path(str(accounts))
+        return f"{own.name} with {crm.name}", f"{own.stem}-{crm.stem}"
+    dataset = values.get("dataset")
+    if "dataset" in params and dataset not in (None, params["dataset"].default):
+        return str(dataset), str(dataset)
+    return None, None
+
+
 def one_off_name(notebook: Path, data_label: str | None, changed: Mapping[str, Any],
                  policies: Mapping[str, Any] = {}) -> str:
     """``<notebook stem>-<data file stem>-<changed values>``, a file stem of at most 80 characters."""
@@ -78,7 +93,8 @@ def parse_account_columns(items: list[str]) -> dict[str, str]:
     return out
 
 
-def shown_data_options(policies: Mapping[str, Any], accounts: Mapping[str, Any], returns_note: str = "") -> dict[str, str]:
+def shown_data_options(policies: Mapping[str, Any], accounts: Mapping[str, Any],
+                       returns_note: str = "") -> dict[str, str]:
     """The loading settings of an own-data run as the flags that give them -> a note
     (``returns_note`` when the returns policy is the CLI's default for analyst files)."""
     options = transaction_options()
