@@ -188,3 +188,34 @@ def test_windows_keep_every_purchase_on_the_boundary_days():
         summary = summarise_rfm(tx, obs_end)
         assert summary["revenue"].sum() == tx["amount"].sum()  # the whole observation end day is in
         assert summary.loc["a", "T"] == 90  # whole days from 1 January to 31 March
+
+
+timestamped = st.lists(
+    st.tuples(
+        st.sampled_from(["a", "b", "c", "d"]),
+        st.integers(min_value=0, max_value=90 * 24 * 60 - 1),  # minutes from 2020-01-01
+        st.floats(min_value=0.01, max_value=1e4, allow_nan=False),
+    ),
+    min_size=1,
+    max_size=50,
+).map(
+    lambda rows: pd.DataFrame({
+        "customer_id": [r[0] for r in rows],
+        "date": pd.Timestamp("2020-01-01") + pd.to_timedelta([r[1] for r in rows], unit="min"),
+        "amount": [r[2] for r in rows],
+    })
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(tx=timestamped, split=st.integers(min_value=0, max_value=88))
+def test_every_purchase_with_a_time_of_day_is_in_exactly_one_window(tx, split):
+    cal_end = pd.Timestamp("2020-01-01") + pd.Timedelta(days=split)
+    obs_end = pd.Timestamp("2020-03-30")  # day 89: the last day any purchase can fall on
+    day = tx["date"].dt.normalize()
+    if not (day <= cal_end).any():
+        return
+    out = calibration_holdout(tx, cal_end, obs_end)
+    kept = tx[tx["customer_id"].isin(out.index)]
+    assert out["revenue_cal"].sum() == pytest.approx(kept.loc[day[kept.index] <= cal_end, "amount"].sum())
+    assert (out["revenue_cal"] + out["revenue_holdout"]).sum() == pytest.approx(kept["amount"].sum())
