@@ -130,3 +130,23 @@ def test_an_analyst_file_says_how_much_revenue_the_returns_policy_left_out(tmp_p
     assert any(n.startswith("5.00 of returns in 1 row are not subtracted from revenue (returns='drop')")
                and "returns='net'" in n for n in notes)
     assert not any("not subtracted" in n for n in datasets.resolve(path, **options, returns="net").report.notes)
+
+
+def test_an_erp_ledger_and_a_crm_file_through_resolve_and_a_bundle(tmp_path):
+    from test_data_ledger import LEDGER
+
+    ledger = tmp_path / "erp_export.csv"
+    ledger.write_text(LEDGER, encoding="utf-8")
+    crm = tmp_path / "crm.csv"
+    crm.write_text("Customer No.;Service Tickets;Staff hours (h)\nC-1001;3;12,5\nC-1002;0;1\nC-9999;1;0\n",
+                   encoding="utf-8")
+    ds = datasets.resolve(ledger, customer_col="Customer No.", date_col="Posting Date", amount_col="Amount",
+                          credit_note_col="Document Type", credit_note_values="Credit Memo",
+                          exclude_col="Description", exclude_values="Postage", returns="net", accounts=crm)
+    assert ds.transactions["amount"].sum() == pytest.approx(1250.00 + 2000.00 + 99.99)
+    assert ds.report.rows_kept == len(ds.transactions) == 3
+    assert ds.accounts.loc["C-1001", "staff_hours"] == 12.5
+    rec = ds.accounts_report.reconciliation
+    assert (rec.n_matched, rec.accounts_without_transactions, rec.customers_without_account) == (2, 1, 1)
+    assert ds.observation_end == pd.Timestamp("2024-01-31") and ds.calibration_end == pd.Timestamp("2024-01-23")
+    assert_same_dataset(datasets.resolve(datasets.write_bundle(ds, tmp_path / "bundle")), ds)
