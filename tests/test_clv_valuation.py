@@ -71,3 +71,20 @@ def test_value_model_needs_revenue():
     s = datasets.load("cdnow_summary").summary
     with pytest.raises(KeyError, match="revenue"):
         clv.fit_value_model(s.assign(monetary_value=1.0))
+
+
+def test_account_values_table(cdnow_calhold):
+    model = clv.fit_value_model(cdnow_calhold)
+    table = clv.account_values(model, cdnow_calhold, horizon=52, margin=0.3)
+    assert list(table.columns) == ["frequency", "recency", "T", "mean_spend", "p_alive", "expected_purchases",
+                                   "expected_spend", "clv"]
+    assert table["clv"].is_monotonic_decreasing and set(table.index) == set(cdnow_calhold.index)
+    np.testing.assert_allclose(table["clv"], 0.3 * clv.predicted_value(model, cdnow_calhold, horizon=52)[table.index])
+
+
+def test_holdout_value_check_takes_own_mean_spend(cdnow_calhold):
+    bg = clv.fit_bgnbd(cdnow_calhold)
+    own = clv.own_mean_spend(cdnow_calhold)
+    table = clv.holdout_value_check(bg, own, cdnow_calhold, groups=4)
+    predicted = clv.holdout_check(bg, cdnow_calhold).accounts["predicted"] * own
+    assert (table["predicted"] * table["accounts"]).sum() == pytest.approx(predicted.sum())

@@ -40,7 +40,7 @@ from .prediction import discounted_clv, expected_purchases, expected_spend, prob
 from .results import PUBLISHED, FitDiagnostics, FitError, FittedModel
 from .spend import fit_gamma_gamma
 from .summaries import SummaryError, as_rfm, compress, in_weeks
-from .valuation import ValueModel, fit_value_model, own_mean_spend, predicted_value
+from .valuation import ValueModel, account_values, fit_value_model, own_mean_spend, predicted_value
 
 __all__ = [
     "PUBLISHED",
@@ -62,6 +62,7 @@ __all__ = [
     "fit_value_model",
     "predicted_value",
     "own_mean_spend",
+    "account_values",
     "expected_purchases",
     "probability_alive",
     "expected_spend",

@@ -102,7 +102,7 @@ def holdout_check(fit: FittedModel, calhold: pd.DataFrame, *, horizon: float | N
 
 
 def holdout_value_check(
-    purchases: FittedModel, spend: FittedModel, calhold: pd.DataFrame, *, groups: int = 10
+    purchases: FittedModel, spend: FittedModel | pd.Series, calhold: pd.DataFrame, *, groups: int = 10
 ) -> pd.DataFrame:
     """Predicted versus actual holdout revenue, by group of predicted value.
 
@@ -114,8 +114,11 @@ def holdout_value_check(
 
     Parameters
     ----------
-    purchases, spend : FittedModel
-        A counting model and a Gamma-Gamma fit, both on the calibration window.
+    purchases : FittedModel
+        A counting model fitted on the calibration window.
+    spend : FittedModel or Series
+        A Gamma-Gamma fit on the calibration window, or expected spend per
+        purchase per account (currency units), e.g. ``ValueModel.spend``.
     calhold : DataFrame
         From ``kamlab.rfm.calibration_holdout`` (needs ``revenue_holdout`` and
         ``duration_holdout`` besides the calibration columns).
@@ -134,7 +137,8 @@ def holdout_value_check(
                     hint="Build it with kamlab.rfm.calibration_holdout.")
     check = holdout_check(purchases, calhold)
     s = as_rfm(calhold)
-    predicted = check.accounts["predicted"] * expected_spend(spend, s)
+    value = expected_spend(spend, s) if isinstance(spend, FittedModel) else spend.reindex(s.index).astype(float)
+    predicted = check.accounts["predicted"] * value
     actual = s["revenue_holdout"].astype(float)
     rank = predicted.rank(method="first", ascending=False)
     group = np.ceil(rank * groups / len(rank)).astype(int).rename("group")

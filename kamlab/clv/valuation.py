@@ -31,12 +31,13 @@ from kamlab.data import require_columns
 
 from .counting import fit_bgnbd, fit_pareto_nbd
 from .nbd import fit_nbd
-from .prediction import discounted_clv
+from .prediction import discounted_clv, expected_purchases, expected_spend, probability_alive
 from .results import FitError, FittedModel
 from .spend import fit_gamma_gamma
 from .summaries import RFM, SummaryError, as_rfm, check_summary
 
-__all__ = ["AIC_MARGIN", "MIN_REPEAT_BUYERS", "ValueModel", "fit_value_model", "predicted_value", "own_mean_spend"]
+__all__ = ["AIC_MARGIN", "MIN_REPEAT_BUYERS", "ValueModel", "fit_value_model", "predicted_value", "own_mean_spend",
+           "account_values"]
 
 #: Fewest repeat buyers (with positive spend) on which Gamma-Gamma is fitted; below it, own mean spend.
 MIN_REPEAT_BUYERS = 10
@@ -75,6 +76,10 @@ class ValueModel:
     note: str
     candidates: tuple[FittedModel, ...] = ()
     spend_fit: FittedModel | None = None
+
+    def fitted(self, label: str) -> FittedModel | None:
+        """The candidate purchase fit named ``label`` ("NBD", "BG/NBD", "Pareto/NBD"), or None if not fitted."""
+        return next((f for f in self.candidates if _LABELS[f.name] == label), None)
 
     def table(self) -> pd.DataFrame:
         """One row per purchase model fitted: log-likelihood, gain over NBD, whether it reduces to NBD, chosen."""
@@ -181,6 +186,31 @@ def fit_value_model(summary: pd.DataFrame, *, models: tuple[str, ...] = ("bgnbd"
     return ValueModel(purchases=purchases, purchase_model=purchase_model, spend=spend, spend_model=spend_model,
                       note=f"Purchases: {why_purchases}. Spend: {why_spend}.", candidates=candidates,
                       spend_fit=spend_fit)
+
+
+def account_values(model: ValueModel, summary: pd.DataFrame, *, horizon: float, periods_per_year: float = 52.0,
+                   annual_discount_rate: float = 0.10, margin: float | pd.Series = 1.0) -> pd.DataFrame:
+    """Per account: history, P(alive), expected purchases and spend, and the discounted value, best first.
+
+    Columns ``frequency``, ``recency``, ``T``, ``mean_spend`` (the summary's
+    monetary_value), ``p_alive`` (:func:`kamlab.clv.probability_alive`),
+    ``expected_purchases`` over ``horizon`` periods, ``expected_spend`` per
+    purchase (Gamma-Gamma or own mean, as the model says) and ``clv`` =
+    margin * :func:`predicted_value` (currency units), sorted by ``clv``
+    descending. ``margin`` is a share of revenue kept as profit, one number or
+    one per account.
+    """
+    s = as_rfm(summary)
+    spend = (expected_spend(model.spend, s) if isinstance(model.spend, FittedModel) else own_mean_spend(s))
+    value = predicted_value(model, s, horizon=horizon, periods_per_year=periods_per_year,
+                            annual_discount_rate=annual_discount_rate) * margin
+    table = pd.DataFrame({
+        "frequency": s["frequency"], "recency": s["recency"], "T": s["T"], "mean_spend": s["monetary_value"],
+        "p_alive": probability_alive(model.purchases, s),
+        "expected_purchases": expected_purchases(model.purchases, s, horizon),
+        "expected_spend": spend, "clv": value,
+    })
+    return table.sort_values("clv", ascending=False, kind="stable")
 
 
 def predicted_value(model: ValueModel, summary: pd.DataFrame, *, horizon: float, periods_per_year: float = 52.0,
