@@ -36,7 +36,7 @@ import pandas as pd
 
 from kamlab import clv, rfm, survival
 from kamlab.data.accounts_file import ATTRIBUTES
-from kamlab.definitions import BASELINES, DEFINITIONS, DefinitionScore, ranking
+from kamlab.definitions import BASELINES, DEFINITIONS, DefinitionScore, FutureProfitScore, ranking
 from kamlab.segmentation import segment_accounts
 
 #: Definitions and baselines, in the order of every export.
@@ -57,7 +57,7 @@ COLUMN_DOCS = {
     "last_purchase": "date of the last purchase in the {window}",
     "recency_days": "days from the last purchase to the end of the calibration window ({cal})",
     "clv": "currency units: predicted discounted revenue over the holdout's length after {cal} "
-           "(10 % a year; the purchase and spend models are named in the notes)",
+           "(at the study's discount rate; the purchase and spend models are named in the notes)",
     "p_alive": "probability (0-1) that the account was still a customer on {asof} (1 under NBD: no dropout)",
     "expected_purchases": "purchase weeks the purchase model expects in the {horizon}",
     "revenue_holdout": "currency units: what the account bought in the holdout window, after {cal} to {end}",
@@ -131,22 +131,28 @@ def _stable(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
         else frame.reindex(columns=list(columns))
 
 
-def _model_columns(summary: pd.DataFrame, horizon: float) -> tuple[pd.DataFrame, str]:
-    """``p_alive``, ``expected_purchases`` and ``clv`` per account from :func:`kamlab.clv.fit_value_model`, and its note.
+def _model_columns(summary: pd.DataFrame, horizon: float, fitted=None) -> tuple[pd.DataFrame, str]:
+    """``p_alive``, ``expected_purchases`` and ``clv`` per account from a value model, and its note.
 
     On a weekly summary: P(alive | x, t_x, T) and E[X(T, T + horizon) | x,
-    t_x, T] under the purchase model the data support (BG/NBD, Pareto/NBD, or
-    NBD when no dropout is detectable, where P(alive) = 1), and CLV = the
-    discounted expected revenue over ``horizon`` weeks at 10 % a year
-    (:func:`kamlab.clv.predicted_value`: Gamma-Gamma spend, or each account's
-    own mean spend). An empty frame and the reason when no model can be fitted.
+    t_x, T] under the purchase model the data support
+    (:func:`kamlab.clv.fit_value_model`: BG/NBD, Pareto/NBD, or NBD when no
+    dropout is detectable, where P(alive) = 1), and CLV = the discounted
+    expected revenue over ``horizon`` weeks (:func:`kamlab.clv.predicted_value`,
+    10 % a year: Gamma-Gamma spend, or each account's own mean spend).
+    ``fitted``, a :class:`kamlab.definitions.FutureProfitScore` of the same
+    summary, gives the model and the CLV (its ``clv_revenue``, at the study's
+    discount rate) without fitting again. An empty frame and the reason when
+    no model can be fitted.
     """
     try:
-        model = clv.fit_value_model(summary)
+        model = fitted.value_model if fitted is not None else clv.fit_value_model(summary)
+        value = fitted.clv_revenue.reindex(summary.index) if fitted is not None else \
+            clv.predicted_value(model, summary, horizon=horizon)
         return pd.DataFrame({
             "p_alive": clv.probability_alive(model.purchases, summary),
             "expected_purchases": clv.expected_purchases(model.purchases, summary, horizon),
-            "clv": clv.predicted_value(model, summary, horizon=horizon),
+            "clv": value,
         }), model.note
     except ValueError as failure:  # FitError, SummaryError: no model describes these data
         return pd.DataFrame(index=summary.index), f"p_alive, expected_purchases and clv not computable: {failure}"
@@ -211,7 +217,9 @@ def _account_table(comparison, dataset) -> tuple[pd.DataFrame, str]:
                            ("profit_holdout", "profit_holdout")):
         if source in study.columns:
             table[column] = study[source]
-    values, note = _model_columns(windows.summary.reindex(index), windows.holdout_weeks)
+    fitted = comparison.scores.get("future_profit")
+    values, note = _model_columns(windows.summary.reindex(index), windows.holdout_weeks,
+                                  fitted if isinstance(fitted, FutureProfitScore) else None)
     parts = [table, _window_facts(tx, cal_end).reindex(index), values,
              _segments(tx, accounts, cal_end, index), _definition_columns(comparison, index)]
     if accounts is not None:

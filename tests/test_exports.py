@@ -115,6 +115,10 @@ def test_the_account_table_carries_the_comparison_per_account(full):
         assert set(table.index[table[f"key_{name}"] == 1]) == set(selected), name
     scores = comparison.scores["biggest"].scores
     assert table["rank_biggest"].idxmin() == scores.idxmax()
+    fp = comparison.scores["future_profit"]  # the study's own value model, not a second fit
+    np.testing.assert_allclose(table["clv"], fp.clv_revenue.reindex(table.index), atol=0.005)
+    alive = clv.probability_alive(fp.value_model.purchases, comparison.windows.summary)
+    np.testing.assert_allclose(table["p_alive"], alive.reindex(table.index), rtol=1e-12)
     assert table.loc[study.index, "tier"].notna().all() and table["abc"].isin(list("ABC")).all()
     assert set(table["kam_pilot"].dropna()) == {0, 1} and table["kam_pilot"].isna().any()
 
@@ -209,3 +213,24 @@ def test_an_account_without_a_score_gets_no_rank_and_the_ranks_stay_consecutive(
     assert pd.isna(table.loc[scores.index[0], "rank_staff_focus"])
     assert pd.isna(table.loc[scores.index[0], "score_staff_focus"])
     assert sorted(table["rank_staff_focus"].dropna().astype(int)) == list(range(1, len(scores)))
+
+
+def _no_dropout_dataset(n=400, seed=1):
+    """Poisson purchases at gamma-distributed rates, nobody ever drops out (the NBD world)."""
+    rng = np.random.default_rng(seed)
+    start, rows = pd.Timestamp("2022-01-01"), []
+    for i in range(n):
+        rate, t = rng.gamma(2.0, 1 / 40), float(rng.integers(0, 60))
+        while t < 730:
+            rows.append((f"C{i:03d}", start + pd.Timedelta(days=int(t)), round(float(rng.gamma(5, 20)), 2)))
+            t += rng.exponential(1 / rate)
+    tx = pd.DataFrame(rows, columns=["customer_id", "date", "amount"])
+    return Dataset(name="no_dropout", transactions=tx, calibration_end=pd.Timestamp("2023-06-30"),
+                   observation_end=pd.Timestamp("2023-12-31"), own_data=True)
+
+
+def test_without_detectable_dropout_nobody_is_at_risk_and_the_note_says_why():
+    ds = _no_dropout_dataset(n=200)
+    table, note = exports.at_risk_list(ds, ds.observation_end)
+    assert len(table) == 0 and tuple(table.columns) == exports.AT_RISK_COLUMNS
+    assert note.startswith("Purchases: NBD: no detectable dropout")
