@@ -17,8 +17,9 @@ Checks, all problems collected and printed together (exit status 1 if any):
   such request is counted, refused and named;
 - on every page: every ``<img>`` decoded; no text overflows its box (an
   element whose content is wider than the element, or text cut by an
-  ellipsis), and the page is no wider than the window; every figure of a
-  report is at least 600 px wide as shown;
+  ellipsis) or is set to break mid-word (``word-break: break-all``), and the
+  page is no wider than the window; every figure of a report is at least
+  600 px wide as shown;
 - every report (and failed-run traceback page) starts with the kamlab header:
   its title equals the title on the index, it has the parameter table, and each
   parameter shown on the index row appears in that table with the same value.
@@ -69,11 +70,11 @@ _OVERFLOW_JS = """() => {
     if (style.display === 'inline' || style.display === 'none' || el.clientWidth === 0) continue;
     const scrolls = ['auto', 'scroll'].includes(style.overflowX);
     const cut = style.textOverflow === 'ellipsis';
-    if (!scrolls && el.scrollWidth > el.clientWidth + 1 && (style.overflowX === 'visible' || cut)) {
-      out.push({tag: el.tagName.toLowerCase(), cls: String(el.className).slice(0, 40),
-                text: el.textContent.trim().slice(0, 50), over: el.scrollWidth - el.clientWidth,
-                cut: cut || style.overflowX !== 'visible'});
-    }
+    const item = {tag: el.tagName.toLowerCase(), cls: String(el.className).slice(0, 40),
+                  text: el.textContent.trim().slice(0, 50), over: el.scrollWidth - el.clientWidth,
+                  cut: cut || style.overflowX !== 'visible', midword: false};
+    if (!scrolls && el.scrollWidth > el.clientWidth + 1 && (style.overflowX === 'visible' || cut)) out.push(item);
+    else if (style.wordBreak === 'break-all') out.push({...item, over: 0, midword: true});
   }
   return {items: out.slice(0, 20), count: out.length,
           pageWidth: document.documentElement.scrollWidth, window: window.innerWidth};
@@ -129,9 +130,12 @@ def overflow_problems(label: str, found: dict) -> list[str]:
     """Problems from :data:`_OVERFLOW_JS`'s answer: text wider than its box, a page wider than the window."""
     problems = []
     for item in found["items"]:
+        where = f"<{item['tag']} class=\"{item['cls']}\">: {item['text']!r}"
+        if item.get("midword"):
+            problems.append(f"{label}: text is broken mid-word (word-break: break-all) in {where}")
+            continue
         how = "is cut off" if item["cut"] else "overflows its box"
-        problems.append(f"{label}: text {how} by {item['over']} px in <{item['tag']} class=\"{item['cls']}\">: "
-                        f"{item['text']!r}")
+        problems.append(f"{label}: text {how} by {item['over']} px in {where}")
     if found["count"] > len(found["items"]):
         problems.append(f"{label}: {found['count'] - len(found['items'])} more element(s) with overflowing text")
     if found["pageWidth"] > found["window"] + 1:

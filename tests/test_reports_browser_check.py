@@ -26,11 +26,13 @@ def test_narrow_figures_undecoded_images_and_overflow_are_problems():
     problems = bc.image_problems("r", images)
     assert len(problems) == 2
     assert "shown 390 px wide" in problems[0] and "not decoded" in problems[1]
-    found = {"items": [{"tag": "td", "cls": "", "text": "bi", "over": 12, "cut": False}], "count": 1,
-             "pageWidth": 1500, "window": 1280}
+    found = {"items": [{"tag": "td", "cls": "", "text": "bi", "over": 12, "cut": False},
+                       {"tag": "pre", "cls": "", "text": "biggest", "over": 0, "cut": False, "midword": True}],
+             "count": 2, "pageWidth": 1500, "window": 1280}
     problems = bc.overflow_problems("r", found)
     assert "text overflows its box by 12 px in <td" in problems[0]
-    assert "1500 px wide, wider than the 1280 px window" in problems[1]
+    assert "broken mid-word (word-break: break-all) in <pre" in problems[1]
+    assert "1500 px wide, wider than the 1280 px window" in problems[2]
 
 
 def test_the_header_must_match_the_index_row():
@@ -51,10 +53,11 @@ def test_in_chromium_every_defect_of_a_bad_page_is_found(tmp_path):
         '<script src="https://cdn.example.org/x.js"></script></head><body><main>'
         '<p style="width:100px;white-space:nowrap">a_word_far_too_long_for_one_hundred_pixels_of_width</p>'
         '<p style="width:100px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis">cut with an ellipsis '
-        'because it is long</p><img src="https://example.com/x.png"></main></body></html>')
+        'because it is long</p><pre style="word-break:break-all">bi ggest</pre>'
+        '<img src="https://example.com/x.png"></main></body></html>')
     problems = bc.check_reports(tmp_path, chromium=bc.find_chromium(), screenshots=tmp_path / "shots")
     text = "\n".join(problems)
     assert "3 request(s) left the page" in text and "other.css" in text and "cdn.example.org" in text
-    assert "text overflows its box" in text and "is cut off" in text
+    assert "text overflows its box" in text and "is cut off" in text and "broken mid-word" in text
     assert "image not decoded" in text
     assert "index.html lists no reports" in text

@@ -44,6 +44,9 @@ def test_a_page_loads_nothing_and_forbids_scripts():
     csp = re.search(r'<meta [^>]*http-equiv="Content-Security-Policy"[^>]*>', page).group(0)
     for rule in ("default-src 'none'", "script-src 'none'", "img-src data: blob:", "connect-src 'none'"):
         assert rule in csp
+    # nbconvert breaks output text anywhere ("bi / ggest"); the report overrides it with a more specific rule
+    assert "word-break: break-all" in page
+    assert "body .jp-OutputArea-output pre { word-break: normal; overflow-wrap: break-word; }" in page
 
 
 def test_hold_formulas_leaves_the_original_notebook_unchanged():

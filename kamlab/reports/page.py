@@ -35,6 +35,9 @@ _PAGE_CSS = """
 <style>
 .jp-RenderedHTMLCommon math[display="block"] { margin: 0.8em 0; }
 .kamlab-tex { white-space: pre-wrap; }
+/* nbconvert's lab CSS sets word-break: break-all on output text ("bi / ggest"); wrap at spaces,
+   break a word only when it cannot fit a line. More specific than its rule, which comes later. */
+body .jp-OutputArea-output pre { word-break: normal; overflow-wrap: break-word; }
 </style>
 """
 
