@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from kamlab.data import AccountDataError
-from kamlab.data.accounts_file import load_accounts, reconcile_ids
+from kamlab.data.accounts_file import column_map, load_accounts, reconcile_ids
 
 # A CRM export as a German-speaking sales team would get it: its own column
 # names, ';' between fields, decimal commas, '.' as thousands separator,
@@ -108,6 +108,16 @@ def test_a_column_map_overrides_matching_and_none_leaves_an_attribute_out(tmp_pa
     how = {m.attribute: (m.column, m.how) for m in report.columns}
     assert how["customer_id"] == ("Kunde", "given") and how["staff_hours"] == ("Logged time", "given")
     assert set(report.unused) == {"Hours", "Sector"}
+
+
+def test_command_line_pairs_become_a_column_map():
+    assert column_map(["staff_hours=Hours logged", "industry=", " kam_pilot = Pilot "]) == {
+        "staff_hours": "Hours logged", "industry": None, "kam_pilot": "Pilot"}
+    assert column_map("staff_hours=H,service_tickets=T") == {"staff_hours": "H", "service_tickets": "T"}
+    assert column_map(["cost_to_serve=Cost, EUR"]) == {"cost_to_serve": "Cost, EUR"}
+    assert column_map(None) == {}
+    with pytest.raises(ValueError, match="write attribute=column"):
+        column_map(["staff_hours"])
 
 
 def test_a_near_miss_is_left_unused_with_a_did_you_mean():

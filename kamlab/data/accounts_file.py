@@ -393,6 +393,23 @@ def _parse_values(raw: Raw, mapping: _Mapping, *, decimal, dayfirst, date_format
     return out
 
 
+def column_map(pairs: Iterable[str] | str | None) -> dict[str, str | None]:
+    """Command-line pairs 'attribute=column' (a list, one per flag; or one comma-separated str) as a ``columns=`` map.
+
+    ``"staff_hours=Hours logged"`` maps the attribute to that column; an empty
+    column (``"industry="``) leaves the attribute out. Whether the names exist
+    is checked by :func:`load_accounts`, with every other problem.
+    """
+    items = pairs.split(",") if isinstance(pairs, str) else list(pairs or ())
+    out: dict[str, str | None] = {}
+    for item in (text for text in items if text.strip()):
+        attribute, sep, column = item.partition("=")
+        if not sep or not attribute.strip():
+            raise ValueError(f"{COLUMN_FLAG} {item!r}: write attribute=column, e.g. {COLUMN_FLAG} staff_hours='Hours'")
+        out[attribute.strip()] = column.strip() or None
+    return out
+
+
 def reconcile_ids(accounts: pd.Index, customers: Iterable, *, shown: int = 5) -> IdReconciliation:
     """Compare account ids with the customer ids of the transactions: both mismatches counted, a few shown.
 
