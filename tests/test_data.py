@@ -261,11 +261,11 @@ def test_line_numbers_count_blank_lines_and_quoted_newlines(tmp_path):
     assert "line 5: 'ten'" in message
 
 
-def test_excel_files_are_refused_with_the_fix(tmp_path):
+def test_a_file_named_xlsx_that_is_no_workbook_is_refused_with_the_fix(tmp_path):
     path = tmp_path / "export.xlsx"
     path.write_bytes(b"PK\x03\x04")
     message = error_of(path)
-    assert "export.xlsx" in message and "save the sheet as CSV" in message
+    assert "export.xlsx" in message and "not an Excel workbook (.xlsx)" in message and "CSV (UTF-8)" in message
 
 
 def test_missing_file():

@@ -120,3 +120,22 @@ def test_a_very_wide_file_loads_and_its_unused_columns_are_summarised(tmp_path):
     assert len(tx) == 40 and list(tx.columns) == ["customer_id", "date", "amount"]
     (unused,) = [n for n in report.notes if n.startswith("columns not used")]
     assert "'attr_0'" in unused and f"and {width - 10:,} more" in unused and len(unused) < 300
+
+
+def test_an_excel_workbook_of_transactions_loads_by_name_or_with_sheet(tmp_path):
+    named = tmp_path / "orders.xlsx"
+    named.write_bytes(workbook_bytes())
+    tx, report = load_transactions(named)
+    assert tx["amount"].tolist() == [10.5, 7.0, 3.0] and report.rows_read == 3
+    misnamed = tmp_path / "orders.csv"
+    misnamed.write_bytes(workbook_bytes())
+    assert "pass sheet=" in error_of(misnamed)
+    tx, report = load_transactions(misnamed, sheet=0)
+    assert len(tx) == 3 and any("is an Excel workbook although its name ends in .csv" in n for n in report.notes)
+
+
+def test_sheet_is_said_ignored_for_a_csv_file(tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text(CLEAN)
+    _, report = load_transactions(path, sheet="Orders")
+    assert any("sheet='Orders' ignored" in n for n in report.notes)

@@ -39,7 +39,7 @@ KIND_NAMES = {
 _FIX = {
     "gzip": "add .gz to its name (e.g. orders.csv.gz), which kamlab decompresses, or decompress it",
     "zip": "extract the CSV file from the archive and pass that file",
-    "xlsx": "save the sheet as CSV (UTF-8), or read it with pandas.read_excel and pass the DataFrame",
+    "xlsx": "name it .xlsx, or pass sheet= (e.g. sheet=0 for the first sheet) to read it as a workbook",
     "parquet": "rename it to end in .parquet",
     "pdf": "a PDF report is not data: export the transactions from the source system as CSV",
     "binary": "export the transactions as CSV (text) or parquet; if this was a download, fetch it again",
@@ -47,7 +47,7 @@ _FIX = {
 for _kind in ("bzip2", "xz", "zstd", "7z", "rar"):
     _FIX[_kind] = "decompress it and pass the CSV file inside"
 for _kind in ("xls", "ods"):
-    _FIX[_kind] = _FIX["xlsx"]
+    _FIX[_kind] = "open it in Excel or LibreOffice and save it as .xlsx, or as CSV (UTF-8)"
 
 _CONTROL_BYTES = bytes(range(0, 9)) + bytes(range(14, 32))
 

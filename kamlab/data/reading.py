@@ -334,12 +334,6 @@ def read_source(source, sep: str | None = None, encoding: str | None = None,
     name = source_name or path.name
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {str(source)!r}; pass the path of a CSV or parquet file, or a DataFrame")
-    suffixes = "".join(path.suffixes).lower()
-    if suffixes.endswith((".xlsx", ".xls", ".xlsm")):
-        raise TransactionDataError(name, [
-            "is an Excel workbook, which is not read directly; save the sheet as CSV (UTF-8), "
-            "or read it with pandas.read_excel and pass the DataFrame"
-        ])
     data, kind, notes = read_bytes(path, name)
     if kind == "parquet":
         try:

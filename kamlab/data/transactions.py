@@ -11,6 +11,7 @@ the file, the column, the first offending rows and the fix; nothing is loaded th
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -23,8 +24,11 @@ from .errors import TransactionDataError
 from .parsing import MISSING_ID_MARKERS
 from .policies import (Ledger, apply_amount_policies, apply_credit_notes, apply_document_rows,
                        apply_duplicates, apply_observation_end, apply_outlying_dates)
-from .reading import read_source
+from .reading import Raw, read_source
+from .spreadsheet import read_table, spreadsheet_kind
 from .report import LoadedTransactions
+
+_WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods")
 
 _POLICIES = {
     "returns": ("drop", "keep", "net", "error"),
@@ -34,6 +38,23 @@ _POLICIES = {
     "outlying_dates": ("flag", "drop", "error"),
     "totals_rows": ("drop", "keep", "error"),
 }
+
+
+def _read(source, sep, encoding, source_name, header_line, sheet) -> Raw:
+    """The source as a text table: a workbook (named .xlsx/.xlsm/.xls/.ods, or any file when ``sheet``
+    is given) by :func:`kamlab.data.spreadsheet.read_table`, anything else by :func:`read_source`."""
+    if isinstance(source, (str, Path)) and Path(source).is_file():
+        path = Path(source)
+        if path.suffix.lower() in _WORKBOOKS or (sheet is not None and spreadsheet_kind(path) is not None):
+            raw = read_table(path, sheet=sheet, source_name=source_name)
+            if header_line is not None:
+                raw.notes.append(f"header_line={header_line} ignored: a workbook's header is the first row "
+                                 "with two or more filled cells")
+            return raw
+    raw = read_source(source, sep, encoding, source_name, header_line)
+    if sheet is not None:
+        raw.notes.append(f"sheet={sheet!r} ignored: {raw.name} is not a workbook")
+    return raw
 
 
 def _markers(missing_ids) -> tuple[str, ...]:
@@ -65,6 +86,7 @@ def load_transactions(
     credit_note_values: Sequence[str] | str | None = None,
     credit_note_prefix: Sequence[str] | str | None = None,
     header_line: int | None = None,
+    sheet: str | int | None = None,
     missing_ids: Sequence[str] | str | None = None,
     outlying_dates: str = "flag",
     export_date: str | pd.Timestamp | None = None,
@@ -80,7 +102,8 @@ def load_transactions(
     Parameters
     ----------
     source : str, Path or DataFrame
-        A CSV file (optionally ``.gz``), a parquet file, or a DataFrame.
+        A CSV file (optionally ``.gz``), a parquet file, an Excel workbook
+        (.xlsx, see ``sheet``), or a DataFrame.
     customer_col, date_col, amount_col : str
         Names of the input columns holding the customer id, the order date and
         the revenue (currency units). Matched exactly; a missing one is reported
@@ -133,6 +156,12 @@ def load_transactions(
         or a document-number prefix (``credit_note_col="Document No.",
         credit_note_prefix="CN-"``). Their amounts (and costs) are made negative
         when written positive (counted as changed), then follow ``returns``.
+    sheet : str, int or None
+        The sheet of an Excel workbook to read, by name or 0-based position.
+        Files named .xlsx/.xlsm are read as workbooks (first sheet by
+        default; cells as text, see :mod:`kamlab.data.spreadsheet`); a
+        workbook saved under another name is refused with its name, unless
+        ``sheet`` is given.
     header_line : int or None
         The 1-based line of a CSV file holding the column names. None
         (default): the first line with two or more filled fields; title
@@ -208,7 +237,7 @@ def load_transactions(
                                     or header_line < 1):
         raise ValueError(f"header_line must be a line number from 1; got {header_line!r}")
 
-    raw = read_source(source, sep, encoding, source_name, header_line)
+    raw = _read(source, sep, encoding, source_name, header_line, sheet)
     mapping = {"customer_id": customer_col, "date": date_col, "amount": amount_col,
                "cost": cost_col, "quantity": quantity_col}
     rules = DocumentRules(totals_rows, exclude_col, as_values(exclude_values), credit_note_col,
