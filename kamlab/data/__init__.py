@@ -8,8 +8,11 @@ behind them each own one concern (see CONTRIBUTING, "The package"):
 ``contract``       column names, ``require_columns``, mapping export names
 ``errors``         the errors, each listing every problem of an input
 ``messages``       how problems are worded (plurals, "first five and N more")
-``reading``        files and frames into text tables: encodings, delimiters
-``parsing``        text into values: numbers, dates, customer ids
+``filetypes``      what a file is from its bytes (compressed, workbook, PDF, ...)
+``reading``        files and frames into text tables: encodings, delimiters, titles
+``parsing``        text into values: numbers, dates, ids, control characters
+``columns``        the mapped columns of a table parsed into contract columns
+``documents``      ledger lines that are not sales: totals, credit notes, fees
 ``report``         ``ValidationReport``, ``ReportItem``, ``LoadedTransactions``
 ``bundle``         a validated dataset on disk: parquet frames and one JSON file
 ``outliers``       dates far from the bulk of a file; default windows from it
