@@ -76,6 +76,7 @@ def test_a_new_parameter_value_shows_in_the_header_and_changes_the_numbers(matri
     assert "result=21 label=abc" in default  # 3 * 7
     assert "result=35 label=five" in five  # 5 * 7
     assert '<h1 class="kamlab-title">Toy report with n = 5</h1>' in five
+    assert five.count("<h1") == 1 and "A toy notebook for the report tests." in five  # one title, the rest kept
     assert 'id="kamlab-header"' in five and five.index('id="kamlab-header"') < five.index("result=35")
 
 

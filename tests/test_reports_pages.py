@@ -16,6 +16,7 @@ from kamlab.reports.clean import clean_reports
 from kamlab.reports.formulas import hold_formulas
 from kamlab.reports.own_data import drop_teaching_cells
 from kamlab.reports.page import notebook_html
+from kamlab.reports.render import without_first_heading
 
 
 def _page(*cells) -> str:
@@ -130,3 +131,13 @@ def test_clean_removes_what_kamlab_generated_for_the_matrix_only(tmp_path):
     assert set(reports.read_status(out)) == {"mine"}
     index = (out / "index.html").read_text()
     assert 'href="mine.html"' in index and "m1.html" not in index
+
+
+def test_the_notebook_heading_is_left_out_of_the_page_once_the_header_shows_the_title():
+    nb = new_notebook(cells=[new_code_cell("x"), new_markdown_cell("\n# 07 · Compared\n\nWhat you learn."),
+                             new_markdown_cell("# 07 · Compared")])
+    page_nb = without_first_heading(nb, "07 · Compared")
+    assert page_nb.cells[1].source == "What you learn." and page_nb.cells[2].source == "# 07 · Compared"
+    assert nb.cells[1].source == "\n# 07 · Compared\n\nWhat you learn."  # the executed notebook keeps it
+    other = new_notebook(cells=[new_markdown_cell("# Something else\n\ntext")])
+    assert without_first_heading(other, "07 · Compared") is other

@@ -46,6 +46,14 @@ def _parameter_rows(job: Job, params: Mapping[str, NotebookParameter]) -> list[s
     return rows
 
 
+def _folded(text: str, cls: str) -> str:
+    """A report folded under its first line: the notebook usually prints it in full too, so the
+    page shows it once, and the header keeps it one click away."""
+    first, _, _ = text.partition("\n")
+    return (f'<details class="kamlab-report"><summary>{esc(first)}</summary>'
+            f'<pre class="{cls}">{esc(text)}</pre></details>')
+
+
 def _dataset_html(job: Job, meta: Mapping[str, Any]) -> tuple[str, str]:
     """(dataset line, validation block) of the header."""
     if meta.get("name"):
@@ -56,12 +64,12 @@ def _dataset_html(job: Job, meta: Mapping[str, Any]) -> tuple[str, str]:
         if report and job.own_data:  # the policies as the flags the analyst types
             report = flag_form(report, transaction_options())
         validation = (
-            f'<pre class="kamlab-validation">{esc(report)}</pre>'
+            _folded(report, "kamlab-validation")
             if report
             else "registered dataset, already in the kamlab data contract (no rows changed on loading)"
         )
         if meta.get("accounts_report"):
-            validation += f'<pre class="kamlab-validation kamlab-accounts">{esc(meta["accounts_report"])}</pre>'
+            validation += _folded(meta["accounts_report"], "kamlab-validation kamlab-accounts")
         return dataset, validation
     dataset = esc(job.dataset) if job.dataset else "none (this notebook reads no transaction data)"
     return dataset, "not available" if job.dataset else "not applicable"
@@ -134,7 +142,8 @@ HEADER_CSS = """
 .kamlab-meta dt { font-weight: 600; }
 .kamlab-meta dd { margin: 0; min-width: 0; }
 .kamlab-meta dd ul { margin: 0; padding-left: 1.2em; }
-.kamlab-validation { margin: 0; white-space: pre-wrap; font-size: 90%; }
+.kamlab-validation { margin: 0.3em 0 0; white-space: pre-wrap; font-size: 90%; }
+.kamlab-report summary { cursor: pointer; }
 .kamlab-params { border-collapse: collapse; margin-top: 1em; font-size: 92%; max-width: 100%; }
 .kamlab-params code { white-space: pre-wrap; overflow-wrap: break-word; }
 .kamlab-params td:nth-child(2) code { overflow-wrap: anywhere; }  /* long paths: break anywhere */

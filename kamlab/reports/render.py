@@ -20,7 +20,7 @@ from .header import header_html
 from .jobs import Job
 from .own_data import drop_teaching_cells
 from .page import notebook_html
-from .parameters import notebook_parameters
+from .parameters import notebook_parameters, notebook_title
 
 #: Tag of the cell appended to every run to report the dataset back to the header.
 META_TAG = "kamlab-report-meta"
@@ -113,6 +113,24 @@ def jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(values, default=str))
 
 
+def without_first_heading(nb, heading: str):
+    """A copy of the notebook without its first Markdown heading when that is ``heading``: the
+    report's header states the title, so the page shows it once."""
+    import copy
+
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        lines = cell.source.splitlines()
+        first = next((j for j, line in enumerate(lines) if line.strip()), None)
+        if first is None or not lines[first].startswith("#") or lines[first].lstrip("#").strip() != heading:
+            return nb
+        nb = copy.deepcopy(nb)
+        nb.cells[i].source = "\n".join(lines[:first] + lines[first + 1:]).strip("\n")
+        return nb
+    return nb
+
+
 def _prepared_notebook(job: Job) -> tuple[Any, int]:
     """The job's notebook with the meta cell appended and, on own data, the teaching cells
     left out; and the number of cells left out."""
@@ -189,7 +207,8 @@ def render_job(job: Job, out_dir: str | Path, *, timeout_s: int | None = None) -
             executed.metadata.papermill["output_path"] = str(out_dir / EXECUTED_DIR / f"{job.name}.ipynb")
         header = header_html(job, params, meta, started=started, duration_s=time.perf_counter() - t0,
                              status=status, error=error, teaching_removed=removed)
-        page = notebook_html(executed, title=job.title, header=header, hide_input=job.hide_input and status == "ok")
+        page = notebook_html(without_first_heading(executed, notebook_title(job.notebook)), title=job.title,
+                             header=header, hide_input=job.hide_input and status == "ok")
         duration = time.perf_counter() - t0
         html_rel, traceback_rel = _write_outputs(job, out_dir, executed, page, status)
         return JobResult(
