@@ -303,7 +303,8 @@ def _readme(files: dict[str, tuple[str, tuple[str, ...]]], *, dataset, windows, 
              f"Holdout window: after {cal} to {end} (what they are judged on).",
              "Money in the data's currency units, rounded to cents; dates YYYY-MM-DD; "
              "1/0 flags; a blank cell means not computable on this dataset, never 0.",
-             "Files: CSV, UTF-8 with a byte-order mark, comma-separated, header row.", ""]
+             "Files: CSV, comma-separated, header row, UTF-8 with a byte-order mark (Excel and pandas read it "
+             "as it is; Python's csv module with encoding='utf-8-sig').", ""]
     lines += [f"Note: {n}" for n in notes] + ([""] if notes else [])
     for filename, (what, columns) in files.items():
         lines += [filename, f"  {what}"]
