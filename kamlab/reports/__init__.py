@@ -24,10 +24,15 @@ The modules, one concern each (the public names are re-exported here):
 - ``parameters``: a notebook's ``parameters`` cell, parsing and checking values;
 - ``jobs``: :class:`Job`, ``reports.yml``, finding notebooks;
 - ``files``: atomic writes, the output layout, the status lock;
-- ``header``, ``page``: the report header and the self-contained HTML page;
+- ``header``, ``page``, ``formulas``: the report header, the self-contained HTML
+  page (content-security policy, no scripts) and formulas as MathML;
 - ``render``: rendering one job (:func:`render_job`, :class:`JobResult`);
 - ``worker``, ``pool``: worker processes and :func:`run_jobs`;
-- ``status``, ``index``: ``executed/status.json`` and ``index.html``.
+- ``status``, ``index``, ``clean``: ``executed/status.json`` (a failed run keeps
+  the last good report), ``index.html``, and removing what the matrix generated;
+- ``loader_options``: the loaders' policies as command-line flags, fixes as flags;
+- ``own_data``, ``one_off``: an analyst's file validated in the command's process
+  and handed over as a bundle, teaching cells, one-off names and titles.
 """
 
 from __future__ import annotations
@@ -39,7 +44,8 @@ from .files import EXECUTED_DIR, INDEX_NAME, STATUS_NAME, atomic_write_text
 from .header import HEADER_CSS, header_html, show_value, utc_text
 from .index import index_html
 from .jobs import CONFIG_NAME, Job, find_config, find_notebook, load_jobs, project_root
-from .page import notebook_html
+from .own_data import TEACHING_TAG, PreparedData, drop_teaching_cells, prepare_data
+from .page import CONTENT_SECURITY_POLICY, notebook_html
 from .parameters import (
     DATA_PARAMETERS,
     NotebookParameter,
@@ -59,7 +65,8 @@ from .worker import skip_unneeded_slow_imports
 from . import clean  # noqa: E402  (kamlab.reports.clean.clean_reports)
 
 __all__ = [
-    "CONFIG_NAME", "DATA_PARAMETERS", "EXECUTED_DIR", "HEADER_CSS", "INDEX_NAME", "META_MARK", "META_TAG",
+    "CONFIG_NAME", "CONTENT_SECURITY_POLICY", "DATA_PARAMETERS", "TEACHING_TAG", "PreparedData",
+    "drop_teaching_cells", "prepare_data", "EXECUTED_DIR", "HEADER_CSS", "INDEX_NAME", "META_MARK", "META_TAG",
     "STATUS_NAME", "Interrupted", "Job", "JobResult", "NotebookParameter", "ReportConfigError",
     "ReportParameterError", "atomic_write_text", "check_parameters", "coerce_parameter", "default_parallel",
     "describe_parameters", "find_config", "find_notebook", "header_html", "index_html", "load_jobs",
