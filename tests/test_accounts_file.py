@@ -263,6 +263,7 @@ def test_control_characters_are_refused_with_their_lines(tmp_path):
         in message
     assert "column 'Staff hours' (staff_hours): 1 value with control characters such as NUL bytes (line 3:" \
         in message
+    assert message.startswith("crm.csv has 2 problems:")  # not also "not a number" or "without an id"
 
 
 def test_the_placeholders_for_a_missing_value_can_be_given():

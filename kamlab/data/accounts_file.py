@@ -289,13 +289,20 @@ def _near_misses(unused: tuple[str, ...], matched: set[str]) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class _Cells:
-    """One used column as read: its text ('' where blank), blank cells (empty or a placeholder), and where."""
+    """One used column as read: its text ('' where blank or refused), blank cells (empty or a placeholder),
+    cells refused for control characters, and where they are."""
 
     raw: Raw
     column: str
     attribute: str
     text: pd.Series
     blank: np.ndarray
+    control: np.ndarray
+
+    @property
+    def skip(self) -> np.ndarray:
+        """Cells no value check looks at: blank, or refused already."""
+        return self.blank | self.control
 
     def problem(self, mask: np.ndarray, what: str, fix: str) -> str:
         """"column 'Tickets' (service_tickets): <what> (lines 3, 4: 'many', 'n/k'); <fix>"."""
@@ -305,9 +312,9 @@ class _Cells:
 
 def _cells(raw: Raw, column: str, attribute: str, markers, problems: list[str]) -> _Cells:
     text = as_text(raw.frame[column])
-    blank = (text == "").to_numpy() | placeholder_ids(text, markers)
-    cells = _Cells(raw, column, attribute, text.where(~blank, ""), blank)
     control = control_characters(raw.frame[column])
+    blank = ((text == "").to_numpy() | placeholder_ids(text, markers)) & ~control
+    cells = _Cells(raw, column, attribute, text.where(~(blank | control), ""), blank, control)
     if control.any():
         problems.append(cells.problem(control, f"{plural(int(control.sum()), 'value')} with control characters "
                                       "such as NUL bytes", "remove them from the export (NUL bytes often mean a "
@@ -321,7 +328,7 @@ def _parse_ids(cells: _Cells, problems: list[str]) -> pd.Index:
         problems.append(cells.problem(cells.blank, f"{plural(int(cells.blank.sum()), 'row')} without a customer id",
                                       f"fill them in or delete those rows, or name the id column with "
                                       f"{_fix('customer_id')}"))
-    dup = ids.duplicated(keep=False).to_numpy() & ~cells.blank
+    dup = ids.duplicated(keep=False).to_numpy() & ~cells.skip
     if dup.any():
         n = int(ids[dup].nunique())
         problems.append(cells.problem(dup, f"{plural(n, 'customer id')} appear{'s' if n == 1 else ''} more than once",
@@ -331,7 +338,7 @@ def _parse_ids(cells: _Cells, problems: list[str]) -> pd.Index:
 
 def _parse_number_column(cells: _Cells, decimal: str, problems: list[str]) -> np.ndarray:
     values, bad = parse_numbers(cells.text, decimal)
-    bad &= ~cells.blank
+    bad &= ~cells.skip
     if bad.any():
         other = "," if decimal == "." else "."
         problems.append(cells.problem(bad, is_not(int(bad.sum()), "a number", "numbers"),
@@ -347,7 +354,7 @@ def _parse_number_column(cells: _Cells, decimal: str, problems: list[str]) -> np
 
 def _parse_pilot(cells: _Cells, problems: list[str], notes: list[str]) -> np.ndarray:
     values = cells.text.str.lower().str.replace(r"\.0+$", "", regex=True).map(PILOT_VALUES)
-    wrong = values.isna().to_numpy() & ~cells.blank
+    wrong = values.isna().to_numpy() & ~cells.skip
     if wrong.any():
         problems.append(cells.problem(wrong, is_not(int(wrong.sum()), "0 or 1", "0 or 1"),
                                       "write 1 (or yes, true) for accounts in the KAM pilot, 0 (or no, false) for "
@@ -361,7 +368,7 @@ def _parse_pilot(cells: _Cells, problems: list[str], notes: list[str]) -> np.nda
 def _parse_acquired(cells: _Cells, dayfirst, date_format, problems: list[str], notes: list[str]) -> np.ndarray:
     dates = parse_dates(cells.text, dayfirst, date_format)
     notes += [f"acquired: {n}" for n in dates.notes]
-    bad = dates.bad & ~cells.blank
+    bad = dates.bad & ~cells.skip
     if bad.any():
         problems.append(cells.problem(bad, is_not(int(bad.sum()), "a date", "dates"),
                                       f"write dates like 2021-03-31, or say how they are written with "
