@@ -246,6 +246,8 @@ def test_ids_that_differ_only_by_leading_zeros_or_case_are_pointed_out():
     assert (r.n_matched, r.customers_without_account, r.near_matches) == (0, 3, 2)
     assert "2 of them match an account id once leading zeros and case are ignored" in str(r)
     assert reconcile_ids(pd.Index(["A"]), ["A"]).near_matches == 0
+    tx = pd.DataFrame({"customer_id": ["A", "B", "B"], "date": pd.to_datetime(["2024-01-01"] * 3), "amount": 1.0})
+    assert reconcile_ids(pd.Index(["A"]), tx).customers_without_account == 1
 
 
 def test_the_report_survives_a_round_trip_through_plain_types(tmp_path):

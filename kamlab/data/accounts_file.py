@@ -425,6 +425,8 @@ def reconcile_ids(accounts: pd.Index, customers: Iterable, *, shown: int = 5) ->
     examples in ascending id order; near_matches counts the ids of C - A that
     equal one of A - C once leading zeros are stripped and case is ignored.
     """
+    if isinstance(customers, pd.DataFrame):  # the transactions themselves
+        customers = customers["customer_id"]
     a = pd.Index(pd.unique(pd.Index(accounts).astype(str)))
     c = pd.Index(pd.unique(pd.Index(list(customers) if not isinstance(customers, (pd.Index, pd.Series))
                                      else customers).astype(str)))
@@ -461,8 +463,9 @@ def load_accounts(source, *, id_col: str | None = None, columns: Mapping[str, st
     missing_ids : sequence of str, str or None
         Cell texts read as a missing value, in ids and attributes alike
         (case ignored; a str is split at commas); None: ``MISSING_ID_MARKERS``.
-    transaction_ids : iterable, optional
-        The transactions' customer ids, to reconcile (:func:`reconcile_ids`).
+    transaction_ids : iterable or DataFrame, optional
+        The transactions' customer ids (or the transactions frame), to
+        reconcile (:func:`reconcile_ids`).
     source_name : str, optional
         Name used in messages (default the file name).
 
