@@ -1,40 +1,35 @@
 """An accounts/CRM file (CSV, parquet, .xlsx) into the accounts contract, with a report.
 
-:func:`load_accounts` reads the file as the transaction loader does (encoding,
-delimiter, decimal mark and thousands separators detected; see
-:mod:`kamlab.data.reading` and :mod:`kamlab.data.spreadsheet`), finds the id
-column and the contract attributes, parses them and refuses the file with one
-:class:`AccountDataError` that lists every problem, each naming the file, the
-column, the lines and a fix that can be typed on the command line.
+:func:`load_accounts` reads the file as the transaction loader does
+(:func:`kamlab.data.spreadsheet.read_table`: encoding, delimiter, decimal mark
+and thousands separators detected, workbooks by content), maps its columns,
+parses them, and refuses the file with one :class:`AccountDataError` listing
+every problem, each naming the file, the column, the lines and a fix that can
+be typed on the command line.
 
-Columns are matched to attributes, unless a column map says otherwise, by
-their normalised names: lower case, units in brackets removed, letters and
-digits only ('Staff hours (h)', 'STAFF_HOURS' and 'staff-hours' are all
-``staffhours``), against the attribute's own name and a small synonym table
-(:data:`SYNONYMS`: 'Tickets' -> service_tickets, 'Customer No.' -> the id).
-A column named exactly like an attribute beats a synonym, which beats a generic
-name (:data:`GENERIC`: 'ID', 'Account'); two equally good columns for one
-attribute are a problem (choose with a map). The report says
-what was matched to what, and how; a column left unused whose name is close to
-an attribute gets a "did you mean".
+Columns are matched by normalised name (:func:`column_key`: lower case, units
+in brackets removed, letters and digits only, so 'Staff hours (h)' and
+'STAFF_HOURS' are ``staffhours``) against the attribute's own name, then
+:data:`SYNONYMS` ('Tickets', 'Customer No.'), then :data:`GENERIC` ('ID');
+a column map overrides this per attribute, and two equally good columns are
+a problem. The report says what was matched to what and how, which columns
+were not used, and gives a "did you mean" for unused near misses.
 
-Values: ``service_tickets``, ``staff_hours``, ``cost_to_serve``,
-``strategic_fit``, ``influence``, ``referrals`` and ``growth_potential`` are
-numbers (the first four and referrals >= 0); ``kam_pilot`` is 1 (also
-``yes``, ``y``, ``true``) for an account in the randomised KAM pilot, 0 (``no``,
-``n``, ``false``) for its controls, empty for accounts not in the pilot (as
-:func:`kamlab.definitions.extra_effort` reads it); ``acquired`` is a date;
-``industry`` is text. An empty cell, or a usual placeholder of exports
-(:data:`kamlab.data.parsing.MISSING_ID_MARKERS`: NULL, N/A, -, ..., or the
-list given), is a missing value, which an attribute may have and an id may
-not. Ids are unique. A value holding a control character (a NUL byte) is refused.
+Values: the numeric attributes are numbers (tickets, hours, costs and
+referrals >= 0); ``kam_pilot`` is 1 (or yes, y, true) for an account in the
+randomised pilot, 0 (no, n, false) for a control, empty for an account not in
+the pilot, as :func:`kamlab.definitions.extra_effort` reads it; ``acquired``
+is a date; ``industry`` text. Empty cells and the placeholders of exports
+(``MISSING_ID_MARKERS``: NULL, N/A, -, ...) are missing values, which an
+attribute may have and an id may not; ids are unique; a value holding a
+control character (a NUL byte) is refused.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
@@ -162,7 +157,6 @@ class AccountsReport:
 
     def to_dict(self) -> dict:
         """Plain types only (for JSON); :meth:`from_dict` reads it back."""
-        from dataclasses import asdict
         return asdict(self)
 
     @classmethod
