@@ -16,6 +16,7 @@ import pandas as pd
 from kamlab.client_types import KeyClientTypes, customer_tiers, key_client_types, not_computable_sentence, tiers_need
 from kamlab.data import require_columns
 from kamlab.segments import ABC_CUTS, XYZ_CUTS, abc_classes, abc_xyz_matrix, account_table, xyz_classes
+from kamlab.rfm import day_after
 
 __all__ = ["Segmentation", "readable", "segment_accounts"]
 
@@ -181,7 +182,7 @@ def segment_accounts(
     require_columns(transactions, ["customer_id", "date", "amount"], what="transactions",
                     hint="Load them with kamlab.data.load_transactions (or map your columns there).")
     end = transactions["date"].max() if end is None else pd.Timestamp(end)
-    window = transactions[transactions["date"] <= end]
+    window = transactions[transactions["date"] < day_after(end)]
     table = account_table(window, accounts, end=end, freq=xyz_period)
     abc = abc_classes(table["revenue"], cuts=abc_cuts)
     xyz = xyz_classes(table, cuts=xyz_cuts, min_periods=xyz_min_periods)

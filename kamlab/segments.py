@@ -25,6 +25,7 @@ from kamlab.client_types import (  # noqa: F401  (compatibility: importable from
 from kamlab import rfm
 from kamlab.concentration import gini, lorenz_curve, top_share  # noqa: F401  (compatibility)
 from kamlab.data import format_rows, require_columns
+from kamlab.rfm import day_after
 
 #: Default cut points of the ABC classes: cumulative share of value.
 ABC_CUTS = (0.80, 0.95)
@@ -143,7 +144,7 @@ def revenue_cv(
     tx = transactions
     start = tx["date"].min() if start is None else pd.Timestamp(start)
     end = tx["date"].max() if end is None else pd.Timestamp(end)
-    tx = tx[(tx["date"] >= start) & (tx["date"] <= end)]
+    tx = tx[(tx["date"] >= start) & (tx["date"] < day_after(end))]
     if tx.empty:
         raise ValueError(f"transactions: no purchases between {start.date()} and {end.date()}")
     period = tx["date"].dt.to_period(freq)

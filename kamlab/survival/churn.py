@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ._checks import as_days, check_transactions
+from kamlab.rfm import day_after
 
 #: Default inactivity threshold (days) after which an account counts as lost.
 DEFAULT_INACTIVITY_DAYS = 180
@@ -18,7 +19,7 @@ DEFAULT_INACTIVITY_DAYS = 180
 def _landmark_kept(seen: pd.DataFrame, span: pd.DataFrame, origin: pd.Timestamp,
                    threshold: pd.Timedelta) -> tuple[pd.Series, int]:
     """Accounts first seen by the landmark and active at it, and how many were lost before it."""
-    before = seen.loc[seen["date"] <= origin].groupby("customer_id")["date"].max().reindex(span.index)
+    before = seen.loc[seen["date"] < day_after(origin)].groupby("customer_id")["date"].max().reindex(span.index)
     born = span["first_purchase"] <= origin
     keep = born & (before > origin - threshold)
     return keep, int((born & ~keep).sum())
@@ -106,7 +107,7 @@ def churn_durations(
     end = pd.Timestamp(observation_end)
     threshold = as_days(inactivity)
     horizon = end - threshold
-    seen = transactions.loc[transactions["date"] <= end, ["customer_id", "date"]]
+    seen = transactions.loc[transactions["date"] < day_after(end), ["customer_id", "date"]]
     span = seen.groupby("customer_id", sort=True)["date"].agg(first_purchase="min", last_purchase="max")
     if landmark is None:
         keep, lost_before, start = span["first_purchase"] <= horizon, 0, horizon

@@ -15,6 +15,7 @@ from kamlab.data import format_rows
 
 from ._checks import as_days, check_transactions
 from .churn import DEFAULT_INACTIVITY_DAYS
+from kamlab.rfm import day_after
 
 #: Days up to the last purchase over which the value lost is summed: one year.
 VALUE_DAYS = 365
@@ -93,7 +94,7 @@ def win_back_list(
     if has_cost:
         _check_cost(transactions)
     end, threshold = pd.Timestamp(observation_end), as_days(inactivity)
-    seen = transactions.loc[transactions["date"] <= end]
+    seen = transactions.loc[transactions["date"] < day_after(end)]
     last_seen = seen.groupby("customer_id", sort=True)["date"].max()
     lost = last_seen.index[last_seen <= end - threshold]
     rows = seen.loc[seen["customer_id"].isin(lost)]
