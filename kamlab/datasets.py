@@ -285,6 +285,7 @@ def resolve(
     accounts: str | Path | pd.DataFrame | None = None,
     account_columns: dict[str, str] | None = None,
     account_id_col: str | None = None,
+    account_options: dict[str, Any] | None = None,
     **load_options: Any,
 ) -> Dataset:
     """A registered dataset by name, a bundle directory, or an analyst's own transaction file.
@@ -311,7 +312,11 @@ def resolve(
     ``account_columns`` (contract name -> column in the file, e.g.
     ``{"staff_hours": "Hours logged"}``; other attributes matched by name);
     its ids are reconciled with the transactions' (a note of the validation
-    report, and ``Dataset.accounts_report``).
+    report, and ``Dataset.accounts_report``). ``account_options`` are the
+    accounts file's own reading options (``sheet``, ``encoding``,
+    ``delimiter``, ``decimal``, ``dayfirst``, ``date_format``,
+    ``missing_ids`` of :func:`kamlab.data.load_accounts`); ``missing_ids``,
+    ``dayfirst`` and ``date_format`` default to the transactions' own.
     """
     name = str(dataset)
     from kamlab.data.bundle import is_bundle  # data sits below datasets in the flow
@@ -339,10 +344,11 @@ def resolve(
         )
     return _own_file(path, dict(customer_col=customer_col, date_col=date_col, amount_col=amount_col,
                                 cost_col=cost_col, **load_options),
-                     accounts, account_columns, account_id_col)
+                     accounts, account_columns, account_id_col, account_options)
 
 
-def _own_file(path: Path, options: dict[str, Any], accounts, account_columns, account_id_col) -> Dataset:
+def _own_file(path: Path, options: dict[str, Any], accounts, account_columns, account_id_col,
+              account_options: dict[str, Any] | None = None) -> Dataset:
     """An analyst's transaction file (and accounts table) as a Dataset, windows from the bulk of the dates."""
     from kamlab.data import default_windows, load_transactions
 
@@ -352,7 +358,8 @@ def _own_file(path: Path, options: dict[str, Any], accounts, account_columns, ac
     notes = loaded.report.notes + windows.notes + _returns_notes(loaded.report)
     table = accounts_report = None
     if accounts is not None:
-        table, accounts_report = _accounts(accounts, account_columns, account_id_col, tx, options)
+        table, accounts_report = _accounts(accounts, account_columns, account_id_col, tx, options,
+                                           account_options or {})
         notes += (f"accounts from {accounts_report.source}: {accounts_report.reconciliation}",)
     return Dataset(
         name=path.stem,
@@ -376,10 +383,12 @@ def _returns_notes(report) -> tuple[str, ...]:
         if item.action == "dropped" and item.amount is not None and "returns='drop'" in item.reason)
 
 
-def _accounts(accounts, account_columns, account_id_col, tx: pd.DataFrame, options: dict[str, Any]):
+def _accounts(accounts, account_columns, account_id_col, tx: pd.DataFrame, options: dict[str, Any],
+              reading: dict[str, Any]):
     """The accounts file or frame through :func:`kamlab.data.load_accounts`, ids reconciled with ``tx``."""
     from kamlab.data import load_accounts
 
     shared = {k: options[k] for k in ("missing_ids", "dayfirst", "date_format") if options.get(k) is not None}
+    shared.update({k: v for k, v in reading.items() if v is not None})
     return load_accounts(accounts, id_col=account_id_col, columns=account_columns,
                          transaction_ids=tx["customer_id"], **shared)

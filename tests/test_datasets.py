@@ -150,3 +150,18 @@ def test_an_erp_ledger_and_a_crm_file_through_resolve_and_a_bundle(tmp_path):
     assert (rec.n_matched, rec.accounts_without_transactions, rec.customers_without_account) == (2, 1, 1)
     assert ds.observation_end == pd.Timestamp("2024-01-31") and ds.calibration_end == pd.Timestamp("2024-01-23")
     assert_same_dataset(datasets.resolve(datasets.write_bundle(ds, tmp_path / "bundle")), ds)
+
+
+def test_account_options_reach_the_accounts_loader(tmp_path):
+    from test_data_ledger import LEDGER
+
+    ledger = tmp_path / "erp_export.csv"
+    ledger.write_text(LEDGER, encoding="utf-8")
+    crm = tmp_path / "crm.txt"
+    # a pipe-delimited CRM table with decimal commas: readable once its options are given
+    crm.write_text("Customer No.|Staff hours (h)\nC-1001|12,5\nC-1002|1\n", encoding="utf-8")
+    ds = datasets.resolve(ledger, customer_col="Customer No.", date_col="Posting Date", amount_col="Amount",
+                          credit_note_col="Document Type", credit_note_values="Credit Memo",
+                          exclude_col="Description", exclude_values="Postage", returns="net",
+                          accounts=crm, account_options={"delimiter": "|", "decimal": ","})
+    assert ds.accounts.loc["C-1001", "staff_hours"] == 12.5

@@ -13,7 +13,6 @@ out of an own-data report before it runs (:func:`drop_teaching_cells`).
 
 from __future__ import annotations
 
-import inspect
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -90,10 +89,6 @@ def prepare_data(
     """
     from kamlab import datasets
 
-    if accounts.get("account_options") and "account_options" not in inspect.signature(datasets.resolve).parameters:
-        raise ReportConfigError(
-            "the --accounts-* reading options need kamlab.datasets.resolve(..., account_options=...), which this "
-            "kamlab does not have yet; save the accounts file as a UTF-8 CSV (first sheet) instead")
     ds = datasets.resolve(str(path), **{k: v for k, v in columns.items() if v is not None},
                           **{k: v for k, v in accounts.items() if v is not None}, **load_options)
     target = bundle_dir(out_dir, name)
