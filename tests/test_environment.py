@@ -51,3 +51,10 @@ def test_conda_env_installs_kamlab_and_python_311():
     pip_block = next(d["pip"] for d in deps if isinstance(d, dict) and "pip" in d)
     assert "-e ." in pip_block
     assert "conda-forge" in env["channels"]
+
+
+def test_every_dependency_is_pinned_in_constraints():
+    pinned = {_name(line) for line in (ROOT / "constraints.txt").read_text().splitlines()
+              if line.strip() and not line.startswith("#")}
+    missing = sorted(set(_pyproject_requirements()) - pinned)
+    assert not missing, f"dependencies without a tested version in constraints.txt: {missing}"
