@@ -147,7 +147,7 @@ def search_maximum(
         if np.isfinite(ll_first) and gained <= GAIN and ll_first >= floor - GAIN:
             shown = (tuple(lifetimes_start), tuple(float(v) for v in np.exp(first)))
             return Search(first, ll_first, lifetimes_label, shown if lifetimes_start else shown[1:], fitter)
-        tried = [first + scale, restart.log_params]
+        tried = [restart.log_params]  # lifetimes' estimate, already improved by the restart
     found = optimise.maximise(scaled_nll, tried + list(starts), exact=exact)
     best = found.log_params - scale
     label = found.optimiser if first is None else f"{lifetimes_label} stopped short; then {found.optimiser}"

@@ -21,6 +21,7 @@ import autograd.numpy as anp
 import numpy as np
 import pandas as pd
 from autograd.scipy.special import gammaln
+from scipy.special import digamma
 
 from . import optimise
 from .results import FitDiagnostics, FittedModel
@@ -59,6 +60,20 @@ def _total_nll(x, T, w):
     return lambda lp: -anp.sum(w * nbd_log_likelihood(anp.exp(lp[0]), anp.exp(lp[1]), x, T))
 
 
+def _total_gradient(x, T, w):
+    """Gradient of the total negative log-likelihood in (log r, log alpha), in closed form:
+    d/d log r = -r sum w [psi(r+x) - psi(r) + ln alpha - ln(alpha+T)],
+    d/d log alpha = -alpha sum w [r/alpha - (r+x)/(alpha+T)]."""
+
+    def grad(lp):
+        r, alpha = np.exp(lp)
+        dr = np.sum(w * (digamma(r + x) - digamma(r) + np.log(alpha) - np.log(alpha + T)))
+        da = np.sum(w * (r / alpha - (r + x) / (alpha + T)))
+        return -np.array([r * dr, alpha * da])
+
+    return grad
+
+
 def nbd_maximum(x: np.ndarray, T: np.ndarray, w: np.ndarray) -> NbdMaximum:
     """Maximise the NBD likelihood over (r, alpha) on weighted patterns.
 
@@ -70,14 +85,14 @@ def nbd_maximum(x: np.ndarray, T: np.ndarray, w: np.ndarray) -> NbdMaximum:
     scale = 1.0 / float(T.max()) if T.max() > 0 else 1.0
     rate = max(float((w * x).sum() / max((w * T * scale).sum(), 1e-12)), 1e-6)
     starts = [np.log([1.0, 1.0 / rate]), np.log([0.1, 0.1 / rate])]
-    found = optimise.maximise(_total_nll(x, T * scale, w), starts, exact=True)
+    found = optimise.maximise(_total_nll(x, T * scale, w), starts, grad=_total_gradient(x, T * scale, w))
     r, alpha = float(np.exp(found.log_params[0])), float(np.exp(found.log_params[1])) / scale
     nll = _total_nll(x, T, w)
     lp = np.log([r, alpha])
     edges = optimise.at_bound(found.log_params)
     names = [f"{n} -> {'0' if e < 0 else 'inf'}" for n, e in zip(("r", "alpha"), edges) if e]
     return NbdMaximum(r=r, alpha=alpha, log_likelihood=-float(nll(lp)),
-                      gradient_norm=float(np.linalg.norm(optimise.gradient(nll, lp, exact=True))),
+                      gradient_norm=float(np.linalg.norm(_total_gradient(x, T, w)(lp))),
                       at_bound=tuple(names), optimum=found)
 
 

@@ -125,33 +125,34 @@ def _nelder_mead(nll, start: np.ndarray):
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return minimize(nll, start, method="Nelder-Mead", bounds=bounds,
-                        options={"maxiter": 20000, "maxfev": 20000, "xatol": 1e-10, "fatol": 1e-12})
+                        options={"maxiter": 4000, "maxfev": 4000, "xatol": 1e-7, "fatol": 1e-8})
 
 
 def maximise(nll: Callable[[np.ndarray], float], starts: list[np.ndarray], *, exact: bool = False,
-             polish: bool = True) -> Optimum:
+             polish: bool = True, grad: Callable[[np.ndarray], np.ndarray] | None = None) -> Optimum:
     """Minimise a total negative log-likelihood over log-parameters from several starts.
 
-    L-BFGS-B (box ``[-BOUND, BOUND]``, gradient by autograd when ``exact``,
-    else by finite differences) runs from every start. If the best run did
-    not converge, or the gradient there (away from the box) is steeper than
-    ``GRADIENT_TOLERANCE`` (or 1e-8 of |nll|, the precision of a finite
-    difference), Nelder-Mead continues from there (``polish``), then L-BFGS-B
-    once more. The point with the lowest ``nll`` is returned with the
+    L-BFGS-B (box ``[-BOUND, BOUND]``; gradient ``grad`` when given, by
+    autograd when ``exact``, else by finite differences) runs from every start.
+    If the best point is not finite, or the gradient there (in the parameters
+    away from the box) is steeper than ``GRADIENT_TOLERANCE`` (or 1e-8 of |nll|,
+    the precision of a finite difference), Nelder-Mead continues from there
+    (``polish``), then L-BFGS-B once more. The point with the lowest ``nll`` is returned with the
     optimisers that produced it and every start tried.
     """
     safe = _finite(nll)
-    grad = (lambda th: gradient(nll, th, exact=True)) if exact else None
+    if grad is None and exact:
+        grad = lambda th: gradient(nll, th, exact=True)  # noqa: E731
     tried = tuple(tuple(float(v) for v in s) for s in starts)
-    best, best_value, converged, used = np.asarray(starts[0], dtype=float), np.inf, False, "L-BFGS-B"
+    best, best_value, used = np.asarray(starts[0], dtype=float), np.inf, "L-BFGS-B"
     for start in starts:
         result = _lbfgsb(safe, grad, np.asarray(start, dtype=float))
         if np.isfinite(result.fun) and result.fun < best_value:
-            best, best_value, converged = np.asarray(result.x, dtype=float), float(result.fun), bool(result.success)
+            best, best_value = np.asarray(result.x, dtype=float), float(result.fun)
     free = at_bound(best) == 0
     g = gradient(safe, best)[free]
     flat = np.all(np.isfinite(g)) and np.linalg.norm(g) <= max(GRADIENT_TOLERANCE, 1e-8 * abs(best_value))
-    if polish and not (converged and (flat or not free.any())):
+    if polish and (not np.isfinite(best_value) or (free.any() and not flat)):
         polished = _nelder_mead(safe, best)
         if np.isfinite(polished.fun) and polished.fun < best_value:
             again = _lbfgsb(safe, grad, np.asarray(polished.x, dtype=float))
