@@ -248,3 +248,11 @@ def test_the_course_map_and_glossary_cover_the_course():
         assert f"### {term}" in glossary or f", {term}" in glossary, term
     for anchor in re.findall(r"\]\(#([a-z-]+)\)", glossary):
         assert f'<a id="{anchor}"></a>' in glossary, anchor
+
+
+@pytest.mark.parametrize("ex", [ex for ex in course.EXERCISES.values() if ex.parameters], ids=lambda ex: ex.id)
+def test_the_parameters_an_exercise_names_exist_in_its_notebook(ex):
+    from kamlab.reports import check_parameters
+
+    assert check_parameters(CHAPTERS[ex.chapter], dict(ex.parameters), origin=f"exercise {ex.id}")
+    assert course.report_command(ex).startswith(f"kamlab report {course.NOTEBOOKS[ex.chapter]} -p ")

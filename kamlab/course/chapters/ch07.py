@@ -17,7 +17,8 @@ BASELINES = {"oracle": "none", "random": "none", "abc_a": "none"}   # baselines 
 def _result(name: str = "b2b", share: float = KEY_SHARE, n_bootstrap: int = 0, seed: int = SEED,
             programme_cost: float = 0.0, calibration_end: str | None = None):
     return kamlab.compare.run_comparison(dataset(name), share=share, n_bootstrap=n_bootstrap, seed=seed,
-                                         programme_cost=programme_cost, calibration_end=calibration_end)
+                                         programme_cost=programme_cost, calibration_end=calibration_end,
+                                         sensitivity_draws=0, turnover=False)
 
 
 def _captured(**kw) -> pd.Series:
