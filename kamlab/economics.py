@@ -149,6 +149,37 @@ def cac_payback_periods(cac: float, margin: float, retention: float = 1.0) -> fl
     return math.log(1 - share) / math.log(retention)
 
 
+def cumulative_margin(margin: float, retention: float, periods: int) -> list[float]:
+    """Expected cumulative margin of one acquired customer after n = 0, 1, ..., ``periods`` periods.
+
+    C(n) = m (1 - r^n)/(1 - r)   (r < 1);   C(n) = m n   (r = 1)
+
+    (the first period is earned in full, then a share r of the cohort stays each
+    period; undiscounted, as in :func:`cac_payback_periods`).
+
+    Parameters
+    ----------
+    margin : float
+        Margin per period of a retained customer (currency units per period).
+    retention : float
+        Share retained from one period to the next, in (0, 1].
+    periods : int
+        Last period, >= 0.
+
+    Returns
+    -------
+    list of float
+        ``periods + 1`` values in currency units, starting at 0.
+    """
+    if not 0 < retention <= 1:
+        raise ValueError(f"retention must be in (0, 1], got {retention}")
+    if periods < 0:
+        raise ValueError(f"periods must be >= 0, got {periods}")
+    if retention == 1:
+        return [margin * n for n in range(periods + 1)]
+    return [margin * (1 - retention**n) / (1 - retention) for n in range(periods + 1)]
+
+
 @dataclass(frozen=True)
 class ImprovementComparison:
     """Value of a retention improvement next to a cut in acquisition cost.

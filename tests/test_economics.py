@@ -102,3 +102,12 @@ def test_economics_figures_have_titles_and_labels():
         assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
     # the payback figure marks the payback computed by the formula: 8.7 months
     assert any("8.7 months" in t.get_text() for t in figures[2].axes[0].get_legend().get_texts())
+
+
+def test_cumulative_margin_meets_the_acquisition_cost_at_payback():
+    # hand-worked: m = 10, r = 0.5 -> 0, 10, 15, 17.5; payback of CAC 15 after exactly 2 periods
+    assert ec.cumulative_margin(10, 0.5, 3) == pytest.approx([0, 10, 15, 17.5])
+    assert ec.cac_payback_periods(15, 10, 0.5) == pytest.approx(2.0)
+    assert ec.cumulative_margin(4, 1.0, 2) == [0, 4, 8]
+    with pytest.raises(ValueError, match="retention"):
+        ec.cumulative_margin(10, 0.0, 3)

@@ -98,8 +98,9 @@ def payback_curve(
 ) -> Figure:
     """Expected cumulative margin of one acquired customer against its acquisition cost.
 
-    Cumulative margin after n periods = m (1 - r^n)/(1 - r) (undiscounted), as in
-    :func:`kamlab.economics.cac_payback_periods`; the payback point is marked.
+    Draws :func:`kamlab.economics.cumulative_margin`, m (1 - r^n)/(1 - r) after n
+    periods (undiscounted), and marks the payback point of
+    :func:`kamlab.economics.cac_payback_periods`.
 
     Parameters
     ----------
@@ -119,7 +120,7 @@ def payback_curve(
         Figure title.
     """
     n = np.arange(0, periods + 1)
-    cum = margin * n if retention == 1 else margin * (1 - retention**n) / (1 - retention)
+    cum = economics.cumulative_margin(margin, retention, periods)
     payback = economics.cac_payback_periods(cac, margin, retention)
     fig = Figure(figsize=(6, 4.2), layout="constrained")
     ax = fig.add_subplot()
