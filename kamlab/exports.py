@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from kamlab import clv, rfm, survival
-from kamlab.data.accounts_file import ATTRIBUTES
+from kamlab.data.account_columns import ATTRIBUTES
 from kamlab.definitions import BASELINES, DEFINITIONS, DefinitionScore, FutureProfitScore, ranking
 from kamlab.segmentation import segment_accounts
 

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from kamlab.data import AccountDataError
-from kamlab.data.accounts_file import column_map, load_accounts, reconcile_ids
+from kamlab.data.account_columns import column_map
+from kamlab.data.accounts_file import load_accounts, reconcile_ids
 
 # A CRM export as a German-speaking sales team would get it: its own column
 # names, ';' between fields, decimal commas, '.' as thousands separator,
