@@ -139,3 +139,19 @@ def test_sheet_is_said_ignored_for_a_csv_file(tmp_path):
     path.write_text(CLEAN)
     _, report = load_transactions(path, sheet="Orders")
     assert any("sheet='Orders' ignored" in n for n in report.notes)
+
+
+def test_a_large_file_with_a_wrong_column_name_is_refused_from_its_header(tmp_path, monkeypatch):
+    from kamlab.data import reading, transactions
+
+    path = tmp_path / "big.csv"
+    path.write_text("Report: sales 2024\nclient,order_date,net_revenue\n" +
+                    "".join(f"C{i},2024-01-{1 + i % 28:02d},{i % 97}.50\n" for i in range(3000)), encoding="utf-8")
+    monkeypatch.setattr(reading, "HEAD_CHECK_BYTES", 1000)   # "large" for this test
+    monkeypatch.setattr(transactions, "_read", lambda *a, **k: pytest.fail("the body was read"))
+    with pytest.raises(TransactionDataError) as err:
+        load_transactions(path, customer_col="client", date_col="order_date", amount_col="net_revnue")
+    assert "did you mean 'net_revenue'" in str(err.value) and "big.csv" in str(err.value)
+    monkeypatch.undo()
+    loaded = load_transactions(path, customer_col="client", date_col="order_date", amount_col="net_revenue")
+    assert loaded.report.rows_kept == 3000

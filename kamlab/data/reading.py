@@ -357,3 +357,37 @@ def read_source(source, sep: str | None = None, encoding: str | None = None,
     return raw
 
 
+
+
+#: Files larger than this (bytes) get their header checked before the body is read.
+HEAD_CHECK_BYTES = 8 << 20
+
+
+def read_head(source, sep: str | None = None, encoding: str | None = None, source_name: str | None = None,
+              header_line: int | None = None, *, size: int = 1 << 20) -> Raw | None:
+    """The first ``size`` bytes of a large plain-text CSV file, read as :func:`read_source` reads the whole.
+
+    Lets :func:`kamlab.data.load_transactions` refuse a file whose column names
+    do not match in a second, before it reads millions of rows: the header and
+    the first lines go through the same decoding, delimiter sniffing and
+    title-line rules as the full read. Returns None (nothing to check early)
+    for frames, small files, compressed or binary files, and when the head
+    alone cannot be read (the full read then reports what is wrong).
+    """
+    if not isinstance(source, (str, Path)) or not Path(source).is_file():
+        return None
+    path = Path(source)
+    if path.stat().st_size <= HEAD_CHECK_BYTES or path.suffix.lower() in (".gz", ".parquet", ".pq"):
+        return None
+    from .filetypes import file_kind
+
+    with path.open("rb") as handle:
+        data = handle.read(size)
+    data = data[: data.rfind(b"\n") + 1]
+    if not data or file_kind(data) != "text":
+        return None
+    try:
+        text, _ = _decode(data, encoding, source_name or path.name)
+        return _read_csv_text(text, sep, source_name or path.name, header_line)
+    except (TransactionDataError, UnicodeError, ValueError):
+        return None

@@ -24,7 +24,7 @@ from .errors import TransactionDataError
 from .parsing import MISSING_ID_MARKERS
 from .policies import (Ledger, apply_amount_policies, apply_credit_notes, apply_document_rows,
                        apply_duplicates, apply_observation_end, apply_outlying_dates)
-from .reading import Raw, read_source
+from .reading import Raw, read_head, read_source
 from .spreadsheet import read_table, spreadsheet_kind
 from .report import LoadedTransactions
 
@@ -55,6 +55,13 @@ def _read(source, sep, encoding, source_name, header_line, sheet) -> Raw:
     if sheet is not None:
         raw.notes.append(f"sheet={sheet!r} ignored: {raw.name} is not a workbook")
     return raw
+
+
+def _check_columns(raw: Raw, mapping: dict, rules: DocumentRules) -> None:
+    """Refuse the table when a mapped or rule column is not among its columns (every one named)."""
+    problems = mapping_problems(list(raw.frame.columns), mapping) + rules.problems(list(raw.frame.columns))
+    if problems:
+        raise TransactionDataError(raw.name, problems)
 
 
 def _markers(missing_ids) -> tuple[str, ...]:
@@ -237,14 +244,15 @@ def load_transactions(
                                     or header_line < 1):
         raise ValueError(f"header_line must be a line number from 1; got {header_line!r}")
 
-    raw = _read(source, sep, encoding, source_name, header_line, sheet)
     mapping = {"customer_id": customer_col, "date": date_col, "amount": amount_col,
                "cost": cost_col, "quantity": quantity_col}
     rules = DocumentRules(totals_rows, exclude_col, as_values(exclude_values), credit_note_col,
                           as_values(credit_note_values), as_values(credit_note_prefix))
-    problems = mapping_problems(list(raw.frame.columns), mapping) + rules.problems(list(raw.frame.columns))
-    if problems:
-        raise TransactionDataError(raw.name, problems)
+    head = read_head(source, sep, encoding, source_name, header_line) if sheet is None else None
+    if head is not None:  # a large file's header is checked before its body is read
+        _check_columns(head, mapping, rules)
+    raw = _read(source, sep, encoding, source_name, header_line, sheet)
+    _check_columns(raw, mapping, rules)
     if len(raw.frame) == 0:
         raise TransactionDataError(raw.name, [
             "has column names but no data rows (columns " + ", ".join(map(repr, raw.frame.columns)) +
