@@ -205,12 +205,18 @@ def test_add_exercise_cells_is_idempotent_and_tags_the_cells_teaching(tmp_path):
     subprocess.run(tool + paths, check=True, capture_output=True)
     assert {p: Path(p).read_text(encoding="utf-8") for p in paths} == once
     assert subprocess.run(tool + ["--check"] + paths, capture_output=True).returncode == 0
+    rerun = nbformat.read(paths[0], as_version=4)          # as after re-execution: new counts and timings
+    for cell in rerun.cells:
+        if "exercise-check" in cell.metadata.get("tags", []):
+            cell.execution_count, cell.metadata["execution"] = 99, {"iopub.status.idle": "later"}
+    nbformat.write(rerun, paths[0])
+    assert subprocess.run(tool + ["--check"] + paths, capture_output=True).returncode == 0
     for path in paths:
         cells = nbformat.read(path, as_version=4).cells
         checks = [c for c in cells if "exercise-check" in c.metadata.get("tags", [])]
         assert [c.metadata["exercise"] for c in checks] == list(parse_exercises(path))
         for cell in checks:
-            assert "teaching" in cell.metadata["tags"]
+            assert "teaching" in cell.metadata["tags"] and cell.execution_count is not None   # nbval runs it
             printed = io.StringIO()
             with contextlib.redirect_stdout(printed):
                 exec(cell.source, {})

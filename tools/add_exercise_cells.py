@@ -9,6 +9,7 @@ Each inserted code cell reads
     from kamlab.course import check, hint
     answer = None  # <what the answer should hold>
     check("02.3", answer)
+    # set <parameter> = <value> in the parameters cell, or run: kamlab report ... -p ...   (when it has one)
 
 and is tagged ``exercise-check`` and ``teaching`` (own-data reports leave teaching
 cells out). Its output is filled with what the unanswered check prints ("02.3: not
@@ -29,7 +30,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kamlab.course import evaluate, exercise  # noqa: E402
+from kamlab.course import evaluate, exercise, report_command  # noqa: E402
 from kamlab.course.inventory import chapter_notebooks, exercises_cell_index, exercises_in  # noqa: E402
 
 TAGS = ["exercise-check", "teaching"]
@@ -45,6 +46,9 @@ def check_cell(exercise_id: str) -> nbformat.NotebookNode:
         source = (f"from kamlab.course import check, hint\n"
                   f"answer = None  # {ex.answer_format}\n"
                   f"check(\"{ex.id}\", answer)")
+    if ex.parameters:
+        settings = ", ".join(f"{name} = {value!r}" for name, value in ex.parameters.items())
+        source += f"\n# set {settings} in the parameters cell, or run: {report_command(ex)}"
     cell = nbformat.v4.new_code_cell(source, metadata={"tags": list(TAGS), "exercise": ex.id})
     cell["id"] = "exercise-check-" + ex.id.replace(".", "-")
     cell["outputs"] = [nbformat.v4.new_output("stream", name="stdout", text=evaluate(ex.id).message + "\n")]
@@ -57,7 +61,8 @@ class UnregisteredExercise(KeyError):
 
 def with_check_cells(notebook: nbformat.NotebookNode, path: Path) -> nbformat.NotebookNode:
     """The notebook with its exercise-check cells rebuilt after the Exercises cell."""
-    cells = [c for c in notebook.cells if "exercise-check" not in c.get("metadata", {}).get("tags", [])]
+    old = {c.metadata.get("exercise"): c for c in notebook.cells if _is_check(c)}
+    cells = [c for c in notebook.cells if not _is_check(c)]
     notebook.cells = cells
     index = exercises_cell_index(notebook)
     if index is None:
@@ -67,8 +72,21 @@ def with_check_cells(notebook: nbformat.NotebookNode, path: Path) -> nbformat.No
     if unknown:
         raise UnregisteredExercise(f"{path.name}: exercises {', '.join(unknown)} have no entry in kamlab.course; "
                                    "register them (kamlab/course/chapters) first")
-    notebook.cells = cells[:index + 1] + [check_cell(i) for i in ids] + cells[index + 1:]
+    counts = [c.get("execution_count") or 0 for c in cells[:index + 1] if c.cell_type == "code"]
+    fresh = []
+    for n, ex_id in enumerate(ids, start=1):
+        cell, previous = check_cell(ex_id), old.get(ex_id)
+        if previous is not None and previous.source == cell.source and previous.outputs == cell.outputs:
+            cell = previous                                            # unchanged (perhaps re-executed): keep it
+        elif cell.get("execution_count") is None:
+            cell["execution_count"] = max(counts, default=0) + n      # nbval skips cells never run
+        fresh.append(cell)
+    notebook.cells = cells[:index + 1] + fresh + cells[index + 1:]
     return notebook
+
+
+def _is_check(cell) -> bool:
+    return "exercise-check" in cell.get("metadata", {}).get("tags", [])
 
 
 def _registered(exercise_id: str) -> bool:

@@ -68,7 +68,7 @@ register(Exercise(
     parts=(Part("biggest accounts that lose money, discount_size_slope = 0", lambda: _losing_biggest(0.0),
                 rtol=0.0, mistakes=(Mistake(lambda: _losing_biggest(0.07), "that is the count with the default "
                                             "slope 0.07: set discount_size_slope = 0.0 and rerun"),)),),
-    hints=("The size-versus-profit figure (section 2) and its printed line change most.",
+    hints=("The size-versus-profit figure ('Big is not always profitable') and its printed line change most.",
            "Count the top-decile accounts by revenue_cal whose profit_cal is below zero."),
     answer_format="how many of the top-decile accounts by calibration revenue lose money (a count)",
     parameters={"discount_size_slope": 0.0},

@@ -79,7 +79,7 @@ register(Exercise(
            Part("share lost, 365 days", lambda: _lost_share(365), share=True,
                 mistakes=(Mistake(lambda: _lost_share(INACTIVITY), "that is the share at the default 180 days"),
                           Mistake(lambda: _lost_share(90), "that is the share at 90 days: 365 comes second")))),
-    hints=("The first printed line of section 1 gives the share lost for the `inactivity_days` you set.",
+    hints=("The first printed line under 'Churn by inactivity' gives the share lost for the `inactivity_days` you set.",
            "A shorter threshold calls more silent accounts lost; a longer one waits for more evidence."),
     answer_format="(share of judged accounts lost at 90 days, at 365 days)",
     parameters={"inactivity_days": 90},
@@ -98,7 +98,7 @@ register(Exercise(
                 mistakes=(Mistake(lambda: _key_survival("biggest"), _BIGGEST + " = \"strategic\""),
                           Mistake(lambda: _key_survival("strategic", True), "that is measured from the first "
                                   "purchase (biased): use the landmark comparison")))),
-    hints=("Set `grouping` and read the 'from landmark (fair)' key row of the table in section 4.",
+    hints=("Set `grouping` and read the 'from landmark (fair)' key row of the key-versus-other table.",
            "S(180) is the share of key accounts still buying 180 days after the calibration end."),
     answer_format="(S(180) after the landmark for mustnt_lose's key accounts, for strategic's)",
     parameters={"grouping": "mustnt_lose"},
@@ -109,7 +109,7 @@ register(Exercise(
     open_ended=True,
     hints=("To be among the biggest in the calibration window, an account must have stayed long enough to "
            "buy a lot: its early life cannot end in a loss.",
-           "Compare the S(180) of the key accounts in the two halves of the section-4 table."),
+           "Compare the key accounts' S(180) in the two halves of the key-versus-other table."),
 ))
 
 register(Exercise(
