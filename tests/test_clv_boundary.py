@@ -96,7 +96,7 @@ def test_value_model_on_no_dropout_data_is_nbd_and_says_why():
 
 def test_compressed_and_full_fits_reach_the_same_optimum():
     data = DATA["no dropout"]().iloc[:3000]
-    for fit in (clv.fit_bgnbd, clv.fit_nbd):
+    for fit in (clv.fit_bgnbd, clv.fit_pareto_nbd, clv.fit_nbd):
         small, full = fit(data, compressed=True), fit(data, compressed=False)
         assert small.n_patterns < full.n_patterns == len(data)
         assert small.log_likelihood == pytest.approx(full.log_likelihood, abs=1e-6)
@@ -181,3 +181,5 @@ def test_every_fit_carries_diagnostics():
             d.note = "changed"  # frozen
     bb = clv.fit_bgbb(datasets.load("donations").summary)
     assert bb.diagnostics.gradient_norm < 1e-2 and np.isnan(bb.diagnostics.nested_log_likelihood)
+    penalised = clv.fit_bgnbd(s, penalizer=0.001)  # another objective: kept as lifetimes gives it, and said so
+    assert "penalised fit" in penalised.diagnostics.note and penalised.reduces_to is None

@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from . import optimise
-from .fitting import (GAIN, Search, lifetimes_standard_errors, numerical_standard_errors, run_fit,
-                      search_maximum)
+from .fitting import (GAIN, Search, lifetimes_standard_errors, numerical_standard_errors, penalised_diagnostics,
+                      run_fit, search_maximum)
 from .nbd import NbdMaximum, _standard_errors as nbd_standard_errors, nbd_maximum
 from .results import FitDiagnostics, FittedModel
 from .summaries import RFM, check_summary, compress
@@ -145,10 +145,7 @@ def _penalised_fit(model, x, tx, T, w, penalizer: float, n_patterns: int, nbd: N
     fitter = run_fit(_lifetimes_fit(model, x, tx, T, w, penalizer), f"fit_{model.name}", w.sum(), n_patterns)
     params = fitter.params_.astype(float).copy()
     nll = model.nll(x, tx, T, w)
-    diagnostics = FitDiagnostics(
-        optimiser=f"lifetimes, penalizer={penalizer}", starts=(), gradient_norm=float("nan"), bound_active=False,
-        at_bound=(), nested_log_likelihood=nbd.log_likelihood, reduces_to=None,
-        note=f"{model.label}: penalised fit (penalizer={penalizer}), the maximum of the penalised likelihood")
+    diagnostics = penalised_diagnostics(model.label, penalizer, nbd.log_likelihood)
     return FittedModel(name=model.name, params=params, standard_errors=None,
                        log_likelihood=-optimise.evaluate(nll, np.log(params.to_numpy())), n_accounts=int(round(w.sum())),
                        n_patterns=n_patterns, model=fitter, diagnostics=diagnostics)

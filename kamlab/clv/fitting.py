@@ -24,8 +24,8 @@ import pandas as pd
 from . import optimise
 from .results import FitDiagnostics, FitError, FittedModel
 
-__all__ = ["GAIN", "Search", "search_maximum", "numerical_standard_errors", "lifetimes_standard_errors",
-           "run_fit", "try_fit", "verified_fit"]
+__all__ = ["GAIN", "Search", "search_maximum", "penalised_diagnostics", "numerical_standard_errors",
+           "lifetimes_standard_errors", "run_fit", "try_fit", "verified_fit"]
 
 #: A restart that gains more than this (log-likelihood units) means the first optimiser stopped short.
 GAIN = 1e-6
@@ -196,6 +196,15 @@ def verified_fit(name: str, label: str, cls: type, nll: Callable[[np.ndarray], f
     return FittedModel(name=name, params=params, standard_errors=se, log_likelihood=found.log_likelihood,
                        n_accounts=int(round(weights.sum())), n_patterns=n_patterns, model=fitter,
                        diagnostics=diagnostics)
+
+
+def penalised_diagnostics(label: str, penalizer: float, nested: float = float("nan")) -> FitDiagnostics:
+    """Diagnostics of lifetimes' penalised fit, kept as it is: the maximum of another objective
+    (log-likelihood minus penalizer * sum of squared parameters), neither searched nor reduced."""
+    return FitDiagnostics(
+        optimiser=f"lifetimes (BFGS), penalizer={penalizer}", starts=(), gradient_norm=float("nan"),
+        bound_active=False, at_bound=(), nested_log_likelihood=nested, reduces_to=None,
+        note=f"{label}: penalised fit (penalizer={penalizer}), the maximum of the penalised likelihood")
 
 
 _PARAMS = {"gamma_gamma": ("p", "q", "v"), "bgbb": ("alpha", "beta", "gamma", "delta")}

@@ -7,7 +7,7 @@ import pandas as pd
 
 from kamlab.data import format_rows
 
-from .fitting import run_fit, verified_fit
+from .fitting import penalised_diagnostics, run_fit, verified_fit
 from .results import FittedModel
 from .summaries import SummaryError, check_summary, compress
 
@@ -78,7 +78,8 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, compressed: bool = True, penalizer
         params = fitter.params_.astype(float).copy()
         return FittedModel(name="gamma_gamma", params=params, standard_errors=None,
                            log_likelihood=-float(nll(np.log(params.to_numpy()))), n_accounts=int(round(w.sum())),
-                           n_patterns=len(data), model=fitter)
+                           n_patterns=len(data), model=fitter,
+                           diagnostics=penalised_diagnostics("Gamma-Gamma", penalizer))
     mean = float(np.log(np.average(m, weights=w)))
     return verified_fit("gamma_gamma", "Gamma-Gamma", cls, nll,
                         lifetimes_fit=lambda: cls().fit(x, m, weights=w),

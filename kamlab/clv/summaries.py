@@ -35,16 +35,16 @@ def as_rfm(summary: pd.DataFrame) -> pd.DataFrame:
     ``kamlab.rfm.calibration_holdout`` names its calibration columns
     ``frequency_cal, recency_cal, T_cal, monetary_value_cal`` (and ``revenue_cal``,
     ``profit_cal``); models are fitted on the calibration window, so those become
-    ``frequency, recency, T, monetary_value`` (``revenue``, ``profit``). A summary that already has the plain names is returned as is
-    (holdout columns are kept under their own names).
+    ``frequency, recency, T, monetary_value`` (``revenue``, ``profit``). A summary
+    that already has the plain names is returned as is (holdout columns are kept
+    under their own names).
     """
     if not isinstance(summary, pd.DataFrame):
         raise SummaryError(f"expected a DataFrame summary, got {type(summary).__name__}")
     if "frequency" in summary.columns:
         return summary
-    renames = {
-        f"{c}_cal": c for c in ("frequency", "recency", "T", "monetary_value", "revenue", "profit") if f"{c}_cal" in summary
-    }
+    names = ("frequency", "recency", "T", "monetary_value", "revenue", "profit")
+    renames = {f"{c}_cal": c for c in names if f"{c}_cal" in summary}
     return summary.rename(columns=renames)
 
 
