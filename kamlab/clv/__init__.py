@@ -10,19 +10,20 @@ Thin, careful adapters over the ``lifetimes`` fitters:
 
 Modules, one concern each:
 
-===============  =============================================================
-``summaries``    column names, checks, compression into patterns, weeks
-``results``      ``FittedModel``, ``FitDiagnostics``, ``FitError``, published estimates
-``optimise``     multi-start maximisation in log-parameters; gradients, bounds
-``fitting``      lifetimes' fit checked against a restart and a floor; own search
-``nbd``          the NBD model (no dropout), the nested reference
-``counting``     BG/NBD, Pareto/NBD, MBG/NBD: maximum or no-dropout (NBD) limit
-``discrete``     the BG/BB fit
-``spend``        the Gamma-Gamma fit
-``prediction``   expected purchases, probability alive, spend, discounted CLV
-``holdout``      predicted against actual holdout purchases and revenue
-``valuation``    the value model that fits (purchase and spend), its value
-===============  =============================================================
+=================  =============================================================
+``summaries``      column names, checks, compression into patterns, weeks
+``results``        ``FittedModel``, ``FitDiagnostics``, ``FitError``, published estimates
+``optimise``       multi-start maximisation in log-parameters; gradients, bounds
+``fitting``        lifetimes' fit checked against a restart and a floor; own search
+``nbd``            the NBD model (no dropout), the nested reference
+``counting``       BG/NBD, Pareto/NBD, MBG/NBD: maximum or no-dropout (NBD) limit
+``discrete``       the BG/BB fit
+``spend``          the Gamma-Gamma fit
+``expectations``   expected purchases near the boundaries, where lifetimes' forms break
+``prediction``     expected purchases, probability alive, spend, discounted CLV
+``holdout``        predicted against actual holdout purchases and revenue
+``valuation``      the value model that fits (purchase and spend), its value
+=================  =============================================================
 
 Every ``fit_*`` takes a per-account summary with the column names of
 :mod:`kamlab.rfm` and returns a frozen :class:`FittedModel`. Time is in whatever

@@ -150,7 +150,12 @@ def search_maximum(
         tried = [restart.log_params]  # lifetimes' estimate, already improved by the restart
     found = optimise.maximise(scaled_nll, tried + list(starts), exact=exact)
     best = found.log_params - scale
-    label = found.optimiser if first is None else f"{lifetimes_label} stopped short; then {found.optimiser}"
+    if first is not None:
+        label = f"{lifetimes_label} stopped short; then {found.optimiser}"
+    elif lifetimes_fit is not None:
+        label = f"{lifetimes_label} found no valid maximum; then {found.optimiser}"
+    else:
+        label = found.optimiser
     shown = tuple(tuple(float(v) for v in np.exp(np.asarray(s) - scale)) for s in found.starts)
     ll = -optimise.evaluate(nll, best)
     if not np.isfinite(ll):  # the caller's time scale overflows where the rescaled one does not

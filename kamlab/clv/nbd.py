@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from autograd.scipy.special import gammaln
 from scipy.special import digamma
+from scipy.special import gammaln as sp_gammaln
 
 from . import optimise
 from .results import FitDiagnostics, FittedModel
@@ -60,6 +61,18 @@ def _total_nll(x, T, w):
     return lambda lp: -anp.sum(w * nbd_log_likelihood(anp.exp(lp[0]), anp.exp(lp[1]), x, T))
 
 
+def _total_nll_numpy(x, T, w):
+    """As :func:`_total_nll`, in plain numpy and scipy (no autograd tracing): for the search."""
+    return lambda lp: -float(np.sum(w * (sp_gammaln(np.exp(lp[0]) + x) - sp_gammaln(np.exp(lp[0]))
+                                         + np.exp(lp[0]) * lp[1] - (np.exp(lp[0]) + x) * np.log(np.exp(lp[1]) + T))))
+
+
+def _by_frequency_and_age(x, T, w):
+    """Weights summed over unique (x, T): the NBD likelihood does not depend on the recency."""
+    keys, inverse = np.unique(np.column_stack([x, T]), axis=0, return_inverse=True)
+    return keys[:, 0], keys[:, 1], np.bincount(inverse.ravel(), weights=w)
+
+
 def _total_gradient(x, T, w):
     """Gradient of the total negative log-likelihood in (log r, log alpha), in closed form:
     d/d log r = -r sum w [psi(r+x) - psi(r) + ln alpha - ln(alpha+T)],
@@ -81,13 +94,13 @@ def nbd_maximum(x: np.ndarray, T: np.ndarray, w: np.ndarray) -> NbdMaximum:
     two starts: r = 1 with alpha matching the mean purchase rate sum(w x) / sum(w T),
     and r = 0.1 with alpha ten times smaller.
     """
-    x, T, w = (np.asarray(v, dtype=float) for v in (x, T, w))
+    x, T, w = _by_frequency_and_age(*(np.asarray(v, dtype=float) for v in (x, T, w)))
     scale = 1.0 / float(T.max()) if T.max() > 0 else 1.0
     rate = max(float((w * x).sum() / max((w * T * scale).sum(), 1e-12)), 1e-6)
     starts = [np.log([1.0, 1.0 / rate]), np.log([0.1, 0.1 / rate])]
-    found = optimise.maximise(_total_nll(x, T * scale, w), starts, grad=_total_gradient(x, T * scale, w))
+    found = optimise.maximise(_total_nll_numpy(x, T * scale, w), starts, grad=_total_gradient(x, T * scale, w))
     r, alpha = float(np.exp(found.log_params[0])), float(np.exp(found.log_params[1])) / scale
-    nll = _total_nll(x, T, w)
+    nll = _total_nll_numpy(x, T, w)
     lp = np.log([r, alpha])
     edges = optimise.at_bound(found.log_params)
     names = [f"{n} -> {'0' if e < 0 else 'inf'}" for n, e in zip(("r", "alpha"), edges) if e]
