@@ -76,8 +76,7 @@ def test_no_dropout_reduces_bgnbd_to_nbd_and_predicts_with_nbd():
     bg = fits["bgnbd"]
     assert bg.reduces_to == "nbd" and bg.model is None
     assert (bg.params["a"], bg.params["b"]) == (0.0, np.inf)
-    # the same maximum, on patterns compressed by (x, t_x, T) here and by (x, T) in fit_nbd
-    np.testing.assert_allclose(bg.params[["r", "alpha"]], nbd.params, rtol=1e-6)
+    np.testing.assert_allclose(bg.params[["r", "alpha"]], nbd.params, rtol=1e-12)
     np.testing.assert_allclose(clv.expected_purchases(bg, data, 52), clv.expected_purchases(nbd, data, 52))
     assert (clv.probability_alive(bg, data) == 1.0).all()
 
@@ -183,3 +182,16 @@ def test_every_fit_carries_diagnostics():
     assert bb.diagnostics.gradient_norm < 1e-2 and np.isnan(bb.diagnostics.nested_log_likelihood)
     penalised = clv.fit_bgnbd(s, penalizer=0.001)  # another objective: kept as lifetimes gives it, and said so
     assert "penalised fit" in penalised.diagnostics.note and penalised.reduces_to is None
+
+
+def test_holdout_and_clv_with_the_no_dropout_limit():
+    label, data, nbd, fits = fitted("no dropout")
+    bg = fits["bgnbd"]
+    calhold = data.add_suffix("_cal").assign(duration_holdout=26.0, frequency_holdout=1.0)
+    check = clv.holdout_check(bg, calhold)
+    np.testing.assert_allclose(check.accounts["predicted"], (nbd.params["r"] + data["frequency"])
+                               / (nbd.params["alpha"] + data["T"]) * 26.0, rtol=1e-12)
+    spend = pd.Series(10.0, index=data.index)
+    value = clv.discounted_clv(bg, spend, data, horizon=52, periods_per_year=52, annual_discount_rate=0.0)
+    # undiscounted: spend times expected purchases over the horizon
+    np.testing.assert_allclose(value, 10.0 * clv.expected_purchases(bg, data, 52), rtol=1e-10)
