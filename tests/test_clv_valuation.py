@@ -4,6 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import lifetimes  # noqa: F401  (imported first: its import warns about a pandas option, not about these fits)
+
 from kamlab import clv, datasets, rfm
 
 
@@ -88,3 +90,27 @@ def test_holdout_value_check_takes_own_mean_spend(cdnow_calhold):
     table = clv.holdout_value_check(bg, own, cdnow_calhold, groups=4)
     predicted = clv.holdout_check(bg, cdnow_calhold).accounts["predicted"] * own
     assert (table["predicted"] * table["accounts"]).sum() == pytest.approx(predicted.sum())
+
+
+EDGE_CASES = {
+    "all one-time buyers": ([0] * 50, [0.0] * 50, list(np.linspace(5, 50, 50))),
+    "one account": ([3], [10.0], [20.0]),
+    "identical histories": ([2] * 100, [8.0] * 100, [10.0] * 100),
+    "all bought at the end": ([1, 2, 3, 4] * 15, [30.0] * 60, [30.0] * 60),
+}
+
+
+@pytest.mark.parametrize("case", list(EDGE_CASES))
+def test_degenerate_summaries_get_a_value_model_without_a_warning(case):
+    import warnings
+
+    x, tx, T = EDGE_CASES[case]
+    s = pd.DataFrame({"frequency": x, "recency": tx, "T": T}, index=[f"a{i}" for i in range(len(x))])
+    s["monetary_value"] = np.where(s["frequency"] > 0, 20.0, 0.0)
+    s["revenue"] = 20.0 * (s["frequency"] + 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = clv.fit_value_model(s)
+        value = clv.predicted_value(model, s, horizon=10)
+    assert model.purchase_model == "NBD" and model.spend_model == "own mean spend"  # nothing to detect
+    assert np.isfinite(value.to_numpy()).all() and (value >= 0).all()
