@@ -39,18 +39,18 @@ def test_each_definition_is_scored_once_and_extra_effort_uses_future_profits_exp
     from kamlab.definitions import uplift, value
 
     calls = {"lift": 0, "clv": 0}
-    fit, fit_bgnbd = uplift._fit, value.clv.fit_bgnbd
+    fit, fit_value_model = uplift._fit, value.clv.fit_value_model
 
     def counting_fit(*args, **kwargs):
         calls["lift"] += 1
         return fit(*args, **kwargs)
 
-    def counting_bgnbd(*args, **kwargs):
+    def counting_value_model(*args, **kwargs):
         calls["clv"] += 1
-        return fit_bgnbd(*args, **kwargs)
+        return fit_value_model(*args, **kwargs)
 
     monkeypatch.setattr(uplift, "_fit", counting_fit)
-    monkeypatch.setattr(value.clv, "fit_bgnbd", counting_bgnbd)
+    monkeypatch.setattr(value.clv, "fit_value_model", counting_value_model)
     result = quick(b2b)
     assert calls == {"lift": 1, "clv": 1}
     fp, ee = result.scores["future_profit"], result.scores["extra_effort"]

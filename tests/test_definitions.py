@@ -173,10 +173,11 @@ def test_score_all_reports_missing_inputs_instead_of_zeros():
     scored = defs.score_all(summary.drop(columns="profit"), None, seed=0)
     assert list(scored) == list(defs.DEFINITIONS + defs.BASELINES)
     computable = {n for n, s in scored.items() if isinstance(s, DefinitionScore)}
-    assert computable == {"biggest", "random", "abc_a"}  # future_profit: too few repeat buyers here
+    assert computable == {"biggest", "random", "abc_a"}  # future_profit: too few accounts for a model
     for name, result in scored.items():
         if name not in computable:
             assert isinstance(result, NotComputable)
+    assert scored["future_profit"].missing == ("more accounts",)
 
 
 # ----------------------------------------------------------------- future_profit: the CLV glue, against lifetimes

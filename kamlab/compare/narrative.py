@@ -195,7 +195,8 @@ def _study_risks(result: Comparison, t: pd.DataFrame, own: pd.DataFrame, metric:
         word = "over-valued" if ratio > 0 else "under-valued"
         gross = "gross profit" if metric == "profit" else "revenue"
         risks.append(
-            f"future_profit: the model predicted {d.future_profit_predicted:,.0f} of {gross} for its key accounts "
+            f"future_profit ({d.future_profit_models}): the model predicted {d.future_profit_predicted:,.0f} of {gross} "
+            "for its key accounts "
             f"in the holdout; they delivered {d.future_profit_actual:,.0f} ({word} by {pct(abs(ratio))})."
         )
     top = result.turnover[result.turnover["definition"].isin(own.index)]

@@ -63,6 +63,8 @@ class Diagnostics:
     future_profit_predicted, future_profit_actual : float or None
         Undiscounted predicted and actual holdout gross profit (revenue
         without cost data) of future_profit's key accounts (currency units).
+    future_profit_models : str or None
+        The purchase and spend models future_profit used, e.g. "BG/NBD and Gamma-Gamma".
     """
 
     dataset: str
@@ -71,6 +73,7 @@ class Diagnostics:
     strategic_weight_turnover_p90: float | None = None
     future_profit_predicted: float | None = None
     future_profit_actual: float | None = None
+    future_profit_models: str | None = None
 
 
 @dataclass(frozen=True)

@@ -64,8 +64,13 @@ def split_windows(dataset, calibration_end=None, pilot_days: int | None = None) 
     )
 
 
-def _options(windows: Windows, weights, annual_discount_rate: float) -> dict[str, dict]:
-    return {"future_profit": {"horizon": windows.holdout_weeks, "annual_discount_rate": annual_discount_rate},
+#: The dropout models fit_value_model may choose, by the name of the model chosen.
+_FAMILY = {"BG/NBD": ("bgnbd",), "Pareto/NBD": ("pareto_nbd",), "NBD": ()}
+
+
+def _options(windows: Windows, weights, annual_discount_rate: float, models=None) -> dict[str, dict]:
+    future = {"horizon": windows.holdout_weeks, "annual_discount_rate": annual_discount_rate}
+    return {"future_profit": future if models is None else {**future, "models": models},
             "strategic": {"weights": weights}}
 
 
@@ -99,7 +104,9 @@ def rescore_next_window(dataset, windows: Windows, scores: Mapping, *, weights, 
     The next window is (first date + holdout, observation end]; only
     definitions computed from transactions (``Definition.rescorable``) and
     computable on the calibration window are re-scored; nothing is when the
-    next window holds no purchase.
+    next window holds no purchase. ``future_profit`` is re-scored with the
+    purchase model family it chose on the calibration window (the same
+    definition on new data; NBD stays NBD).
     """
     tx = dataset.transactions
     names = [e.name for e in registry if e.rescorable and isinstance(scores.get(e.name), DefinitionScore)]
@@ -107,7 +114,9 @@ def rescore_next_window(dataset, windows: Windows, scores: Mapping, *, weights, 
     if window.empty:
         return {}
     later = rfm.summarise_rfm(window, windows.observation_end, freq="W")
-    return defs.score_all(later, None, options=_options(windows, weights, annual_discount_rate),
+    fp = scores.get("future_profit")
+    models = _FAMILY.get(fp.purchase_model) if isinstance(fp, defs.FutureProfitScore) else None
+    return defs.score_all(later, None, options=_options(windows, weights, annual_discount_rate, models),
                           registry=registry, names=names)
 
 
@@ -126,7 +135,8 @@ def study_diagnostics(dataset, windows: Windows, scores: Mapping, result: Compar
         calhold = windows.calhold
         actual = calhold["profit_holdout"] if "profit_holdout" in calhold.columns else calhold["revenue_holdout"]
         found.update(future_profit_predicted=float(fp.expected_value.reindex(chosen).sum()),
-                     future_profit_actual=float(actual.reindex(chosen).sum()))
+                     future_profit_actual=float(actual.reindex(chosen).sum()),
+                     future_profit_models=f"{fp.purchase_model} and {fp.value_model.spend_model}")
     return Diagnostics(dataset=dataset.name, profit_basis=basis, **found)
 
 

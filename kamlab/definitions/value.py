@@ -18,15 +18,19 @@ class FutureProfitScore(DefinitionScore):
 
     Attributes
     ----------
+    value_model : kamlab.clv.ValueModel
+        The purchase and spend models chosen for these data (``kamlab.clv.fit_value_model``).
     purchases : kamlab.clv.FittedModel
-        The counting model fitted on the calibration summary.
+        The counting model used for predictions.
     purchase_model : str
-        Which one: "BG/NBD" (or "Pareto/NBD", "NBD").
+        Which one: "BG/NBD", "Pareto/NBD" or "NBD" (no detectable dropout).
     spend : kamlab.clv.FittedModel or pd.Series
         The Gamma-Gamma fit, or each account's own mean spend per purchase
-        period (currency units) when Gamma-Gamma cannot describe the spend.
+        (currency units) when Gamma-Gamma cannot describe the spend.
     spend_model : str
-        "Gamma-Gamma", or "own mean spend (...)" with the reason.
+        "Gamma-Gamma" or "own mean spend (...)" with the reason.
+    models_note : str
+        One sentence saying which models were chosen and why.
     margin : pd.Series
         Each account's gross margin profit / revenue of the calibration
         window, in [-1, 1] (1 without cost data).
@@ -40,10 +44,12 @@ class FutureProfitScore(DefinitionScore):
         The prediction window, in periods of the summary, and periods per year.
     """
 
+    value_model: object
     purchases: clv.FittedModel
     purchase_model: str
     spend: object
     spend_model: str
+    models_note: str
     margin: pd.Series
     clv_revenue: pd.Series
     expected_value: pd.Series
@@ -65,23 +71,17 @@ class FutureProfitScore(DefinitionScore):
         return 365.0 * self.horizon / self.periods_per_year
 
 
-def _spend(summary: pd.DataFrame, repeat: pd.DataFrame) -> tuple[object, str]:
-    """The spend model: Gamma-Gamma, or the own mean spend when its q <= 1."""
-    spend_fit = clv.fit_gamma_gamma(repeat)
-    q = float(spend_fit.params["q"])
-    if q > 1:
-        return spend_fit, "Gamma-Gamma"
-    # too heavy-tailed for Gamma-Gamma (its population mean spend is infinite): use each
-    # account's own mean spend per purchase period, first purchase included
-    own = summary["revenue"].astype(float) / (summary["frequency"].astype(float) + 1)
-    return own, f"own mean spend (Gamma-Gamma q = {q:.2f} <= 1: spend too heavy-tailed for the model)"
-
-
 def _margin(summary: pd.DataFrame) -> pd.Series:
     if "profit" not in summary.columns:
         return pd.Series(1.0, index=summary.index)
     revenue = summary["revenue"].astype(float)
     return (summary["profit"].astype(float) / revenue.where(revenue > 0)).fillna(0.0).clip(-1.0, 1.0)
+
+
+#: Fewest accounts with a repeat purchase for a purchase model to say anything about the future.
+MIN_REPEAT_BUYERS = 3
+#: Fewest accounts to fit a population model on (BG/NBD and Pareto/NBD have four parameters).
+MIN_ACCOUNTS = 20
 
 
 def future_profit(
@@ -91,20 +91,21 @@ def future_profit(
     horizon: float = 52.0,
     periods_per_year: float = 52.0,
     annual_discount_rate: float = 0.10,
+    models: tuple[str, ...] = ("bgnbd", "pareto_nbd"),
 ) -> FutureProfitScore:
     """Definition 3: predicted future profit, the discounted CLV of each account.
 
     CLV_i = margin_i * E[spend_i] * sum_k dE[X_i(t_k)] / (1 + d)^(t_k / P)
 
-    with E[X_i(t)] from a BG/NBD fit (Fader, Hardie & Lee 2005a), E[spend_i]
-    from a Gamma-Gamma fit (Fader & Hardie 2013), monthly discounting at the
-    annual rate d over ``horizon`` periods (``kamlab.clv.discounted_clv``), and
-    margin_i = profit_i / revenue_i of the calibration window (1 without cost,
-    so the score is discounted revenue). Gamma-Gamma is fitted on repeat
-    buyers with a positive mean spend; when its fitted q <= 1 (spend so
-    heavy-tailed, e.g. a game's whales, that the model's population mean is
-    infinite), E[spend_i] is the account's own mean spend per purchase period,
-    revenue_i / (frequency_i + 1), and ``spend_model`` says so. The same
+    with E[X_i(t)] and E[spend_i] from the value model that fits these data
+    (``kamlab.clv.fit_value_model``: BG/NBD, Fader, Hardie & Lee 2005a, or
+    Pareto/NBD, Schmittlein, Morrison & Colombo 1987, or, when the data show
+    no detectable dropout, their NBD limit; Gamma-Gamma, Fader & Hardie 2013,
+    or each account's own mean spend when the spend is too heavy-tailed for
+    it), monthly discounting at the annual rate d over ``horizon`` periods
+    (``kamlab.clv.predicted_value``), and margin_i = profit_i / revenue_i of
+    the calibration window (1 without cost, so the score is discounted
+    revenue). ``models_note`` says which models were used and why. The same
     models give ``expected_value``, the undiscounted expectation over the
     horizon (d = 0), which the study checks on the holdout and
     ``extra_effort`` uses as its baseline.
@@ -119,37 +120,42 @@ def future_profit(
         Periods per year of the summary (52 for weeks, 365 for days).
     annual_discount_rate : float
         Yearly discount rate.
+    models : tuple of str
+        Dropout models the value model may choose beside NBD.
 
     Returns
     -------
     FutureProfitScore
-        Scores in currency units, with the fitted models, the margins and
+        Scores in currency units, with the chosen models, the margins and
         the undiscounted expectation.
     """
     require(FUTURE_PROFIT, summary, ("frequency", "recency", "T", "monetary_value", "revenue"))
-    repeat = summary[(summary["frequency"] > 0) & (summary["monetary_value"] > 0)]
-    if len(repeat) < 3:
+    if len(summary) < MIN_ACCOUNTS:
         raise FUTURE_PROFIT.not_computable(
-            ("repeat purchases",), f"only {len(repeat)} account(s) bought twice; Gamma-Gamma needs repeat buyers")
+            ("more accounts",), f"{len(summary)} account(s); a purchase model is fitted on at least {MIN_ACCOUNTS}")
+    repeat = int(((summary["frequency"] > 0) & (summary["monetary_value"] > 0)).sum())
+    if repeat < MIN_REPEAT_BUYERS:
+        raise FUTURE_PROFIT.not_computable(
+            ("repeat purchases",), f"only {repeat} account(s) bought twice; a purchase model needs repeat buyers")
     try:
-        purchases = clv.fit_bgnbd(summary)
-        spend, spend_model = _spend(summary, repeat)
+        model = clv.fit_value_model(summary, models=models)
         value, expected = (
-            clv.discounted_clv(purchases, spend, summary, horizon=horizon, periods_per_year=periods_per_year,
-                               annual_discount_rate=rate)
+            clv.predicted_value(model, summary, horizon=horizon, periods_per_year=periods_per_year,
+                                annual_discount_rate=rate)
             for rate in (annual_discount_rate, 0.0)
         )
-    except ValueError as failure:  # includes clv.SummaryError: the models cannot describe these data
-        raise FUTURE_PROFIT.not_computable(("a CLV model that fits",), str(failure)) from failure
+    except ValueError as failure:  # includes clv.SummaryError and FitError: the models cannot describe these data
+        raise FUTURE_PROFIT.not_computable(("a CLV model that fits",), str(failure).split("\n")[0]) from failure
     if not np.isfinite(value.to_numpy()).all():
         raise FUTURE_PROFIT.not_computable(
-            ("a CLV model that fits",), "the fitted BG/NBD or Gamma-Gamma model gives non-finite predictions")
+            ("a CLV model that fits",), f"the {model.purchase_model} model gives non-finite predictions")
     margin = _margin(summary)
     return FUTURE_PROFIT.result(
         value * margin, ("amount", "cost") if "profit" in summary.columns else ("amount",), kind=FutureProfitScore,
-        purchases=purchases, purchase_model="BG/NBD", spend=spend, spend_model=spend_model, margin=margin,
-        clv_revenue=value, expected_value=expected * margin, horizon=float(horizon),
-        periods_per_year=float(periods_per_year),
+        value_model=model, purchases=model.purchases, purchase_model=model.purchase_model, spend=model.spend,
+        spend_model=model.note.split("Spend: ", 1)[-1].rstrip(".") if model.spend_model != "Gamma-Gamma"
+        else "Gamma-Gamma", models_note=model.note, margin=margin, clv_revenue=value,
+        expected_value=expected * margin, horizon=float(horizon), periods_per_year=float(periods_per_year),
     )
 
 
