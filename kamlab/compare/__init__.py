@@ -9,7 +9,8 @@ call; :func:`conclusion` writes the result in plain language from the numbers.
 Modules: ``metrics`` (overlap, gain curves, bootstrap intervals),
 ``evaluation`` (compare_definitions, one step per group of columns),
 ``outcomes`` (the holdout outcomes), ``quality`` (unstable shares,
-degenerate data), ``availability`` (what a section needs and how to give it), ``study`` (run_comparison: split ->
+degenerate data), ``availability`` (what a section needs and how to give it), ``decision``
+(net gain by number of key accounts, the recommendation), ``study`` (run_comparison: split ->
 score -> outcomes -> re-score -> compare -> diagnostics -> per-account
 table), ``result`` (Windows, Diagnostics, Comparison) and ``narrative``
 (headline_metric, report_table, conclusion).
@@ -17,6 +18,7 @@ table), ``result`` (Windows, Diagnostics, Comparison) and ``narrative``
 
 from .availability import (fix_for, future_value_column, holdout_value_column, missing_inputs, needs_sentence,
                            not_computable_lines, not_computable_sentence)
+from .decision import Decision, decide, decision_text, programme_uplift
 from .evaluation import compare_definitions
 from .metrics import (AlikePairs, bootstrap_captures, gain_curve, most_and_least_alike, overlap_matrix,
                       pair_overlaps, percentile_interval)
@@ -29,6 +31,7 @@ from .study import (calibration_summary, per_account_table, rescore_next_window,
 __all__ = [
     "fix_for", "future_value_column", "holdout_value_column", "missing_inputs", "needs_sentence",
     "not_computable_lines", "not_computable_sentence",
+    "Decision", "decide", "decision_text", "programme_uplift",
     "AlikePairs", "Comparison", "Diagnostics", "Windows", "alike_sentence", "bootstrap_captures",
     "calibration_summary", "capture_lines", "compare_definitions", "conclusion", "gain_curve", "headline_metric",
     "holdout_outcomes", "most_and_least_alike", "overlap_matrix", "pair_overlaps", "per_account_table",

@@ -28,7 +28,7 @@ class FutureProfitScore(DefinitionScore):
         The Gamma-Gamma fit, or each account's own mean spend per purchase
         (currency units) when Gamma-Gamma cannot describe the spend.
     spend_model : str
-        "Gamma-Gamma" or "own mean spend (...)" with the reason.
+        "Gamma-Gamma" or "own mean spend" (``models_note`` says why).
     models_note : str
         One sentence saying which models were chosen and why.
     margin : pd.Series
@@ -153,8 +153,7 @@ def future_profit(
     return FUTURE_PROFIT.result(
         value * margin, ("amount", "cost") if "profit" in summary.columns else ("amount",), kind=FutureProfitScore,
         value_model=model, purchases=model.purchases, purchase_model=model.purchase_model, spend=model.spend,
-        spend_model=model.note.split("Spend: ", 1)[-1].rstrip(".") if model.spend_model != "Gamma-Gamma"
-        else "Gamma-Gamma", models_note=model.note, margin=margin, clv_revenue=value,
+        spend_model=model.spend_model, models_note=model.note, margin=margin, clv_revenue=value,
         expected_value=expected * margin, horizon=float(horizon), periods_per_year=float(periods_per_year),
     )
 

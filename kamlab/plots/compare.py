@@ -233,3 +233,40 @@ def weight_sensitivity_histogram(draws: pd.DataFrame, *, title: str | None = Non
     ax.set_title(title or f"Strategic scorecard: how much do the weights matter? ({len(turnover)} draws)")
     ax.legend(fontsize=8)
     return fig
+
+
+def net_gain_curves(decision, *, title: str | None = None, currency: str = "currency units") -> Figure:
+    """Net gain of a key-account programme against the number of key accounts, one line and band per definition.
+
+    Draws ``kamlab.compare.Decision.curves``: G_d(n) = u * (holdout value of
+    the top n accounts) - c * n with its bootstrap band, a marker at the
+    recommended definition and number, and the zero line (above it the
+    programme pays).
+
+    Parameters
+    ----------
+    decision : kamlab.compare.Decision
+    title : str, optional
+    currency : str
+        Unit of the y axis.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig = Figure(figsize=(7.5, 5), layout="constrained")
+    ax = fig.add_subplot()
+    for i, (name, curve) in enumerate(decision.curves.groupby("definition", sort=False)):
+        style = _style(name, i)
+        ax.plot(curve["n_key"], curve["net_gain"], label=name, **style)
+        ax.fill_between(curve["n_key"], curve["low"], curve["high"], color=style["color"], alpha=0.12, linewidth=0)
+    if decision.recommended is not None:
+        best = decision.best.loc[decision.recommended]
+        ax.plot(best["n_key"], best["net_gain"], marker="o", markersize=9, color="black", linestyle="none",
+                label=f"recommended: {decision.recommended}, {int(best['n_key'])} accounts")
+    ax.axhline(0, color="black", linewidth=0.7)
+    ax.set_xlabel("number of key accounts (each definition's top accounts)")
+    ax.set_ylabel(f"net gain over the holdout window ({currency})")
+    ax.set_title(title or f"Net gain of a key-account programme ({100 * decision.level:.0f} % bootstrap bands)")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return fig
