@@ -91,3 +91,14 @@ def test_a_stray_future_date_that_leaves_one_holdout_buyer_is_degenerate():
     result = compare.run_comparison(ds, share=0.1, n_bootstrap=50, turnover=False)
     assert any("only 1 of the 40 accounts bought in the holdout window" in r for r in result.degenerate)
     assert "(95 % CI 100.0 % to 100.0 %)" not in compare.conclusion(result)
+
+
+def test_more_key_accounts_than_candidates_is_reported_not_raised():
+    rng = np.random.default_rng(8)
+    rows = [(f"c{i % 30}", pd.Timestamp("2023-01-01") + pd.Timedelta(days=int(d)), float(rng.gamma(2, 50)))
+            for i, d in enumerate(rng.integers(0, 360, 300))]
+    ds = tiny_dataset(rows, calibration_end="2023-06-30")
+    result = compare.run_comparison(ds, k=50, n_bootstrap=20, turnover=False)
+    assert result.k == result.n_accounts
+    assert any(r.startswith("every account is key") for r in result.degenerate)
+    assert "cannot rank the definitions" in compare.conclusion(result)

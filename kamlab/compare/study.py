@@ -81,20 +81,20 @@ def score_definitions(dataset, windows: Windows, *, seed: int, weights, annual_d
     ``future_profit`` predicts the holdout length; ``extra_effort`` gets the
     pilot of the last ``windows.pilot_days`` of the calibration window, the
     holdout length in days, and ``future_profit``'s expected value as its
-    baseline (its registry inputs).
+    baseline (its registry inputs). A pilot flag without a documented pilot
+    length leaves ``extra_effort`` not computable, saying so.
     """
-    inputs: dict = {"horizon_days": windows.holdout_days}
     accounts = dataset.accounts
-    if accounts is not None and "kam_pilot" in accounts.columns and windows.pilot_days:
-        inputs["pilot"] = defs.pilot_outcomes(dataset.transactions, windows.calibration_end,
-                                              pilot_days=windows.pilot_days)
-    scores = defs.score_all(windows.summary, accounts, truth=dataset.truth, seed=seed, inputs=inputs,
-                            options=_options(windows, weights, annual_discount_rate), registry=registry)
-    if accounts is not None and "kam_pilot" in accounts.columns and not windows.pilot_days:
-        scores["extra_effort"] = NotComputable(
-            "extra_effort", ("kam_pilot", "pilot_days"), ("pilot_days",),
-            "the length of the pilot in days; give it with -p pilot_days=N")
-    return scores
+    inputs: dict = {"horizon_days": windows.holdout_days}
+    options = _options(windows, weights, annual_discount_rate)
+    if accounts is not None and "kam_pilot" in accounts.columns:
+        if windows.pilot_days:
+            inputs["pilot"] = defs.pilot_outcomes(dataset.transactions, windows.calibration_end,
+                                                  pilot_days=windows.pilot_days)
+        else:
+            options["extra_effort"] = {"missing_pilot": "pilot_days"}
+    return defs.score_all(windows.summary, accounts, truth=dataset.truth, seed=seed, inputs=inputs,
+                          options=options, registry=registry)
 
 
 def rescore_next_window(dataset, windows: Windows, scores: Mapping, *, weights, annual_discount_rate: float,
@@ -201,7 +201,9 @@ def run_comparison(
     dataset : kamlab.datasets.Dataset
         With transactions; accounts and truth when there are any.
     k, share : int or float
-        Number, or share of accounts, of key accounts (give one; default share 0.10).
+        Number, or share of accounts, of key accounts (give one; default share
+        0.10). A k above the number of accounts to choose from is cut to it
+        (and the comparison says it is degenerate: every account is key).
     calibration_end : date-like, optional
         End of the calibration window; the dataset's own by default.
     n_bootstrap, seed, level
@@ -233,6 +235,8 @@ def run_comparison(
     windows = split_windows(dataset, calibration_end, pilot_days)
     if k is None and share is None:
         share = 0.10
+    if k is not None:  # more key accounts than candidates: every account is key, reported as degenerate
+        k = max(1, min(int(k), len(windows.summary)))
     scores = score_definitions(dataset, windows, seed=seed, weights=weights,
                                annual_discount_rate=annual_discount_rate, registry=registry)
     outcomes, basis = holdout_outcomes(windows, dataset.accounts, dataset.truth)

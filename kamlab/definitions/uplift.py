@@ -140,6 +140,7 @@ def extra_effort(
     future_profit: DefinitionScore | Exception | None = None,
     horizon_days: float | None = None,
     covariates=UPLIFT_COVARIATES,
+    missing_pilot: str | None = None,
 ) -> ExtraEffortScore:
     """Definition 5: where extra effort pays, by the uplift estimated from a randomised pilot.
 
@@ -193,6 +194,10 @@ def extra_effort(
         Days the effort would last; by default future_profit's horizon, else the pilot's length.
     covariates : sequence of str
         Candidate covariates (accounts-table columns).
+    missing_pilot : str, optional
+        What the caller could not give to describe the pilot (e.g.
+        "pilot_days" when the data document no pilot length): then the
+        definition is not computable and says so.
 
     Returns
     -------
@@ -203,6 +208,9 @@ def extra_effort(
     """
     attrs = attributes(accounts, summary.index)
     require(EXTRA_EFFORT, attrs, ("kam_pilot",), "a randomised pilot flag")
+    if missing_pilot:
+        raise EXTRA_EFFORT.not_computable((missing_pilot,), "the length of the pilot in days",
+                                          needs=("kam_pilot", missing_pilot))
     if pilot is None:
         raise EXTRA_EFFORT.not_computable(
             ("pilot outcomes",), "pass pilot=pilot_outcomes(transactions, calibration_end, pilot_days=...)",
