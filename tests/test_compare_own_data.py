@@ -53,6 +53,8 @@ def test_transactions_only(notebook, files):
     assert "Traceback" not in text
     assert "not computable on this dataset: needs staff_hours -- give it with --accounts (column staff_hours)" in text
     assert "give it with --cost-col" in text  # profit needs the cost column
+    if notebook.startswith("07"):  # no pilot and no assumed uplift: the decision names what it needs
+        assert "Decision: not computable on this dataset: needs kam_pilot" in text
 
 
 @pytest.mark.parametrize("notebook", ["06_key_account_definitions", "07_compare_definitions"])

@@ -10,7 +10,7 @@ name            score                                                 needs
 =============== ===================================================== =====================
 biggest         calibration revenue                                   transactions
 mustnt_lose     share of total gross profit (loss impact if it left)  cost
-future_profit   discounted predicted CLV (BG/NBD + Gamma-Gamma)       transactions
+future_profit   discounted predicted CLV (the value model that fits)  transactions
 staff_focus     staff hours logged                                    staff_hours
 extra_effort    estimated uplift from extra effort (pilot regression) kam_pilot + outcome
 demanding       service demand (tickets, else cost-to-serve)          service_tickets
