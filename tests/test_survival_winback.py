@@ -100,7 +100,7 @@ def test_win_back_list_counts_the_accounts_churn_durations_calls_lost(tx, inacti
 
 def test_a_purchase_late_on_the_end_day_counts():
     # the observation end is a whole day: an order at 17:45 on it is seen, so the account is not lost
-    rows = [("g", "2020-01-02", 100, 0), ("g", "2020-12-31 17:45", 50, 0)]
+    rows = [("g", "2020-01-02 09:00", 100, 0), ("g", "2020-12-31 17:45", 50, 0)]
     out = sv.win_back_list(_tx(rows), "2020-12-31", inactivity=180)
     assert "g" not in out.index
     durations = sv.churn_durations(_tx(rows), "2020-12-31", inactivity=180)

@@ -11,6 +11,7 @@ import functools
 import pandas as pd
 
 import kamlab.datasets
+from kamlab.rfm import day_after
 
 cached = functools.lru_cache(maxsize=None)
 
@@ -26,5 +27,5 @@ def revenue_per_customer(name: str, until: str | None = None) -> pd.Series:
     """Revenue per customer of a registered dataset, optionally up to a day (inclusive), currency units."""
     tx = dataset(name).transactions
     if until is not None:
-        tx = tx[tx["date"] <= pd.Timestamp(until)]
+        tx = tx[tx["date"] < day_after(until)]
     return tx.groupby("customer_id")["amount"].sum()

@@ -8,6 +8,7 @@ import pandas as pd
 from kamlab import definitions, rfm, survival
 from kamlab.course.data import cached, dataset
 from kamlab.course.registry import Exercise, Mistake, Part, register
+from kamlab.rfm import day_after
 
 INACTIVITY, KEY_SHARE, HORIZON = 180, 0.2, 180   # the notebook's inactivity_days, key_share, a horizons_days
 COX = ("key", "frequency", "industry", "service_tickets", "staff_hours")   # cox_covariates
@@ -21,7 +22,7 @@ def _lost_share(inactivity: int) -> float:
 @cached
 def _summary() -> pd.DataFrame:
     ds = dataset("b2b")
-    return rfm.summarise_rfm(ds.transactions[ds.transactions["date"] <= ds.calibration_end], ds.calibration_end,
+    return rfm.summarise_rfm(ds.transactions[ds.transactions["date"] < day_after(ds.calibration_end)], ds.calibration_end,
                              freq="W")
 
 
@@ -99,7 +100,8 @@ register(Exercise(
                           Mistake(lambda: _key_survival("strategic", True), "that is measured from the first "
                                   "purchase (biased): use the landmark comparison")))),
     hints=("Set `grouping` and read the 'from landmark (fair)' key row of the key-versus-other table.",
-           "S(180) is the share of key accounts still buying 180 days after the calibration end."),
+           "S(180) is the share of key accounts not yet lost 180 days after the calibration end, i.e. that bought "
+           "again after it."),
     answer_format="(S(180) after the landmark for mustnt_lose's key accounts, for strategic's)",
     parameters={"grouping": "mustnt_lose"},
 ))

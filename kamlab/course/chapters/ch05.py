@@ -7,6 +7,7 @@ import pandas as pd
 from kamlab import segments
 from kamlab.course.data import cached, dataset
 from kamlab.course.registry import Exercise, Mistake, Part, register
+from kamlab.rfm import day_after
 
 ABC_B_CUT, XYZ_CUTS, MIN_PERIODS, TOP = 0.95, (0.5, 1.0), 3, 0.20   # the notebook's defaults
 TARGET_A, TARGET_SLACK = 50, 5          # exercise 1: "a class A of about 50 accounts"
@@ -16,7 +17,7 @@ TARGET_A, TARGET_SLACK = 50, 5          # exercise 1: "a class A of about 50 acc
 def _table(name: str = "b2b", period: str = "Q") -> pd.DataFrame:
     ds = dataset(name)
     end = ds.calibration_end
-    return segments.account_table(ds.transactions[ds.transactions["date"] <= end], ds.accounts, end=end, freq=period)
+    return segments.account_table(ds.transactions[ds.transactions["date"] < day_after(end)], ds.accounts, end=end, freq=period)
 
 
 def _class_a(cut: float) -> pd.Series:
@@ -60,8 +61,8 @@ def _prospect_growth(base: str = "year", prospects: bool = True) -> float:
     ids = ids if prospects else _table().index.difference(ids)
     start = end - pd.Timedelta(days=365) if base == "year" else tx["date"].min() - pd.Timedelta(days=1)
     mine = tx[tx["customer_id"].isin(ids)]
-    before = mine.loc[(mine["date"] > start) & (mine["date"] <= end), "amount"].sum()
-    after = mine.loc[mine["date"] > end, "amount"].sum()
+    before = mine.loc[(mine["date"] > start) & (mine["date"] < day_after(end)), "amount"].sum()
+    after = mine.loc[mine["date"] >= day_after(end), "amount"].sum()
     return float(after / before - 1)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 import kamlab.compare
+from kamlab.compare import calibration_summary
 import kamlab.definitions as defs
 from kamlab import synth
 from kamlab.course.data import cached, dataset
@@ -41,8 +42,7 @@ def _profit_only_overlap() -> float:
 
 def _turnover(concentration: float) -> float:
     study = _study()
-    summary = study.accounts[[c for c in study.accounts.columns if c.endswith("_cal")]].rename(
-        columns=lambda c: c[:-4])
+    summary = calibration_summary(study.accounts)
     draws = defs.weight_sensitivity(summary, dataset("b2b").accounts, k=K, weights=dict(WEIGHTS), n_draws=DRAWS,
                                     concentration=concentration, seed=SEED)
     return float(draws["turnover"].mean())
@@ -52,8 +52,7 @@ def _turnover(concentration: float) -> float:
 def _run_rate_newcomers() -> pd.Index:
     """Key accounts of extra_effort on the run-rate baseline that are not key on the CLV baseline."""
     ds, study = dataset("b2b"), _study()
-    summary = study.accounts[[c for c in study.accounts.columns if c.endswith("_cal")]].rename(
-        columns=lambda c: c[:-4])
+    summary = calibration_summary(study.accounts)
     pilot = defs.pilot_outcomes(ds.transactions, ds.calibration_end, pilot_days=ds.pilot_days)
     run_rate = defs.select(defs.extra_effort(summary, ds.accounts, pilot=pilot).scores, k=K)
     return run_rate.difference(study.selections["extra_effort"])
