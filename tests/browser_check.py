@@ -209,7 +209,7 @@ class _Browser:
         problems += image_problems(label, images if figures else [dict(i, figure=False) for i in images])
         problems += overflow_problems(label, self.page.evaluate(_OVERFLOW_JS))
         if self.external:
-            shown = ", ".join(u[:80] for u in self.external[:5])
+            shown = ", ".join(u if len(u) <= 80 else "..." + u[-77:] for u in self.external[:5])  # keep the file name
             problems.append(f"{label}: {len(self.external)} request(s) left the page when it opened: {shown}")
         self.page.screenshot(path=str(self.shots / f"{label}.png"), full_page=True)
         return True
