@@ -1,0 +1,179 @@
+"""The export tables: per account, key lists, at-risk list and the comparison, with stable columns."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kamlab import clv, rfm, survival
+from kamlab.data.account_columns import ATTRIBUTES
+from kamlab.definitions import BASELINES, DefinitionScore, FutureProfitScore, ranking
+from kamlab.segmentation import segment_accounts
+
+from .columns import ACCOUNT_COLUMNS, AT_RISK_COLUMNS, COMPARISON_COLUMNS, KEY_COLUMNS, NAMES, TYPES
+
+
+def _stable(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """``frame`` with exactly ``columns`` in that order: missing ones blank, others left out."""
+    return frame.reset_index().reindex(columns=list(columns)) if frame.index.name == "customer_id" \
+        else frame.reindex(columns=list(columns))
+
+
+def _model_columns(summary: pd.DataFrame, horizon: float, fitted=None) -> tuple[pd.DataFrame, str]:
+    """``p_alive``, ``expected_purchases`` and ``clv`` per account from a value model, and its note.
+
+    On a weekly summary: P(alive | x, t_x, T) and E[X(T, T + horizon) | x,
+    t_x, T] under the purchase model the data support
+    (:func:`kamlab.clv.fit_value_model`: BG/NBD, Pareto/NBD, or NBD when no
+    dropout is detectable, where P(alive) = 1), and CLV = the discounted
+    expected revenue over ``horizon`` weeks (:func:`kamlab.clv.predicted_value`,
+    10 % a year: Gamma-Gamma spend, or each account's own mean spend).
+    ``fitted``, a :class:`kamlab.definitions.FutureProfitScore` of the same
+    summary, gives the model and the CLV (its ``clv_revenue``, at the study's
+    discount rate) without fitting again. An empty frame and the reason when
+    no model can be fitted.
+    """
+    try:
+        model = fitted.value_model if fitted is not None else clv.fit_value_model(summary)
+        value = fitted.clv_revenue.reindex(summary.index) if fitted is not None else \
+            clv.predicted_value(model, summary, horizon=horizon)
+        return pd.DataFrame({
+            "p_alive": clv.probability_alive(model.purchases, summary),
+            "expected_purchases": clv.expected_purchases(model.purchases, summary, horizon),
+            "clv": value,
+        }), model.note
+    except ValueError as failure:  # FitError, SummaryError: no model describes these data
+        return pd.DataFrame(index=summary.index), f"p_alive, expected_purchases and clv not computable: {failure}"
+
+
+def _window_facts(transactions: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
+    """Orders, frequency, first and last purchase and recency_days per account, up to ``end`` (whole days)."""
+    daily = rfm.summarise_rfm(transactions, end, freq="D", monetary=False)
+    first = end.normalize() - pd.to_timedelta(daily["T"], unit="D")
+    return pd.DataFrame({"orders": (daily["frequency"] + 1).astype("int64"),
+                         "frequency": daily["frequency"].astype("int64"),
+                         "first_purchase": first, "last_purchase": first + pd.to_timedelta(daily["recency"], unit="D"),
+                         "recency_days": (daily["T"] - daily["recency"]).astype("int64")}, index=daily.index)
+
+
+def _segments(transactions: pd.DataFrame, accounts: pd.DataFrame | None, end: pd.Timestamp,
+              index: pd.Index) -> pd.DataFrame:
+    """ABC, XYZ, the key-client types (Int64 1/0) and the tier, blank where not computable."""
+    seg = segment_accounts(transactions, accounts, end=end)
+    out = pd.DataFrame({"abc": seg.abc.astype(object), "xyz": seg.xyz.astype(object)}).reindex(index)
+    for name in TYPES:
+        if name in seg.types.table.columns:
+            out[name] = seg.types.table[name].reindex(index).astype("Int64")
+    if seg.tiers is not None:
+        out["tier"] = seg.tiers.astype(object).reindex(index)
+    return out
+
+
+def _definition_columns(comparison, index: pd.Index) -> pd.DataFrame:
+    """score_, rank_ and key_ per definition: blank for a definition that was not computable."""
+    out = pd.DataFrame(index=index)
+    for name in NAMES:
+        scored = comparison.scores.get(name)
+        if not isinstance(scored, DefinitionScore):
+            continue
+        scores = scored.scores.reindex(index)
+        order = ranking(scores)
+        order = order[np.isfinite(scores.reindex(order).to_numpy(dtype=float))]
+        out[f"score_{name}"] = scores
+        out[f"rank_{name}"] = pd.Series(np.arange(1, len(order) + 1), index=order).reindex(index).astype("Int64")
+        out[f"key_{name}"] = pd.Series(index.isin(comparison.selections.get(name, [])), index=index).astype("Int64")
+    return out
+
+
+def account_table(comparison, dataset) -> pd.DataFrame:
+    """accounts.csv: one row per account that bought in the calibration window, in ``ACCOUNT_COLUMNS``.
+
+    Revenue and profit are the study's calibration numbers (``revenue_cal``,
+    ``profit_cal`` of ``comparison.accounts``), holdout outcomes as the
+    comparison judged them; see :data:`COLUMN_DOCS` for every column. Rows in
+    ``customer_id`` order.
+    """
+    return _account_table(comparison, dataset)[0]
+
+
+def _account_table(comparison, dataset) -> tuple[pd.DataFrame, str]:
+    windows, study = comparison.windows, comparison.accounts
+    cal_end, index = windows.calibration_end, study.index.sort_values()
+    tx, accounts = dataset.transactions, dataset.accounts
+    table = pd.DataFrame({"revenue": study["revenue_cal"]}, index=index)
+    for column, source in (("profit", "profit_cal"), ("revenue_holdout", "revenue_holdout"),
+                           ("profit_holdout", "profit_holdout")):
+        if source in study.columns:
+            table[column] = study[source]
+    fitted = comparison.scores.get("future_profit")
+    values, note = _model_columns(windows.summary.reindex(index), windows.holdout_weeks,
+                                  fitted if isinstance(fitted, FutureProfitScore) else None)
+    parts = [table, _window_facts(tx, cal_end).reindex(index), values,
+             _segments(tx, accounts, cal_end, index), _definition_columns(comparison, index)]
+    if accounts is not None:
+        attributes = accounts.reindex(index)[[c for c in ATTRIBUTES if c in accounts.columns]]
+        if "kam_pilot" in attributes:
+            attributes = attributes.astype({"kam_pilot": "Int64"})
+        parts.append(attributes)
+    table = pd.concat(parts, axis=1)
+    table.index.name = "customer_id"
+    return _stable(table, ACCOUNT_COLUMNS), note
+
+
+def key_account_list(accounts_table: pd.DataFrame, name: str) -> pd.DataFrame:
+    """key_accounts_<name>.csv: the key accounts of definition ``name``, most key first, in ``KEY_COLUMNS``."""
+    key = accounts_table[accounts_table[f"key_{name}"] == 1]
+    key = key.assign(rank=key[f"rank_{name}"], score=key[f"score_{name}"]).sort_values("rank", kind="mergesort")
+    return _stable(key, KEY_COLUMNS)
+
+
+def at_risk_list(dataset, observation_end, *, threshold: float = 0.5, inactivity=180,
+                 horizon_weeks: float = 52.0) -> tuple[pd.DataFrame, str]:
+    """at_risk.csv: accounts still buying at ``observation_end`` whose P(alive) < ``threshold``.
+
+    "Still buying" = not lost by :func:`kamlab.survival.win_back_list`'s
+    rule (a purchase in the last ``inactivity`` days); P(alive) and the
+    expected purchase weeks in the next ``horizon_weeks`` come from the
+    purchase model :func:`kamlab.clv.fit_value_model` chooses on the weekly
+    summary of all the data up to ``observation_end`` (under NBD, no dropout
+    is detectable, P(alive) = 1 and nobody is at risk). Ordered by revenue
+    (whole data, descending), then P(alive), then id. Returns the table
+    (``AT_RISK_COLUMNS``) and the model's note.
+    """
+    end = pd.Timestamp(observation_end)
+    tx = dataset.transactions
+    weekly = rfm.summarise_rfm(tx, end, freq="W")
+    values, note = _model_columns(weekly, horizon_weeks)
+    if "p_alive" not in values:
+        return _stable(pd.DataFrame(), AT_RISK_COLUMNS), note.replace("p_alive, expected_purchases and clv",
+                                                                     "the at-risk list")
+    lost = survival.win_back_list(tx, end, inactivity=inactivity).index
+    facts = _window_facts(tx, end)
+    table = pd.concat([values[["p_alive", "expected_purchases"]], weekly[["revenue"] + (
+        ["profit"] if "profit" in weekly else [])], facts[["orders", "last_purchase"]]], axis=1)
+    table["days_silent"] = ((end - table["last_purchase"]) / pd.Timedelta(days=1)).astype("int64")
+    table = table[~table.index.isin(lost) & (table["p_alive"] < threshold)]
+    order = np.lexsort((table.index.astype(str).to_numpy(), table["p_alive"].to_numpy(), -table["revenue"].to_numpy()))
+    table = table.iloc[order]
+    table.index.name = "customer_id"
+    return _stable(table, AT_RISK_COLUMNS), note
+
+
+def comparison_table(comparison) -> pd.DataFrame:
+    """comparison.csv: one row per definition and baseline in registry order, ``COMPARISON_COLUMNS``.
+
+    Computable rows carry the metrics of :func:`kamlab.compare.compare_definitions`
+    (shares 0-1, currency units for uplift and net gain) and ``turnover``;
+    not-computable rows say why in ``reason`` (the oracle outside synthetic
+    worlds included). Metrics the data cannot support are blank.
+    """
+    table = comparison.table.set_index("definition")
+    if not comparison.turnover.empty:
+        table = table.join(comparison.turnover.set_index("definition")["turnover"])
+    reasons = comparison.not_computable.set_index("definition")["reason"] if len(comparison.not_computable) \
+        else pd.Series(dtype=object)
+    out = table.reindex([n for n in NAMES if n in table.index or n in reasons.index])
+    out["computable"] = pd.Series(out.index.isin(table.index), index=out.index).astype("Int64")
+    out["reason"] = reasons.reindex(out.index)
+    out["kind"] = np.where(out.index.isin(BASELINES), "baseline", "definition")
+    return _stable(out.rename_axis("definition").reset_index(), COMPARISON_COLUMNS)
