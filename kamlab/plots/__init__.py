@@ -15,4 +15,4 @@ from .synth import (size_vs_profit, demand_vs_profit, staff_hours_habit, oak_tre
                     uplift_distribution, silence_vs_alive, retention_curve)
 from .segments import abc_xyz_heatmap, key_client_type_profile
 from .compare import (gain_curves, overlap_heatmap, capture_bars, key_account_scatter,
-                      weight_sensitivity_histogram, net_gain_curves)
+                      weight_sensitivity_histogram, net_gain_curves, identical_key_sets)

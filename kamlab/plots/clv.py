@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .style import label_axes, legend_outside, money_axis, money_formatter, new_figure
+
 
 def holdout_by_frequency(
     by_frequency: pd.DataFrame,
@@ -19,7 +21,8 @@ def holdout_by_frequency(
     accounts grouped by their repeat purchases in the calibration window; for each
     group, the mean number of purchases they actually made in the holdout window
     against the model's mean prediction. The last group pools the highest
-    frequencies (its label ends with "+").
+    frequencies (its label ends with "+"); each tick label gives its number of
+    accounts.
 
     Parameters
     ----------
@@ -34,26 +37,23 @@ def holdout_by_frequency(
     x = np.arange(len(by_frequency))
     labels = [str(int(v)) for v in by_frequency.index]
     labels[-1] += "+"
-    fig = Figure(figsize=(7, 4.2), layout="constrained")
-    ax = fig.add_subplot()
+    labels = [f"{t}\n{int(n):,} acc." for t, n in zip(labels, by_frequency["accounts"])]
+    fig, ax = new_figure((7.2, 4.4))
     ax.plot(x, by_frequency["actual"], "o-", color="black", label="actual")
     ax.plot(x, by_frequency["predicted"], "s--", color="tab:blue", label="predicted")
-    ax.set_xticks(x, labels)
-    for xi, n in zip(x, by_frequency["accounts"]):
-        ax.annotate(f"n={int(n):,}", (xi, 0), xytext=(0, 4), textcoords="offset points",
-                    ha="center", fontsize=7, color="grey")
-    ax.set_xlabel("repeat purchases in the calibration window (count)")
-    ax.set_ylabel(f"mean purchases per account in the {window} (count)")
+    ax.set_xticks(x, labels, fontsize="small")
     ax.set_ylim(bottom=0)
-    ax.set_title(title)
-    ax.legend()
+    label_axes(ax, title=title,
+               xlabel="repeat purchases in the calibration window (count; below it, accounts in the group)",
+               ylabel=f"mean purchases per account\nin the {window} (count)")
+    legend_outside(ax, where="below")
     return fig
 
 
 def holdout_value_by_group(
     table: pd.DataFrame,
     *,
-    currency: str = "$",
+    currency: str = "currency units",
     title: str = "Where the model over-values: predicted against actual holdout revenue",
 ) -> Figure:
     """Mean predicted and actual holdout revenue per group of predicted value.
@@ -68,34 +68,33 @@ def holdout_value_by_group(
     table : DataFrame
         Output of :func:`kamlab.clv.holdout_value_check`.
     currency : str
-        Currency symbol for the axis label.
+        Currency of the revenue, for the axis label (e.g. "EUR").
     title : str
         Figure title.
     """
     x = np.arange(len(table))
     width = 0.4
-    fig = Figure(figsize=(7.5, 4.2), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = new_figure((7.5, 4.6))
     ax.bar(x - width / 2, table["predicted"], width, color="tab:blue", label="predicted")
     ax.bar(x + width / 2, table["actual"], width, color="black", label="actual")
     ax.set_xticks(x, [str(g) for g in table.index])
-    ax.set_xlabel("group of accounts by predicted holdout revenue (1 = highest)")
-    ax.set_ylabel(f"mean holdout revenue per account ({currency})")
-    ax.set_title(title)
+    ax.yaxis.set_major_formatter(money_formatter())
+    label_axes(ax, title=title, xlabel="group of accounts by predicted holdout revenue (1 = highest)",
+               ylabel=money_axis("mean holdout revenue per account", currency))
     right = ax.twinx()
     right.plot(x, 100 * table["share_with_no_purchase"], "o:", color="tab:red",
                label="accounts with no holdout purchase (%)")
     right.set_ylabel("accounts with no holdout purchase (%)")
     right.set_ylim(0, 100)
     handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
-    ax.legend(handles, [h.get_label() for h in handles], loc="upper right", fontsize=8)
+    legend_outside(ax, where="below", handles=handles)
     return fig
 
 
 def clv_concentration(
     curve: pd.DataFrame,
     *,
-    currency: str = "$",
+    currency: str = "currency units",
     title: str = "How concentrated is predicted customer value?",
 ) -> Figure:
     """Cumulative share of total predicted CLV against share of accounts, best first.
@@ -111,18 +110,17 @@ def clv_concentration(
         ``kamlab.concentration.lorenz_curve(clv)`` with ``clv`` the predicted
         value per account (e.g. :func:`kamlab.clv.discounted_clv`).
     currency : str
-        Currency symbol, for the title of the axis.
+        Currency of the value, for the axis label.
     title : str
         Figure title.
     """
-    fig = Figure(figsize=(5.5, 4.2), layout="constrained")
-    ax = fig.add_subplot()
-    ax.plot(100 * curve["share_of_accounts"], 100 * curve["share_of_value"], color="tab:blue")
-    ax.plot([0, 100], [0, 100], ":", color="grey", label="equal value")
-    ax.set_xlabel("accounts, ranked by predicted CLV (% of all)")
-    ax.set_ylabel(f"predicted CLV ({currency}), cumulative % of total")
-    ax.set_title(title)
+    fig, ax = new_figure((5.5, 4.2))
+    ax.plot(100 * curve["share_of_accounts"], 100 * curve["share_of_value"], color="tab:blue",
+            label="accounts, highest predicted CLV first")
+    ax.plot([0, 100], [0, 100], ":", color="grey", label="every account equal")
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 100)
-    ax.legend(loc="lower right")
+    label_axes(ax, title=title, xlabel="accounts, ranked by predicted CLV (% of all)",
+               ylabel=f"predicted CLV in {currency.strip() or 'currency units'}\n(cumulative % of the total)")
+    legend_outside(ax, where="below")
     return fig

@@ -5,8 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from kamlab.compare import headline_metric
+
+from .style import label_axes, legend_outside, money_symlog, new_figure, squashed
 
 _OUTCOME = {
     "revenue": "holdout revenue",
@@ -39,7 +42,11 @@ def gain_curves(result, metric: str | None = None, *, title: str | None = None) 
     (dashed) is the best possible ranking on synthetic worlds, random (dotted)
     the diagonal one expects without information; the Pareto class A is a
     single point at its own size, and the grey vertical line marks the
-    chosen number of key accounts.
+    chosen number of key accounts. Definitions whose curves coincide are
+    drawn once, named together in one legend entry ("a = b (identical
+    curves)"); definitions with the same key set at k (Jaccard 1,
+    :func:`identical_key_sets`) are named in the legend's title. The legend
+    sits below the axes, off the data.
 
     Parameters
     ----------
@@ -55,23 +62,63 @@ def gain_curves(result, metric: str | None = None, *, title: str | None = None) 
     """
     metric = _metric(result, metric)
     column = f"{metric}_captured"
-    fig = Figure(figsize=(7.5, 5), layout="constrained")
-    ax = fig.add_subplot()
-    for i, (name, curve) in enumerate(result.gains.groupby("definition", sort=False)):
-        ax.plot(100 * curve["share_of_accounts"], 100 * curve[column], label=name, **_style(name, i))
+    fig, ax = new_figure((8, 5.6))
+    for i, (names, curve) in enumerate(_identical_curves(result.gains, column)):
+        label = names[0] if len(names) == 1 else " = ".join(names) + " (identical curves)"
+        ax.plot(100 * curve["share_of_accounts"], 100 * curve[column], label=label, **_style(names[0], i))
     table = result.table.set_index("definition")
     if "abc_a" in table.index:
         row = table.loc["abc_a"]
         ax.plot(100 * row["n_key"] / result.n_accounts, 100 * row[column], marker="D", color="C9", linestyle="none",
-                label="abc_a (Pareto class A)")
-    ax.axvline(100 * result.k / result.n_accounts, color="grey", linewidth=0.8)
+                label=f"abc_a (Pareto class A, {int(row['n_key']):,} accounts)")
+    ax.axvline(100 * result.k / result.n_accounts, color="grey", linewidth=0.8, label=f"k = {result.k:,} accounts")
     ax.axhline(0, color="black", linewidth=0.6)
-    ax.set_xlabel("share of accounts selected, in each definition's key order (%)")
-    ax.set_ylabel(f"share of {_OUTCOME[metric]} captured (%)")
-    ax.set_title(title or f"Gain curves: how much {_OUTCOME[metric]} each definition's top accounts bring")
     ax.set_xlim(0, 100)
-    ax.legend(fontsize=8, loc="lower right", ncol=2)
+    label_axes(ax, title=title or f"Gain curves: how much {_OUTCOME[metric]} each definition's top accounts bring",
+               xlabel="share of accounts selected, in each definition's key order (%)",
+               ylabel=f"share of {_OUTCOME[metric]} captured (%)")
+    same = identical_key_sets(result)
+    note = ("same key accounts at k: " + "; ".join(" = ".join(g) for g in same)) if same else None
+    legend_outside(ax, where="below", ncols=2, title=note, title_fontsize="small")
     return fig
+
+
+def _identical_curves(gains: pd.DataFrame, column: str) -> list[tuple[list[str], pd.DataFrame]]:
+    """Definitions whose gain curves coincide point for point, grouped (first name's curve drawn once)."""
+    groups: list[tuple[list[str], pd.DataFrame]] = []
+    for name, curve in gains.groupby("definition", sort=False):
+        for names, first in groups:
+            if len(first) == len(curve) and np.allclose(first[column].to_numpy(), curve[column].to_numpy()) \
+                    and np.allclose(first["share_of_accounts"].to_numpy(), curve["share_of_accounts"].to_numpy()):
+                names.append(str(name))
+                break
+        else:
+            groups.append(([str(name)], curve))
+    return groups
+
+
+def identical_key_sets(result) -> list[tuple[str, ...]]:
+    """Groups of definitions that select exactly the same key accounts (Jaccard overlap 1).
+
+    Parameters
+    ----------
+    result : kamlab.compare.Comparison
+
+    Returns
+    -------
+    list of tuple of str
+        Each group of two or more definitions with the same key set, in the order of ``result.overlap``.
+    """
+    overlap = result.overlap
+    names, seen, groups = list(overlap.columns), set(), []
+    for a in names:
+        if a in seen:
+            continue
+        group = tuple(b for b in names if b not in seen and np.isclose(overlap.at[a, b], 1.0))
+        seen.update(group)
+        if len(group) > 1:
+            groups.append(group)
+    return groups
 
 
 def overlap_heatmap(result, *, title: str = "How much do the key sets overlap? (Jaccard index)") -> Figure:
@@ -88,8 +135,7 @@ def overlap_heatmap(result, *, title: str = "How much do the key sets overlap? (
     overlap = result.overlap
     names = list(overlap.columns)
     n = len(names)
-    fig = Figure(figsize=(1.6 + 0.62 * n, 1.2 + 0.55 * n), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = new_figure((1.6 + 0.62 * n, 2.2 + 0.55 * n))
     image = ax.imshow(overlap.to_numpy(), cmap="viridis", vmin=0, vmax=1)
     for i in range(n):
         for j in range(n):
@@ -98,10 +144,9 @@ def overlap_heatmap(result, *, title: str = "How much do the key sets overlap? (
                     color="black" if value > 0.6 else "white")
     ax.set_xticks(range(n), names, rotation=45, ha="right")
     ax.set_yticks(range(n), names)
-    ax.set_xlabel("definition (key set)")
-    ax.set_ylabel("definition (key set)")
-    ax.set_title(title)
-    fig.colorbar(image, ax=ax, label="Jaccard overlap (0 = disjoint, 1 = same accounts)")
+    label_axes(ax, title=title, xlabel="definition (key set)", ylabel="definition (key set)")
+    bar = fig.colorbar(image, ax=ax, location="right", shrink=0.9)
+    bar.set_label("Jaccard overlap (share)\n0 = disjoint, 1 = same accounts", fontsize="small")
     return fig
 
 
@@ -111,6 +156,9 @@ def capture_bars(result, metric: str | None = None, *, title: str | None = None)
     Bars are sorted by the captured share; whiskers show the percentile
     bootstrap interval (resampling accounts, ``Comparison.level``); the grey
     line is k/n, what a random pick of k accounts captures on average.
+    Baselines of a different size (``abc_a``: the Pareto class A) are drawn
+    apart, below a dashed line, hatched and labelled with their own number
+    of accounts, so they are not read as winning at k.
 
     Parameters
     ----------
@@ -125,24 +173,37 @@ def capture_bars(result, metric: str | None = None, *, title: str | None = None)
     metric = _metric(result, metric)
     column = f"{metric}_captured"
     table = result.table.sort_values(column, kind="stable")
+    at_k = table["n_key"].to_numpy() == result.k
+    table = pd.concat([table[~at_k], table[at_k]])  # other sizes at the bottom, apart
+    apart = int((~at_k).sum())
+    y = np.arange(len(table), dtype=float) + np.where(np.arange(len(table)) >= apart, 1.0 if apart else 0.0, 0.0)
     values = 100 * table[column].to_numpy()
-    fig = Figure(figsize=(7, 1.2 + 0.42 * len(table)), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = new_figure((7.5, 1.8 + 0.42 * (len(table) + (apart > 0))))
     colors = ["black" if k == "baseline" else "C0" for k in table["kind"]]
+    hatches = ["//" if n != result.k else "" for n in table["n_key"]]
+    err = None
     if f"{column}_low" in table.columns:
         err = np.vstack([values - 100 * table[f"{column}_low"].to_numpy(),
                          100 * table[f"{column}_high"].to_numpy() - values])
-        ax.barh(table["definition"], values, xerr=err, color=colors, alpha=0.8, capsize=3)
-    else:
-        ax.barh(table["definition"], values, color=colors, alpha=0.8)
+    ax.barh(y, values, xerr=err, color=colors, alpha=0.8, capsize=3 if err is not None else 0,
+            hatch=hatches, edgecolor="white")
+    names = [d if n == result.k else f"{d} ({int(n):,} accounts, not k)" for d, n in zip(table["definition"],
+                                                                                          table["n_key"])]
+    ax.set_yticks(y, names)
+    if apart:
+        ax.axhline(apart, color="grey", linewidth=0.8, linestyle="--")
     ax.axvline(100 * result.k / result.n_accounts, color="grey", linestyle=":",
                label=f"random expectation k/n = {100 * result.k / result.n_accounts:.1f} %")
     ax.axvline(0, color="black", linewidth=0.6)
-    ax.set_xlabel(f"share of {_OUTCOME[metric]} captured by the key accounts (%)")
-    ax.set_ylabel("definition (baselines in black)")
-    interval = f", {100 * result.level:.0f} % bootstrap CI" if f"{column}_low" in table.columns else ""
-    ax.set_title(title or f"Share of {_OUTCOME[metric]} captured at k = {result.k}{interval}")
-    ax.legend(fontsize=8, loc="lower right")
+    interval = f", {100 * result.level:.0f} % bootstrap CI" if err is not None else ""
+    label_axes(ax, title=title or f"Share of {_OUTCOME[metric]} captured at k = {result.k:,}{interval}",
+               xlabel=f"share of {_OUTCOME[metric]} captured by the key accounts (%)",
+               ylabel="definition (baselines in black)")
+    handles = ax.get_legend_handles_labels()[0]
+    if apart:
+        handles.append(Patch(facecolor="lightgrey", hatch="//", edgecolor="white",
+                             label="a different number of accounts: not comparable with the k-sized bars"))
+    legend_outside(ax, where="below", handles=handles)
     return fig
 
 
@@ -179,7 +240,9 @@ def key_account_scatter(
         Legend entry of the highlighted accounts.
     logx : bool
         Logarithmic x axis (for heavy-tailed quantities; symmetric-log when
-        some values are <= 0).
+        some values are <= 0). Either axis also gets that scale by itself
+        when one account would squash the rest (:func:`kamlab.plots.style.squashed`),
+        and its label then names the scale.
     diagonal : bool
         Draw the line y = x (e.g. prediction against outcome).
 
@@ -188,8 +251,7 @@ def key_account_scatter(
     matplotlib.figure.Figure
     """
     is_key = frame.index.isin(key)
-    fig = Figure(figsize=(6.5, 4.5), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = new_figure((7.2, 4.8))
     ax.scatter(frame.loc[~is_key, x], frame.loc[~is_key, y], s=10, color="grey", alpha=0.5, label="other accounts")
     ax.scatter(frame.loc[is_key, x], frame.loc[is_key, y], s=22, color="C3", label=key_label)
     if frame[y].min() < 0 < frame[y].max():
@@ -198,17 +260,30 @@ def key_account_scatter(
         low = min(frame[x].min(), frame[y].min())
         high = max(frame[x].max(), frame[y].max())
         ax.plot([low, high], [low, high], color="grey", linestyle="--", linewidth=1, label="y = x")
-    if logx:
-        positive = frame.loc[frame[x] > 0, x]
-        if (frame[x] > 0).all():
-            ax.set_xscale("log")
-        elif len(positive):
-            ax.set_xscale("symlog", linthresh=float(positive.min()))
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    ax.legend(fontsize=8)
+    xscale = _scale_axis(ax, "x", frame[x], logx)
+    yscale = _scale_axis(ax, "y", frame[y], False)
+    label_axes(ax, title=title, xlabel=_with_scale(xlabel, xscale), ylabel=_with_scale(ylabel, yscale))
+    legend_outside(ax, where="below")
     return fig
+
+
+def _scale_axis(ax, axis: str, values: pd.Series, log: bool) -> str:
+    """Log (or symmetric-log) scale when asked or when one value would squash the rest; the scale's name."""
+    values = values.astype(float)
+    if not (log or squashed(values)):
+        return ""
+    if (values > 0).all():
+        (ax.set_xscale if axis == "x" else ax.set_yscale)("log")
+        return "log scale"
+    magnitudes = values.abs()[values.abs() > 0]
+    linthresh = float(10 ** np.floor(np.log10(magnitudes.median()))) if len(magnitudes) else 1.0
+    money_symlog(ax, axis, values, linthresh=linthresh)
+    return "symmetric log scale"
+
+
+def _with_scale(label: str, scale: str) -> str:
+    """The axis label, naming the scale unless the label already does."""
+    return label if not scale or "log" in label else f"{label}, {scale}"
 
 
 def weight_sensitivity_histogram(draws: pd.DataFrame, *, title: str | None = None) -> Figure:
@@ -224,14 +299,12 @@ def weight_sensitivity_histogram(draws: pd.DataFrame, *, title: str | None = Non
     matplotlib.figure.Figure
     """
     turnover = 100 * draws["turnover"].to_numpy()
-    fig = Figure(figsize=(6.5, 4), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = new_figure((7.2, 4))
     ax.hist(turnover, bins=np.arange(0, max(turnover.max(), 5) + 5, 2.5), color="C0", edgecolor="white")
     ax.axvline(turnover.mean(), color="C3", label=f"mean {turnover.mean():.1f} %")
-    ax.set_xlabel("key accounts replaced when the weights change (%)")
-    ax.set_ylabel("weight draws (count)")
-    ax.set_title(title or f"Strategic scorecard: how much do the weights matter? ({len(turnover)} draws)")
-    ax.legend(fontsize=8)
+    label_axes(ax, title=title or f"Strategic scorecard: how much do the weights matter? ({len(turnover)} draws)",
+               xlabel="key accounts replaced when the weights change (%)", ylabel="weight draws (count)")
+    legend_outside(ax, where="below")
     return fig
 
 
@@ -254,8 +327,7 @@ def net_gain_curves(decision, *, title: str | None = None, currency: str = "curr
     -------
     matplotlib.figure.Figure
     """
-    fig = Figure(figsize=(7.5, 5), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = new_figure((8.5, 5))
     for i, (name, curve) in enumerate(decision.curves.groupby("definition", sort=False)):
         style = _style(name, i)
         ax.plot(curve["n_key"], curve["net_gain"], label=name, **style)
@@ -265,8 +337,8 @@ def net_gain_curves(decision, *, title: str | None = None, currency: str = "curr
         ax.plot(best["n_key"], best["net_gain"], marker="o", markersize=9, color="black", linestyle="none",
                 label=f"recommended: {decision.recommended}, {int(best['n_key'])} accounts")
     ax.axhline(0, color="black", linewidth=0.7)
-    ax.set_xlabel("number of key accounts (each definition's top accounts)")
-    ax.set_ylabel(f"net gain over the holdout window ({currency})")
-    ax.set_title(title or f"Net gain of a key-account programme ({100 * decision.level:.0f} % bootstrap bands)")
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    label_axes(ax, title=title or f"Net gain of a key-account programme ({100 * decision.level:.0f} % bootstrap bands)",
+               xlabel="number of key accounts (each definition's top accounts, count)",
+               ylabel=f"net gain over the holdout window ({currency.strip() or 'currency units'})")
+    legend_outside(ax, where="right")
     return fig

@@ -21,21 +21,61 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 __all__ = [
+    "MIN_WIDTH_IN",
+    "NOTEBOOK_DPI",
     "label_axes",
     "legend_outside",
+    "legend_problems",
+    "money_axis",
     "money_formatter",
     "money_label",
     "money_symlog",
     "new_figure",
+    "notebook_width_px",
+    "squashed",
     "text_problems",
     "thousands",
 ]
 
 
-def new_figure(size: tuple[float, float]) -> tuple[Figure, Axes]:
-    """A Figure of ``size`` inches with constrained layout and one Axes (no pyplot, nothing shown)."""
-    fig = Figure(figsize=size, layout="constrained")
-    return fig, fig.add_subplot()
+MIN_WIDTH_IN = 7.2
+"""Narrowest figure (inches): at the notebook's 100 dpi, with bbox tight, no figure is under 600 px."""
+
+NOTEBOOK_DPI = 100.0
+"""Resolution of the inline backend (matplotlib_inline sets no figure.dpi, so Matplotlib's default)."""
+
+
+def new_figure(size: tuple[float, float], *, nrows: int = 1, ncols: int = 1, **subplot_kw):
+    """A Figure of ``size`` inches, at least :data:`MIN_WIDTH_IN` wide, constrained layout, its Axes.
+
+    One Axes for the default one panel, else the array of ``fig.subplots(nrows,
+    ncols, **subplot_kw)``. No pyplot: nothing is shown or kept in global state.
+    """
+    fig = Figure(figsize=(max(float(size[0]), MIN_WIDTH_IN), float(size[1])), layout="constrained")
+    if nrows == ncols == 1 and not subplot_kw:
+        return fig, fig.add_subplot()
+    return fig, fig.subplots(nrows, ncols, **subplot_kw)
+
+
+def money_axis(what: str, currency: str = "currency units", scale: str = "") -> str:
+    """Axis label of a money quantity: ``money_axis("revenue", "EUR", "log scale") -> 'revenue (EUR, log scale)'``."""
+    unit = currency.strip() or "currency units"
+    return f"{what} ({unit}, {scale})" if scale else f"{what} ({unit})"
+
+
+def squashed(values, ratio: float = 10.0) -> bool:
+    """True when one value would squash the rest on a linear axis.
+
+    max |v| > ``ratio`` * q90 |v|: the largest magnitude is more than ``ratio``
+    times the 90th percentile of the magnitudes (finite values only), so on a
+    linear axis nine points in ten sit within a tenth of the range.
+    """
+    a = np.abs(np.asarray(values, dtype=float))
+    a = a[np.isfinite(a)]
+    if a.size < 3:
+        return False
+    q = float(np.quantile(a, 0.9))
+    return bool(a.max() > ratio * q) if q > 0 else bool(a.max() > 0 and (a > 0).sum() < a.size / 2)
 
 
 def label_axes(ax: Axes, *, title: str, xlabel: str, ylabel: str) -> Axes:
@@ -46,7 +86,7 @@ def label_axes(ax: Axes, *, title: str, xlabel: str, ylabel: str) -> Axes:
     return ax
 
 
-def legend_outside(ax: Axes, *, where: str = "right", **kwargs):
+def legend_outside(ax: Axes, *, where: str = "right", handles=None, labels=None, **kwargs):
     """Place the legend outside the data area: to the right of the axes, or below them.
 
     The legend belongs to the figure (``loc="outside ..."``), so the
@@ -55,14 +95,17 @@ def legend_outside(ax: Axes, *, where: str = "right", **kwargs):
     labels sit side by side and long ones one per line. Returns the legend
     (None when the axes have nothing labelled).
     """
-    handles, labels = ax.get_legend_handles_labels()
+    if handles is None:
+        handles, labels = ax.get_legend_handles_labels()
+    elif labels is None:
+        labels = [h.get_label() for h in handles]
     if not handles:
         return None
     kwargs.setdefault("fontsize", "small")
     kwargs.setdefault("frameon", False)
     if where == "below":
-        ncols = len(labels) if sum(len(t) for t in labels) <= 60 else 1
-        return ax.figure.legend(handles, labels, loc="outside lower center", ncols=ncols, **kwargs)
+        kwargs.setdefault("ncols", len(labels) if sum(len(t) for t in labels) <= 60 else 1)
+        return ax.figure.legend(handles, labels, loc="outside lower center", **kwargs)
     if where != "right":
         raise ValueError(f"where must be 'right' or 'below', got {where!r}")
     return ax.figure.legend(handles, labels, loc="outside right upper", **kwargs)
@@ -149,4 +192,57 @@ def text_problems(fig: Figure) -> list[str]:
                     problems.append(f"{text_a!r} overlaps {text_b!r}")
         if a.x0 < -1 or a.y0 < -1 or a.x1 > fig.bbox.x1 + 1 or a.y1 > fig.bbox.y1 + 1:
             problems.append(f"{text_a!r} runs off the figure")
+    return problems
+
+
+def notebook_width_px(fig: Figure, dpi: float = NOTEBOOK_DPI) -> int:
+    """Width in pixels of the PNG the notebook shows: rendered at ``dpi`` with ``bbox_inches="tight"``."""
+    import io
+    import struct
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    return int(struct.unpack(">I", buffer.getvalue()[16:20])[0])
+
+
+def _data_points(ax: Axes) -> np.ndarray:
+    """Display coordinates of the drawn data: line vertices, scatter offsets, bar corners and centres."""
+    from matplotlib.collections import PathCollection
+    from matplotlib.patches import Rectangle
+
+    points = []
+    for line in ax.get_lines():
+        xy = np.column_stack([np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)])
+        if len(xy) > 2 or line.get_marker() not in (None, "None", "", " "):
+            points.append(line.get_transform().transform(xy))
+    for coll in ax.collections:
+        if isinstance(coll, PathCollection) and len(coll.get_offsets()):
+            points.append(coll.get_offset_transform().transform(np.asarray(coll.get_offsets(), float)))
+    for patch in ax.patches:
+        if isinstance(patch, Rectangle) and patch.get_width() and patch.get_height():
+            box = patch.get_window_extent()
+            points.append(np.array([[box.x0, box.y0], [box.x1, box.y1], [(box.x0 + box.x1) / 2, box.y1],
+                                    [box.x1, (box.y0 + box.y1) / 2]]))
+    points = [p for p in points if len(p)]
+    return np.vstack(points) if points else np.empty((0, 2))
+
+
+def legend_problems(fig: Figure) -> list[str]:
+    """Legends whose box covers a plotted data point (line vertex, scatter point, bar corner), after drawing.
+
+    Lines with only two vertices (reference lines such as y = 0 or the
+    diagonal) are not data; an empty list means no legend hides the data.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig).draw()
+    legends = list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+    problems = []
+    for legend in legends:
+        box = legend.get_window_extent()
+        for ax in fig.axes:
+            xy = _data_points(ax)
+            inside = ((xy[:, 0] > box.x0) & (xy[:, 0] < box.x1) & (xy[:, 1] > box.y0) & (xy[:, 1] < box.y1)).sum()
+            if inside:
+                problems.append(f"legend covers {int(inside)} data points of {ax.get_title() or 'an axes'!r}")
     return problems
