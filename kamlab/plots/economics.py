@@ -8,6 +8,8 @@ from matplotlib.figure import Figure
 
 from kamlab import economics
 
+from .style import label_axes, legend_outside, money_axis, money_formatter, new_figure
+
 
 def margin_multiple_curves(
     discounts: tuple[float, ...] = (0.08, 0.12, 0.16),
@@ -27,16 +29,13 @@ def margin_multiple_curves(
         Figure title.
     """
     r = np.linspace(0.30, 0.95, 131)
-    fig = Figure(figsize=(6, 4.2), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = new_figure((6, 4.2))
     for d in discounts:
         ax.plot(100 * r, [economics.margin_multiple(x, d) for x in r], label=f"discount {100 * d:.0f} %/year")
     if retention is not None:
         ax.axvline(100 * retention, color="grey", linestyle=":", label=f"retention {100 * retention:.0f} %")
-    ax.set_xlabel("yearly retention (%)")
-    ax.set_ylabel("customer value / yearly margin (multiple)")
-    ax.set_title(title)
-    ax.legend()
+    label_axes(ax, title=title, xlabel="yearly retention (%)", ylabel="customer value / yearly margin (multiple)")
+    legend_outside(ax, on="axes")
     return fig
 
 
@@ -46,7 +45,7 @@ def improvement_sensitivity(
     cac: float,
     *,
     retention: float | None = None,
-    currency: str = "$",
+    currency: str = "currency units",
     title: str = "One point of retention against 1 % off acquisition cost",
 ) -> Figure:
     """Value gained per acquired customer by +1 point retention and by -1 % CAC.
@@ -67,22 +66,20 @@ def improvement_sensitivity(
     retention : float, optional
         Mark this retention rate.
     currency : str
-        Currency symbol for the axis label.
+        Currency of the money values, for the axis label (e.g. "EUR").
     title : str
         Figure title.
     """
     rates = np.linspace(0.30, 0.94, 65)
     rows = [economics.retention_vs_acquisition_improvement(margin, r, discount, cac) for r in rates]
-    fig = Figure(figsize=(6.5, 4.2), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = new_figure((6.5, 4.2))
     ax.plot(100 * rates, [c.retention_gain for c in rows], label="retention +1 point")
     ax.plot(100 * rates, [c.acquisition_gain for c in rows], "--", label="acquisition cost -1 %")
     if retention is not None:
         ax.axvline(100 * retention, color="grey", linestyle=":", label=f"retention {100 * retention:.0f} %")
-    ax.set_xlabel("yearly retention before the improvement (%)")
-    ax.set_ylabel(f"gain in value per acquired customer ({currency})")
-    ax.set_title(title)
-    ax.legend()
+    label_axes(ax, title=title, xlabel="yearly retention before the improvement (%)",
+               ylabel=money_axis("gain in value per acquired customer", currency))
+    legend_outside(ax, on="axes")
     return fig
 
 
@@ -93,7 +90,7 @@ def payback_curve(
     *,
     periods: int = 36,
     period: str = "months",
-    currency: str = "$",
+    currency: str = "currency units",
     title: str = "When does acquisition pay back?",
 ) -> Figure:
     """Expected cumulative margin of one acquired customer against its acquisition cost.
@@ -115,30 +112,30 @@ def payback_curve(
     period : str
         Name of the period, for the axis label.
     currency : str
-        Currency symbol.
+        Currency of the money values, for the axis label (e.g. "EUR").
     title : str
         Figure title.
     """
     n = np.arange(0, periods + 1)
     cum = economics.cumulative_margin(margin, retention, periods)
     payback = economics.cac_payback_periods(cac, margin, retention)
-    fig = Figure(figsize=(6, 4.2), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = new_figure((6, 4.2))
     ax.plot(n, cum, label="expected cumulative margin")
-    ax.axhline(cac, color="tab:red", linestyle="--", label=f"acquisition cost {currency}{cac:,.0f}")
+    ax.axhline(cac, color="tab:red", linestyle="--",
+               label=f"acquisition cost {cac:,.0f} {currency.strip() or 'currency units'}")
     if np.isfinite(payback) and payback <= periods:
         ax.axvline(payback, color="grey", linestyle=":", label=f"payback after {payback:.1f} {period}")
-    ax.set_xlabel(f"{period} since acquisition")
-    ax.set_ylabel(f"cumulative margin per acquired customer ({currency})")
-    ax.set_title(title)
-    ax.legend()
+    ax.yaxis.set_major_formatter(money_formatter())
+    label_axes(ax, title=title, xlabel=f"{period} since acquisition ({period})",
+               ylabel=money_axis("cumulative margin per acquired customer", currency))
+    legend_outside(ax, on="axes")
     return fig
 
 
 def channel_value_vs_cost(
     table: pd.DataFrame,
     *,
-    currency: str = "$",
+    currency: str = "currency units",
     title: str = "Acquisition channels: what a player costs against what a player brings",
 ) -> Figure:
     """Cost per install against value per installed player, one pair of bars per channel.
@@ -149,19 +146,17 @@ def channel_value_vs_cost(
         Indexed by channel, with ``cost_per_install`` and ``value_per_install``
         (currency units per installed player).
     currency : str
-        Currency symbol.
+        Currency of the money values, for the axis label (e.g. "EUR").
     title : str
         Figure title.
     """
     x = np.arange(len(table))
     width = 0.4
-    fig = Figure(figsize=(7, 4.2), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = new_figure((7, 4.2))
     ax.bar(x - width / 2, table["cost_per_install"], width, color="tab:red", label="cost per install")
     ax.bar(x + width / 2, table["value_per_install"], width, color="tab:green", label="value per install")
     ax.set_xticks(x, [str(c) for c in table.index])
-    ax.set_xlabel("acquisition channel")
-    ax.set_ylabel(f"{currency} per installed player")
-    ax.set_title(title)
-    ax.legend()
+    label_axes(ax, title=title, xlabel="acquisition channel",
+               ylabel=money_axis("cost and value per installed player", currency))
+    legend_outside(ax, on="axes")
     return fig

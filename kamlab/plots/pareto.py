@@ -5,7 +5,7 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 
 from ..concentration import lorenz_curve, top_share
-from .style import label_axes, legend_outside
+from .style import label_axes, legend_outside, new_figure
 
 
 def pareto_curve(values, *, highlight: float | None = 0.2, title: str = "Pareto curve: how concentrated is value?",
@@ -33,8 +33,7 @@ def pareto_curve(values, *, highlight: float | None = 0.2, title: str = "Pareto 
     matplotlib.figure.Figure
     """
     curve = lorenz_curve(values)
-    fig = Figure(figsize=(6.5, 5), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = new_figure((6.5, 5))
     ax.plot(100 * curve["share_of_accounts"], 100 * curve["share_of_value"], color="C0", label="accounts, largest first")
     ax.plot([0, 100], [0, 100], color="grey", linestyle="--", linewidth=1, label="every account equal")
     if highlight is not None:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .style import label_axes, legend_outside
+from .style import label_axes, legend_outside, new_figure
 
 
 def abc_xyz_heatmap(matrix: pd.DataFrame, *, title: str = "ABC-XYZ matrix: value against predictability") -> Figure:
@@ -31,8 +31,7 @@ def abc_xyz_heatmap(matrix: pd.DataFrame, *, title: str = "ABC-XYZ matrix: value
     rows, cols = ["A", "B", "C"], ["X", "Y", "Z"]
     share = np.array([[100 * cells.loc[(r, c), "share_of_revenue"] for c in cols] for r in rows])
     count = np.array([[int(cells.loc[(r, c), "accounts"]) for c in cols] for r in rows])
-    fig = Figure(figsize=(6.5, 4.8), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = new_figure((6.5, 4.8))
     image = ax.imshow(share, cmap="Blues", vmin=0, vmax=max(share.max(), 1e-9))
     for i in range(3):
         for j in range(3):
@@ -41,9 +40,8 @@ def abc_xyz_heatmap(matrix: pd.DataFrame, *, title: str = "ABC-XYZ matrix: value
                     fontsize=9, color="white" if dark else "black")
     ax.set_xticks(range(3), [f"{c}" for c in cols])
     ax.set_yticks(range(3), [f"{r}" for r in rows])
-    ax.set_xlabel("XYZ class (X = steady, Z = erratic revenue per period)")
-    ax.set_ylabel("ABC class (A = largest revenue)")
-    ax.set_title(title)
+    label_axes(ax, title=title, xlabel="XYZ class (X = steady, Z = erratic revenue per period)",
+               ylabel="ABC class (A = largest revenue)")
     fig.colorbar(image, ax=ax, label="share of revenue (%)")
     return fig
 
@@ -90,8 +88,7 @@ def key_client_type_profile(
     for column in values.columns:
         total = values[column].sum()
         measures[column] = pd.Series({t: 100 * values.loc[types[t], column].sum() / total for t in labels})
-    fig = Figure(figsize=(7.5, max(3.0, 1.6 + 0.75 * len(labels))), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = new_figure((7.5, max(3.0, 1.6 + 0.75 * len(labels))))
     height = 0.8 / len(measures)
     for j, (name, series) in enumerate(measures.items()):
         y = np.arange(len(labels)) + (j - (len(measures) - 1) / 2) * height

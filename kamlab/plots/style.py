@@ -86,7 +86,7 @@ def label_axes(ax: Axes, *, title: str, xlabel: str, ylabel: str) -> Axes:
     return ax
 
 
-def legend_outside(ax: Axes, *, where: str = "right", handles=None, labels=None, **kwargs):
+def legend_outside(ax: Axes, *, where: str = "right", handles=None, labels=None, on: str = "figure", **kwargs):
     """Place the legend outside the data area: to the right of the axes, or below them.
 
     The legend belongs to the figure (``loc="outside ..."``), so the
@@ -103,6 +103,8 @@ def legend_outside(ax: Axes, *, where: str = "right", handles=None, labels=None,
         return None
     kwargs.setdefault("fontsize", "small")
     kwargs.setdefault("frameon", False)
+    if on == "axes":
+        return ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0, **kwargs)
     if where == "below":
         kwargs.setdefault("ncols", len(labels) if sum(len(t) for t in labels) <= 60 else 1)
         return ax.figure.legend(handles, labels, loc="outside lower center", **kwargs)

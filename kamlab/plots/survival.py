@@ -7,7 +7,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..survival import SurvivalCurve, cohort_matrix
-from .style import legend_outside
+from .style import legend_outside, new_figure
 
 
 def survival_curves(curves: dict[str, SurvivalCurve], *, time_unit: str = "days",
@@ -38,8 +38,7 @@ def survival_curves(curves: dict[str, SurvivalCurve], *, time_unit: str = "days"
     -------
     matplotlib.figure.Figure
     """
-    fig = Figure(figsize=(7, 5), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = new_figure((7, 5))
     for i, (label, curve) in enumerate(curves.items()):
         t = np.concatenate(([0.0], curve.table.index.to_numpy(dtype=float), [curve.max_time]))
         cols = {c: np.concatenate(([1.0], curve.table[c].to_numpy(dtype=float))) for c in ("survival", "lower", "upper")}
@@ -92,8 +91,7 @@ def cohort_heatmap(table: pd.DataFrame, value: str = "retention", *, period_labe
     later = later[np.isfinite(later)]
     vmax = max_value if max_value is not None else (float(np.quantile(later, 0.95)) if later.size else None)
     height = min(10, 1.5 + 0.25 * len(shown))
-    fig = Figure(figsize=(8, height), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = new_figure((8, height))
     image = ax.imshow(np.ma.masked_invalid(shown.to_numpy(dtype=float)), aspect="auto", cmap="viridis",
                       vmin=0, vmax=vmax, interpolation="nearest")
     step = max(1, len(shown) // 24)
@@ -118,8 +116,7 @@ def sbg_projection(projection: pd.DataFrame | dict[str, pd.DataFrame], *, period
     matplotlib.figure.Figure
     """
     projections = projection if isinstance(projection, dict) else {"": projection}
-    fig = Figure(figsize=(7, 4.5), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = new_figure((7, 4.5))
     first = next(iter(projections.values()))
     fitted = first.index[first["in_fit"]]
     ax.axvspan(fitted.min(), fitted.max(), color="grey", alpha=0.12, label="periods used for the fit")

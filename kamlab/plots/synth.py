@@ -1,7 +1,7 @@
 """Figures of the synthetic worlds: one per warning the worlds make emergent.
 
 Each function takes per-account frames (as built by ``kamlab.synth``) and
-returns a ``matplotlib.figure.Figure``; money is in currency units. They only
+returns a ``matplotlib.figure.Figure``; money is in ``currency`` (default "currency units"). They only
 draw: the numbers come from ``kamlab.synth`` (e.g. ``retention_curves``).
 """
 
@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .style import legend_outside, money_formatter, money_symlog
+from .style import legend_outside, money_formatter, money_symlog, new_figure
 
 
 def _top_mask(values: pd.Series, share: float) -> pd.Series:
@@ -21,15 +21,15 @@ def _top_mask(values: pd.Series, share: float) -> pd.Series:
 
 
 def size_vs_profit(revenue: pd.Series, profit: pd.Series, *, top: float = 0.10,
-                   title: str = "Big is not always profitable") -> Figure:
+                   title: str = "Big is not always profitable",
+                   currency: str = "currency units") -> Figure:
     """Calibration revenue (log scale) against profit after cost-to-serve, top ``top`` share in red.
 
     Points below the zero line lost money; red points below it are "biggest"
     accounts that lose money after discounts, payment terms and service.
     """
     is_top = _top_mask(revenue, top)
-    fig = Figure(figsize=(6.5, 4.5), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = new_figure((6.5, 4.5))
     ax.scatter(revenue[~is_top], profit[~is_top], s=10, alpha=0.5, color="C0", label="other accounts")
     ax.scatter(revenue[is_top], profit[is_top], s=18, color="C3",
                label=f"top {100 * top:.0f} % by revenue ({int((profit[is_top] < 0).sum())} lose money)")
@@ -37,15 +37,16 @@ def size_vs_profit(revenue: pd.Series, profit: pd.Series, *, top: float = 0.10,
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(money_formatter())
     money_symlog(ax, "y", profit)
-    ax.set_xlabel("revenue in the calibration window (currency, log scale)")
-    ax.set_ylabel("profit after cost-to-serve (currency, symlog)")
+    ax.set_xlabel(f"revenue in the calibration window ({currency}, log scale)")
+    ax.set_ylabel(f"profit after cost-to-serve ({currency}, symlog)")
     ax.set_title(title)
     legend_outside(ax, where="below")
     return fig
 
 
 def demand_vs_profit(by_decile: pd.Series, median_profit: float, *,
-                     title: str = "Loud is not valuable: profit by service-demand decile") -> Figure:
+                     title: str = "Loud is not valuable: profit by service-demand decile",
+                     currency: str = "currency units") -> Figure:
     """Mean profit per account in each decile of service tickets, with the median account's profit.
 
     Parameters
@@ -59,16 +60,15 @@ def demand_vs_profit(by_decile: pd.Series, median_profit: float, *,
         Figure title.
     """
     groups = int(by_decile.index.max())
-    fig = Figure(figsize=(6.5, 4.2), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = new_figure((6.5, 4.2))
     colors = ["C3" if d == groups else "C0" for d in by_decile.index]
     ax.bar(by_decile.index, by_decile.to_numpy(), color=colors)
     ax.axhline(median_profit, color="black", linestyle="--", linewidth=1,
-               label=f"median account: {median_profit:,.0f}")
+               label=f"median account: {median_profit:,.0f} {currency}")
     ax.set_xticks(by_decile.index)
     ax.set_xlabel(f"service-ticket decile (1 = fewest, {groups} = most tickets)")
     ax.yaxis.set_major_formatter(money_formatter())
-    ax.set_ylabel("mean profit per account (currency)")
+    ax.set_ylabel(f"mean profit per account ({currency})")
     ax.set_title(title)
     legend_outside(ax, where="below")
     return fig
@@ -76,17 +76,17 @@ def demand_vs_profit(by_decile: pd.Series, median_profit: float, *,
 
 def staff_hours_habit(staff_hours: pd.Series, past_revenue: pd.Series, future_profit: pd.Series, *,
                       rho_past: float, rho_future: float,
-                      title: str = "Staff hours follow past revenue, not future profit") -> Figure:
+                      title: str = "Staff hours follow past revenue, not future profit",
+                      currency: str = "currency units") -> Figure:
     """Two panels: staff hours against calibration revenue and against true future profit.
 
     Each panel title gives the Spearman rank correlation passed in (``rho_past``,
     ``rho_future``, e.g. ``staff_hours.corr(past_revenue, method="spearman")``).
     """
-    fig = Figure(figsize=(10, 4.2), layout="constrained")
-    axes = fig.subplots(1, 2, sharey=True)
-    for ax, x, rho, label in ((axes[0], past_revenue, rho_past, "revenue in the calibration window (currency, symlog)"),
-                              (axes[1], future_profit, rho_future,
-                               "true expected profit in the holdout year (currency, symlog)")):
+    fig, axes = new_figure((10, 4.2), ncols=2, sharey=True)
+    panels = ((axes[0], past_revenue, rho_past, f"revenue in the calibration window ({currency}, symlog)"),
+              (axes[1], future_profit, rho_future, f"true expected profit in the holdout year ({currency}, symlog)"))
+    for ax, x, rho, label in panels:
         ax.scatter(x, staff_hours, s=10, alpha=0.5)
         money_symlog(ax, "x", x)
         ax.set_xlabel(label)
@@ -97,14 +97,14 @@ def staff_hours_habit(staff_hours: pd.Series, past_revenue: pd.Series, future_pr
 
 
 def oak_trees(revenue_cal: pd.Series, revenue_holdout: pd.Series, oak: pd.Series | None = None,
-              title: str = "Tomorrow's oak trees: calibration versus holdout revenue") -> Figure:
+              title: str = "Tomorrow's oak trees: calibration versus holdout revenue",
+              currency: str = "currency units") -> Figure:
     """Calibration against holdout revenue (symlog axes), latent oak trees marked if given.
 
     Dashed lines mark the calibration median and the holdout top-decile threshold:
     points left of the vertical and above the horizontal line were small and became key.
     """
-    fig = Figure(figsize=(6.5, 4.8), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = new_figure((6.5, 4.8))
     if oak is None:
         oak = pd.Series(False, index=revenue_cal.index)
     oak = oak.astype(bool)
@@ -115,35 +115,36 @@ def oak_trees(revenue_cal: pd.Series, revenue_holdout: pd.Series, oak: pd.Series
     ax.axhline(threshold, color="C3", linestyle="--", linewidth=1, label="holdout top-decile threshold")
     money_symlog(ax, "x", revenue_cal, nonnegative=True)
     money_symlog(ax, "y", revenue_holdout, nonnegative=True)
-    ax.set_xlabel("revenue in the calibration window (currency, symlog)")
-    ax.set_ylabel("revenue in the holdout year (currency, symlog)")
+    ax.set_xlabel(f"revenue in the calibration window ({currency}, symlog)")
+    ax.set_ylabel(f"revenue in the holdout year ({currency}, symlog)")
     ax.set_title(title)
     legend_outside(ax, where="below")
     return fig
 
 
 def referral_value_vs_profit(own_profit: pd.Series, referral_value: pd.Series,
-                             title: str = "Image-makers: value outside own revenue") -> Figure:
+                             title: str = "Image-makers: value outside own revenue",
+                             currency: str = "currency units") -> Figure:
     """True own future profit against the expected profit of the accounts they will refer.
 
     Points above the diagonal bring more through referrals than through their own orders.
     """
-    fig = Figure(figsize=(6.5, 4.5), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = new_figure((6.5, 4.5))
     ax.scatter(own_profit, referral_value, s=10, alpha=0.6)
     lim = float(max(own_profit.abs().max(), referral_value.max(), 1.0))
     ax.plot([0, lim], [0, lim], color="grey", linestyle="--", linewidth=1, label="referrals = own profit")
     money_symlog(ax, "x", own_profit)
     money_symlog(ax, "y", referral_value, linthresh=100, nonnegative=True)
-    ax.set_xlabel("true expected own profit in the holdout year (currency, symlog)")
-    ax.set_ylabel("referral value (currency, symlog)")
+    ax.set_xlabel(f"true expected own profit in the holdout year ({currency}, symlog)")
+    ax.set_ylabel(f"referral value ({currency}, symlog)")
     ax.set_title(title)
     legend_outside(ax, where="below")
     return fig
 
 
 def uplift_distribution(uplift: pd.Series, bins: int = 40,
-                        title: str = "Extra key-account effort pays for some accounts and not others") -> Figure:
+                        title: str = "Extra key-account effort pays for some accounts and not others",
+                        currency: str = "currency units") -> Figure:
     """Histogram of true profit uplift from key-account treatment (symlog-spaced bins).
 
     Bars right of zero are accounts where the extra effort earns more than it costs.
@@ -156,16 +157,15 @@ def uplift_distribution(uplift: pd.Series, bins: int = 40,
         np.linspace(-lin, lin, bins // 2),
         np.geomspace(lin, max(hi, lin), bins // 4) if hi > lin else [],
     ]))
-    fig = Figure(figsize=(6.5, 4.2), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = new_figure((6.5, 4.2))
     counts, edges = np.histogram(values, bins=edges)
     centers = (edges[:-1] + edges[1:]) / 2
     ax.bar(edges[:-1], counts, width=np.diff(edges), align="edge",
            color=np.where(centers > 0, "C2", "C3"), edgecolor="white", linewidth=0.3)
     ax.axvline(0, color="black", linewidth=1)
     money_symlog(ax, "x", values, linthresh=lin)
-    ax.set_xlabel("true profit uplift of key-account treatment in the holdout year (currency, symlog)")
-    ax.set_ylabel("accounts")
+    ax.set_xlabel(f"true profit uplift of key-account treatment in the holdout year ({currency}, symlog)")
+    ax.set_ylabel("accounts (count)")
     ax.set_title(title)
     return fig
 
@@ -185,8 +185,7 @@ def silence_vs_alive(by_silence: pd.DataFrame, bin_days: int = 60,
     title : str
         Figure title.
     """
-    fig = Figure(figsize=(6.5, 4.2), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = new_figure((6.5, 4.2))
     x = by_silence.index.to_numpy()
     share = 100 * by_silence["share_alive"].to_numpy()
     ax.bar(x, share, width=bin_days * 0.9, align="edge", color="C0")
@@ -210,8 +209,7 @@ def retention_curve(curves: pd.DataFrame, title: str = "Day-N retention of playe
     title : str
         Figure title.
     """
-    fig = Figure(figsize=(6.5, 4.2), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = new_figure((6.5, 4.2))
     days = curves.index.to_numpy()
     for name in curves.columns:
         ax.plot(days, 100 * curves[name].to_numpy(), label=str(name))
