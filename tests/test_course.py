@@ -195,8 +195,10 @@ def test_no_expected_number_is_written_in_the_checks_source():
 
 
 def test_add_exercise_cells_is_idempotent_and_tags_the_cells_teaching(tmp_path):
-    for chapter in ("00", "03"):
-        shutil.copy(CHAPTERS[chapter], tmp_path / CHAPTERS[chapter].name)
+    for chapter in ("00", "03"):                            # the chapters as before the tool ran
+        notebook = nbformat.read(CHAPTERS[chapter], as_version=4)
+        notebook.cells = [c for c in notebook.cells if "exercise-check" not in c.metadata.get("tags", [])]
+        nbformat.write(notebook, tmp_path / CHAPTERS[chapter].name)
     tool = [sys.executable, str(ROOT / "tools" / "add_exercise_cells.py")]
     paths = sorted(str(p) for p in tmp_path.glob("*.ipynb"))
     assert subprocess.run(tool + ["--check"] + paths, capture_output=True).returncode == 1
@@ -262,3 +264,43 @@ def test_the_parameters_an_exercise_names_exist_in_its_notebook(ex):
 
     assert check_parameters(CHAPTERS[ex.chapter], dict(ex.parameters), origin=f"exercise {ex.id}")
     assert course.report_command(ex).startswith(f"kamlab report {course.NOTEBOOKS[ex.chapter]} -p ")
+
+
+# --- the course around the notebooks -------------------------------------------------------
+
+
+def test_the_chapters_carry_their_check_cells():
+    tool = [sys.executable, str(ROOT / "tools" / "add_exercise_cells.py"), "--check"]
+    done = subprocess.run(tool + [str(p) for p in CHAPTERS.values()], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _markdown(path: Path) -> list:
+    return [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown"]
+
+
+def test_notebook_00_holds_the_course_map():
+    course_map = (SOLUTIONS / "COURSE_MAP.md").read_text(encoding="utf-8")
+    table = course_map.split("## 1 · The course map", 1)[1].split("\n## 2", 1)[0].strip()
+    cells = [c for c in _markdown(CHAPTERS["00"]) if c.source.startswith("## The course map")]
+    assert len(cells) == 1 and table in cells[0].source
+    assert "teaching" in cells[0].metadata.get("tags", [])          # it links the solutions
+
+
+@pytest.mark.parametrize("chapter", sorted(CHAPTERS))
+def test_each_notebook_ends_with_a_teaching_link_to_the_next(chapter):
+    last = nbformat.read(CHAPTERS[chapter], as_version=4).cells[-1]
+    assert last.cell_type == "markdown" and "teaching" in last.metadata.get("tags", [])
+    following = f"{int(chapter) + 1:02d}"
+    target = f"({CHAPTERS[following].name})" if following in CHAPTERS else "(00_start_here.ipynb#The-course-map)"
+    assert target in last.source
+    assert f"{course.NOTEBOOKS[chapter]}_solutions.ipynb" in last.source
+
+
+@pytest.mark.parametrize("chapter", sorted(CHAPTERS))
+def test_glossary_links_name_an_anchor_and_appear_once_per_notebook(chapter):
+    glossary = (ROOT / "notebooks" / "GLOSSARY.md").read_text(encoding="utf-8")
+    linked = [a for c in _markdown(CHAPTERS[chapter]) for a in re.findall(r"\]\(GLOSSARY\.md#([a-z-]+)\)", c.source)]
+    assert linked, "no glossary link"
+    assert [a for a in linked if f'<a id="{a}"></a>' not in glossary] == []
+    assert len(linked) == len(set(linked))
