@@ -7,15 +7,19 @@
                   [--returns net --bad-rows drop --dayfirst ...] [-p name=value ...] [-f params.yml]
                                         one notebook on your own file, with new parameters
     kamlab report --list                the jobs and the notebooks
+    kamlab export --data my.csv [--accounts crm.csv] [loading flags] [-p k=50] --out DIR
+                                        the CSV exports (accounts, key accounts, win-back,
+                                        at-risk, comparison) without rendering a report
     kamlab params NOTEBOOK              a notebook's parameters: name, type, default, meaning
     kamlab clean                        remove the matrix's generated reports (never a one-off run)
 
 Your own file is read and validated in this process before any kernel starts:
 a data error prints every problem (file, column, lines, fix as a flag) and
-exits with status 2 in seconds; it is also recorded on the index.
+exits with status 2 in seconds; it is also recorded on the index. A report on
+your own file writes, beside its HTML, <name>_exports/ with the CSV files.
 
-Exit status: 0 all reports rendered; 1 a report failed (the others are still
-rendered; see reports/index.html); 2 a usage, configuration, parameter or data
+Exit status: 0 all reports rendered; 1 a report or its exports failed (the others
+are still rendered; see reports/index.html); 2 a usage, configuration, parameter or data
 error (no notebook was run); 130 interrupted (finished reports are kept,
 nothing partial).
 """
@@ -32,6 +36,8 @@ from typing import Any
 from kamlab import reports
 from kamlab.reports import Job, ReportConfigError, ReportParameterError
 from kamlab.reports import loader_options as lo
+from kamlab.reports.arguments import EXPORT_NOTEBOOK, build_parser
+from kamlab.reports.export_folder import export_after_render, exports_link, summary_lines, write_export_folder
 from kamlab.reports.one_off import (
     data_labels,
     differing,
@@ -43,7 +49,7 @@ from kamlab.reports.one_off import (
     refused_result,
     shown_data_options,
 )
-from kamlab.reports.own_data import OWN_DATA_RETURNS, prepare_data
+from kamlab.reports.own_data import OWN_DATA_RETURNS, load_own_data, prepare_data
 
 #: --option -> notebook parameter of the dataset convention (CONTRIBUTING).
 DATA_OPTIONS = {
@@ -53,76 +59,12 @@ DATA_OPTIONS = {
     "amount_col": "amount_col",
     "cost_col": "cost_col",
 }
+COLUMN_KEYS = ("customer_col", "date_col", "amount_col", "cost_col")
 #: Keys of a params file (-f) that describe the data rather than a notebook parameter.
 FILE_DATA_KEYS = ("data", "accounts", "account_id_col", "account_columns")
 RETURNS_NOTE = (f"default for your own files: credit notes netted against the customer's revenue, so "
                 "revenue is not overstated (--returns drop leaves them out, --returns keep keeps them as rows)")
 EXIT_USAGE = 2
-
-
-def _report_parser(sub) -> None:
-    rep = sub.add_parser(
-        "report",
-        help="render reports (all jobs, some jobs, or one notebook on your data)",
-        description="Render reports. With no NAME, every job of reports/reports.yml. With "
-        "--data/-p/-f, NAME is one notebook (path, stem or number such as 04) rendered on your "
-        "data with your parameters. Exit status: 0 rendered, 1 a report failed, 2 a usage, "
-        "parameter or data error (nothing run), 130 interrupted.",
-    )
-    rep.add_argument("targets", nargs="*", metavar="NAME", help="job names (see --list) or one notebook")
-    rep.add_argument("--list", action="store_true", help="list the jobs and notebooks, render nothing")
-    rep.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
-                     help="reports rendered at once (default: number of cores)")
-    rep.add_argument("--show-code", action="store_true", help="keep the code cells in the HTML")
-    rep.add_argument("--out", type=Path, default=None, metavar="DIR",
-                     help="output folder (default: the reports/ folder of the project)")
-    rep.add_argument("--config", type=Path, default=None, metavar="FILE",
-                     help="job list (default: reports/reports.yml of the project)")
-    data = rep.add_argument_group("your own data (notebooks with a `dataset` parameter)")
-    data.add_argument("--data", metavar="FILE", help="CSV, parquet or Excel transactions, or a registered dataset name")
-    data.add_argument("--customer-col", metavar="COL", help="column holding the customer id")
-    data.add_argument("--date-col", metavar="COL", help="column holding the order date")
-    data.add_argument("--amount-col", metavar="COL", help="column holding the revenue")
-    data.add_argument("--cost-col", metavar="COL", help="column holding the cost (profit = amount - cost)")
-    acc = rep.add_argument_group("accounts / CRM file (one row per customer)")
-    acc.add_argument("--accounts", metavar="FILE", help="CSV, parquet or Excel accounts file")
-    acc.add_argument("--account-id-col", metavar="COL", help="its column holding the customer id")
-    acc.add_argument("--account-col", action="append", default=[], metavar="ATTRIBUTE=COLUMN",
-                     help="map a contract attribute to a column, e.g. staff_hours='Hours logged'; repeatable")
-    lo.add_arguments(acc, lo.account_options())
-    policies = rep.add_argument_group(
-        "loading policies (kamlab.data.load_transactions; also keys of the -f params file)")
-    lo.add_arguments(policies, lo.transaction_options(), defaults={"returns": f"{OWN_DATA_RETURNS} for your files"})
-    prm = rep.add_argument_group("parameters")
-    prm.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
-                     help="set a notebook parameter; repeatable; VALUE is parsed to the default's type")
-    prm.add_argument("-f", "--params-file", type=Path, metavar="FILE",
-                     help="YAML mapping name: value (notebook parameters, data keys and loading policies)")
-    prm.add_argument("--name", help="output file stem for a one-off run (default: notebook-datafile-changes)")
-    prm.add_argument("--title", help="report title for a one-off run (default: heading, dataset and changes)")
-    run = rep.add_argument_group("execution")
-    run.add_argument("--timeout", type=int, default=600, metavar="SECONDS",
-                     help="a cell running longer fails its job (default: 600)")
-    run.add_argument("--no-progress", action="store_true", help="no progress bar")
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The ``kamlab`` argument parser (loading flags generated from the loader's signature)."""
-    parser = argparse.ArgumentParser(
-        prog="kamlab",
-        description="Render kamlab's notebooks into HTML reports (papermill + nbconvert).",
-    )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{report,params,clean}")
-    _report_parser(sub)
-    par = sub.add_parser("params", help="show a notebook's parameters",
-                         description="Show the parameters of a notebook (path, stem, number or job name).")
-    par.add_argument("notebook", metavar="NOTEBOOK")
-    par.add_argument("--config", type=Path, default=None, metavar="FILE", help="job list (default: reports.yml)")
-    cln = sub.add_parser("clean", help="remove the generated matrix reports (one-off runs are kept)",
-                         description=reports.clean.__doc__.split("\n\n")[1].replace("\n", " "))
-    cln.add_argument("--out", type=Path, default=None, metavar="DIR", help="reports folder (default: reports/)")
-    cln.add_argument("--config", type=Path, default=None, metavar="FILE", help="job list (default: reports.yml)")
-    return parser
 
 
 # --------------------------------------------------------------------------- #
@@ -218,29 +160,34 @@ def _custom_job(args: argparse.Namespace, config: Path | None, matrix: list[Job]
               dataset=own.name if own else (None if values.get("dataset") is None else str(values["dataset"])),
               kind="custom", shown=shown, own_data=own is not None,
               data_options=shown_data_options(policies, accounts, RETURNS_NOTE if defaulted else "") if own else {})
-    columns = {k: shown.get(k) for k in ("customer_col", "date_col", "amount_col", "cost_col")}
+    columns = {k: shown.get(k) for k in COLUMN_KEYS}
     return job, ({"path": own, "columns": columns, "load_options": policies, "accounts": accounts} if own else {})
 
 
-def _validate_own_data(job: Job, spec: dict, out: Path, listed: list[Job]) -> Job:
-    """Validate the analyst's file here; the job now reads its bundle. A data error is
-    printed whole, recorded on the index, and ends the command (exit 2)."""
-    from kamlab.data import DataContractError
+def _refusal(err: Exception) -> Exception:
+    """A loader error as the command reports it: every problem of the data (DataRefused), or a
+    policy value or column map the loader refuses (a usage error); fixes named as flags."""
+    from kamlab.data import AccountDataError, DataContractError
 
     options = lo.transaction_options()
+    if isinstance(err, DataContractError):
+        return DataRefused(lo.flag_form(str(err), options, accounts=isinstance(err, AccountDataError)))
+    return ReportConfigError(lo.flag_form(str(err).strip("'\""), options))
+
+
+def _validate_own_data(job: Job, spec: dict, out: Path, listed: list[Job]) -> Job:
+    """Validate the analyst's file here; the job now reads its bundle and will write its exports.
+    A data error is printed whole, recorded on the index, and ends the command (exit 2)."""
     try:
         prepared = prepare_data(spec["path"], columns=spec["columns"], load_options=spec["load_options"],
                                 accounts=spec["accounts"], out_dir=out, name=job.name)
-    except DataContractError as err:
-        from kamlab.data import AccountDataError
-
-        message = lo.flag_form(str(err), options, accounts=isinstance(err, AccountDataError))
-        reports.update_index(out, listed, [refused_result(job, message)])
-        raise DataRefused(message) from None
-    except (ValueError, KeyError, TypeError) as err:  # a policy value or column map the loader refuses
-        raise ReportConfigError(lo.flag_form(str(err).strip("'\""), options)) from None
+    except (ValueError, KeyError, TypeError) as err:  # DataContractError is a ValueError
+        refused = _refusal(err)
+        if isinstance(refused, DataRefused):
+            reports.update_index(out, listed, [refused_result(job, str(refused))])
+        raise refused from None
     return Job(**{**job.__dict__, "parameters": {**job.parameters, "dataset": str(prepared.bundle)},
-                  "own_data": prepared.own_data})
+                  "own_data": prepared.own_data, "exports": exports_link(job.name)})
 
 
 class DataRefused(Exception):
@@ -295,8 +242,15 @@ def _summary(results: list, out: Path, wall: float) -> int:
           f"index: {out / reports.INDEX_NAME}")
     if len(results) == 1 and not failed:
         print(f"report: {out / results[0].html}")
+    for r in results:
+        if r.exports and not r.exports_error:
+            print(f"exports: {out / r.exports.rsplit('/', 1)[0]}")
+        elif r.exports_error:
+            kept = f"; the last good exports are kept: {out / r.exports}" if r.exports else ""
+            print(f"kamlab: {r.name}: the report rendered but its exports failed: {r.exports_error}{kept}",
+                  file=sys.stderr)
     if not failed:
-        return 0
+        return 1 if any(r.exports_error for r in results) else 0
     print("failed (see the index for links to each executed notebook):", file=sys.stderr)
     for r in failed:
         print(f"  {r.name}: {r.error}", file=sys.stderr)
@@ -335,7 +289,36 @@ def cmd_report(args: argparse.Namespace) -> int:
     except reports.Interrupted as stop:
         print(f"kamlab: {stop}; finished reports kept, nothing partial written", file=sys.stderr)
         return 130
+    if own:  # the CSV exports, here, from the validated bundle, once the report rendered
+        results = export_after_render(results, jobs, out)
+        reports.update_index(out, listed, results)
     return _summary(results, out, time.perf_counter() - start)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """``kamlab export``: validate the analyst's file here and write the CSV exports, no kernel."""
+    config = _config(args, required=False)
+    notebook = reports.find_notebook(EXPORT_NOTEBOOK, _root(config))
+    params = reports.notebook_parameters(notebook)
+    values, policies, accounts = _values(args, notebook, params, None)
+    own = own_file(values.get("dataset")) if "dataset" in values else None
+    if own is None:
+        raise ReportConfigError("kamlab export writes the exports of your own file: give --data FILE")
+    policies.setdefault("returns", OWN_DATA_RETURNS)
+    values, shown = own_data_values(values, accounts, params, own)
+    try:
+        ds = load_own_data(own, columns={k: shown.get(k) for k in COLUMN_KEYS}, load_options=policies,
+                           accounts=accounts)
+    except (ValueError, KeyError, TypeError) as err:  # nothing is written
+        raise _refusal(err) from None
+    defaults = {p.name: p.default for p in params.values() if p.type_name != "expr"}
+    try:
+        summary = write_export_folder(ds, args.out.resolve(), {**defaults, **values})
+    except Exception as err:  # the comparison or a file: the folder, if any, is as it was
+        print(f"kamlab: the export failed: {type(err).__name__}: {err}; {args.out} is as it was", file=sys.stderr)
+        return 1
+    print("\n".join(summary_lines(summary)))
+    return 0
 
 
 def cmd_params(args: argparse.Namespace) -> int:
@@ -371,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, _stop)
-    commands = {"report": cmd_report, "params": cmd_params, "clean": cmd_clean}
+    commands = {"report": cmd_report, "export": cmd_export, "params": cmd_params, "clean": cmd_clean}
     try:
         return commands[args.command](args)
     except DataRefused as err:

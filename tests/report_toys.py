@@ -53,6 +53,7 @@ date_col = "date"  # column holding the order date
 amount_col = "amount"  # column holding the revenue
 cost_col = None  # column holding the cost, if any
 top = 3  # accounts listed
+n_bootstrap = 20  # bootstrap draws of the comparison the CSV exports come from (few: fast tests)
 """
 
 

@@ -1,10 +1,11 @@
 """``kamlab clean``: remove what ``kamlab report`` generated for the matrix, and nothing else.
 
 Removed: for every job of ``reports.yml`` and every matrix entry of the status
-file, its report ``<name>.html``, its executed notebook and traceback page and
-its data bundle; the browser check's ``screenshots/``; leftover temporary files
-of interrupted runs. Kept: one-off runs on the analyst's own data (their
-reports, executed notebooks and bundles stay listed on a rewritten index) and
+file, its report ``<name>.html``, its executed notebook and traceback page, its
+data bundle and its CSV exports folder ``<name>_exports/``; the browser check's
+``screenshots/``; leftover temporary files and folders of interrupted runs.
+Kept: one-off runs on the analyst's own data (their reports, executed
+notebooks, bundles and exports folders stay listed on a rewritten index) and
 every file kamlab did not write.
 """
 
@@ -17,6 +18,7 @@ from pathlib import Path
 from .files import EXECUTED_DIR, INDEX_NAME, STATUS_NAME, atomic_write_text, locked
 from .index import index_html
 from .jobs import Job
+from .export_folder import exports_dir
 from .own_data import bundle_dir
 from .status import read_status
 
@@ -26,7 +28,7 @@ SCREENSHOTS_DIR = "screenshots"
 def _generated_files(out_dir: Path, name: str, record: dict | None) -> list[Path]:
     executed = out_dir / EXECUTED_DIR
     paths = [out_dir / f"{name}.html", executed / f"{name}.ipynb", executed / f"{name}.html",
-             bundle_dir(out_dir, name)]
+             bundle_dir(out_dir, name), exports_dir(out_dir, name)]
     for key in ("html", "executed", "traceback_html", "last_good_html"):
         if record and record.get(key):
             paths.append(out_dir / record[key])

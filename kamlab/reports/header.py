@@ -87,6 +87,16 @@ def _data_options_html(job: Job, teaching_removed: int) -> str:
     return f'<dt>Data options</dt><dd class="kamlab-data-options"><ul>{"".join(items)}</ul></dd>'
 
 
+def _exports_html(job: Job) -> str:
+    """The link to the report's CSV exports (own data), relative to the report's file."""
+    if not job.exports:
+        return ""
+    folder = job.exports.rsplit("/", 1)[0]
+    return (f'<dt>Exports</dt><dd class="kamlab-exports"><a class="exports-link" href="{esc(job.exports)}">'
+            f"CSV files for the account team</a> in <code>{esc(folder)}/</code> (accounts, key accounts of each "
+            "definition, win-back and at-risk lists, the comparison; README.txt names every column)</dd>")
+
+
 def header_html(
     job: Job,
     params: Mapping[str, NotebookParameter],
@@ -118,6 +128,7 @@ def header_html(
 <dt>Dataset</dt><dd class="kamlab-dataset">{dataset}</dd>
 <dt>Validation</dt><dd>{validation}</dd>
 {_data_options_html(job, teaching_removed)}
+{_exports_html(job)}
 <dt>kamlab</dt><dd class="kamlab-version">version {esc(kamlab.__version__)}</dd>
 <dt>Run</dt><dd class="kamlab-run">{esc(when)}, {duration_s:.1f} s</dd>
 </dl>

@@ -74,10 +74,20 @@ def _failure_cell(r: Mapping[str, Any]) -> str:
             f"<br>{' · '.join(links)}</td>")
 
 
+def _exports_cell(r: Mapping[str, Any]) -> str:
+    """The link to the CSV exports of an own-data report; a failed export says so (the link, if any,
+    is the last good folder)."""
+    link = (f' · <a class="exports-link" href="{esc(r["exports"])}">CSV exports</a>' if r.get("exports") else "")
+    if r.get("exports_error"):
+        kept = " (the link is the last good export, kept)" if r.get("exports") else ""
+        link += f'<br><span class="exports-failed">exports failed: {esc(r["exports_error"])}{kept}</span>'
+    return link
+
+
 def _result_row(name: str, r: Mapping[str, Any]) -> str:
     if r["status"] == "ok":
         title = f'<a class="report-link" href="{esc(r["html"])}">{esc(r["title"])}</a>'
-        state = '<td class="status-ok">ok</td>'
+        state = f'<td class="status-ok">ok{_exports_cell(r)}</td>'
     else:
         title, state = esc(r["title"]), _failure_cell(r)
     when = utc_text(r["started"])
@@ -115,6 +125,7 @@ details.detail pre {{ white-space: pre-wrap; overflow-wrap: anywhere; font-size:
 .status-failed {{ color: #a00; }}
 .status-none {{ color: #777; }}
 .custom {{ color: #777; font-size: 85%; }}
+.exports-failed {{ color: #a00; font-weight: 400; }}
 </style></head>
 <body>
 <h1>kamlab reports</h1>

@@ -36,6 +36,7 @@ class Job:
     shown: dict[str, Any] = field(default_factory=dict)  # values as the user gave them, where they differ
     own_data: bool = False  # an analyst's file: cells tagged `teaching` are left out
     data_options: dict[str, str] = field(default_factory=dict)  # loader settings used, as flags -> note
+    exports: str | None = None  # own data: link to the CSV exports folder, relative to the report
 
     @property
     def shown_parameters(self) -> dict[str, Any]:

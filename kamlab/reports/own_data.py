@@ -56,6 +56,16 @@ def _replace_dir(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def load_own_data(path: str | Path, *, columns: Mapping[str, Any], load_options: Mapping[str, Any],
+                  accounts: Mapping[str, Any]):
+    """The analyst's file (and accounts file) read and validated here, as a ``kamlab.datasets.Dataset``
+    (arguments as :func:`prepare_data`); raises ``kamlab.data.DataContractError`` with every problem."""
+    from kamlab import datasets
+
+    return datasets.resolve(str(path), **{k: v for k, v in columns.items() if v is not None},
+                            **{k: v for k, v in accounts.items() if v is not None}, **load_options)
+
+
 def prepare_data(
     path: str | Path,
     *,
@@ -89,8 +99,7 @@ def prepare_data(
     """
     from kamlab import datasets
 
-    ds = datasets.resolve(str(path), **{k: v for k, v in columns.items() if v is not None},
-                          **{k: v for k, v in accounts.items() if v is not None}, **load_options)
+    ds = load_own_data(path, columns=columns, load_options=load_options, accounts=accounts)
     target = bundle_dir(out_dir, name)
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".tmp-{name}.bundle-", dir=target.parent))

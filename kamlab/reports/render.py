@@ -48,6 +48,8 @@ class JobResult:
     data_options: dict[str, str] = field(default_factory=dict)  # the job's loader settings (see Job)
     last_good_html: str | None = None  # a failed run: the last good report of this name, kept
     last_good_started: str | None = None  # when that report was run (ISO, UTC)
+    exports: str | None = None  # own data: the CSV exports folder's README, relative to the output folder
+    exports_error: str = ""  # the export after the report failed (the link, if any, is the last good folder)
 
 
 _META_SOURCE = f'''\
@@ -217,6 +219,7 @@ def render_job(job: Job, out_dir: str | Path, *, timeout_s: int | None = None) -
             parameters=jsonable(job.shown_parameters), status=status, error=error, started=started,
             duration_s=round(duration, 2), html=html_rel, executed=f"{EXECUTED_DIR}/{job.name}.ipynb",
             traceback_html=traceback_rel, detail=detail, data_options=dict(job.data_options),
+            exports=job.exports if status == "ok" else None,
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)
