@@ -37,7 +37,8 @@ from kamlab import reports
 from kamlab.reports import Job, ReportConfigError, ReportParameterError
 from kamlab.reports import loader_options as lo
 from kamlab.reports.arguments import EXPORT_NOTEBOOK, build_parser
-from kamlab.reports.export_folder import export_after_render, exports_link, summary_lines, write_export_folder
+from kamlab.reports.export_folder import (export_after_render, exports_link, replaceable, summary_lines,
+                                          write_export_folder)
 from kamlab.reports.one_off import (
     data_labels,
     differing,
@@ -297,6 +298,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """``kamlab export``: validate the analyst's file here and write the CSV exports, no kernel."""
+    if not replaceable(args.out):
+        raise ReportConfigError(f"--out {args.out}: holds other files; the export replaces its folder whole, "
+                                "so give a new folder or an earlier export's")
     config = _config(args, required=False)
     notebook = reports.find_notebook(EXPORT_NOTEBOOK, _root(config))
     params = reports.notebook_parameters(notebook)

@@ -113,6 +113,16 @@ def test_kamlab_export_refuses_bad_data_whole_with_exit_2_and_writes_nothing(tmp
     assert not out.exists()
 
 
+def test_kamlab_export_never_replaces_a_folder_of_other_files(tmp_path, capsys):
+    data = _orders(tmp_path / "orders.csv")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("the analyst's notes")
+    assert cli.main(["export", "--config", str(PROJECT), "--data", str(data), *COLUMNS, "--out", str(mine)]) == 2
+    assert "holds other files" in capsys.readouterr().err
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+
+
 def test_export_takes_the_same_loading_flags_as_report(capsys):
     report = {a.dest for a in cli.build_parser()._subparsers._group_actions[0].choices["report"]._actions}
     export = {a.dest for a in cli.build_parser()._subparsers._group_actions[0].choices["export"]._actions}

@@ -47,6 +47,23 @@ class ExportSummary:
     calibration_end: Any  # pandas Timestamp
 
 
+def replaceable(target: str | Path) -> bool:
+    """True when ``target`` may be replaced by an export: absent, empty, or an earlier export
+    (its README.txt opens with "kamlab exports for"); never a folder of other files."""
+    target = Path(target)
+    if not target.exists():
+        return True
+    if not target.is_dir():
+        return False
+    readme = target / EXPORTS_ENTRY
+    if not any(target.iterdir()):
+        return True
+    try:
+        return readme.is_file() and readme.read_text(encoding="utf-8").startswith("kamlab exports for")
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def comparison_options(parameters: Mapping[str, Any]) -> dict[str, Any]:
     """Keyword arguments of :func:`kamlab.compare.run_comparison` from a report's parameters.
 
@@ -149,6 +166,8 @@ def export_after_render(results: list, jobs: list, out_dir: str | Path) -> list:
             continue
         target = exports_dir(out_dir, job.name)
         try:
+            if not replaceable(target):
+                raise FileExistsError(f"{target.name} holds files kamlab did not write; left as it is")
             write_export_folder(job.parameters["dataset"], target, report_parameters(job))
             updated.append(replace(result, exports=exports_link(job.name), exports_error=""))
         except Exception as err:  # any failure of the export: reported on this job, the HTML stays
