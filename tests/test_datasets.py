@@ -165,3 +165,20 @@ def test_account_options_reach_the_accounts_loader(tmp_path):
                           exclude_col="Description", exclude_values="Postage", returns="net",
                           accounts=crm, account_options={"delimiter": "|", "decimal": ","})
     assert ds.accounts.loc["C-1001", "staff_hours"] == 12.5
+
+
+def test_the_report_states_the_kept_revenue_and_each_window_s_share_of_it(tmp_path):
+    import re
+
+    from test_data_ledger import LEDGER
+
+    ledger = tmp_path / "erp_export.csv"
+    ledger.write_text(LEDGER, encoding="utf-8")
+    ds = datasets.resolve(ledger, customer_col="Customer No.", date_col="Posting Date", amount_col="Amount",
+                          credit_note_col="Document Type", credit_note_values="Credit Memo",
+                          exclude_col="Description", exclude_values="Postage", returns="net")
+    assert ds.report.revenue_kept == round(ds.transactions["amount"].sum(), 2) == 3349.99
+    assert "revenue 3,349.99" in str(ds.report)
+    note = next(n for n in ds.report.notes if n.startswith("default windows"))
+    windows = [float(v.replace(",", "")) for v in re.findall(r"revenue ([\d,]+\.\d\d)", note)]
+    assert len(windows) == 2 and sum(windows) == pytest.approx(3349.99, abs=0.005)

@@ -118,9 +118,12 @@ def default_windows(transactions: pd.DataFrame, *, today: pd.Timestamp | str | N
         bulk = date_bulk(dates, today=dates.max())
     first, last = bulk.first.normalize(), bulk.last.normalize()
     calibration_end = (first + (last - first) / 2).normalize()
-    notes = [f"default windows from the bulk of the dates: calibration to {calibration_end:%Y-%m-%d}, "
-             f"holdout to {last:%Y-%m-%d}"]
     after = (dates >= last + pd.Timedelta(days=1)).to_numpy()
+    in_calibration = (dates < calibration_end + pd.Timedelta(days=1)).to_numpy()
+    amount = transactions["amount"].to_numpy(dtype=float)
+    notes = [f"default windows from the bulk of the dates: calibration to {calibration_end:%Y-%m-%d} "
+             f"(revenue {amount[in_calibration].sum():,.2f}), holdout to {last:%Y-%m-%d} "
+             f"(revenue {amount[~in_calibration & ~after].sum():,.2f})"]
     if after.any():
         revenue = transactions.loc[after, "amount"].sum()
         notes.append(f"{int(after.sum()):,} rows ({revenue:,.2f} revenue) are dated after the observation end "

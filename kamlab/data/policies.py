@@ -74,6 +74,7 @@ class Ledger:
             columns=tuple((c, col) for c, col in mapping.items() if col is not None),
             notes=tuple(notes), n_customers=int(out["customer_id"].nunique()),
             first_date=out["date"].min(), last_date=out["date"].max(),
+            revenue_kept=round(float(out["amount"].sum()), 2),
         )
         return LoadedTransactions(out, report)
 

@@ -59,6 +59,7 @@ class ValidationReport:
     n_customers: int = 0
     first_date: pd.Timestamp | None = None
     last_date: pd.Timestamp | None = None
+    revenue_kept: float | None = None        # sum of the kept rows' amount, currency units
 
     def __post_init__(self):
         if self.rows_read != self.rows_kept + self.rows_dropped:
@@ -87,8 +88,9 @@ class ValidationReport:
     def _kept_text(self) -> str:
         if self.first_date is None:
             return "rows in the contract"
+        revenue = "" if self.revenue_kept is None else f", revenue {self.revenue_kept:,.2f}"
         return (f"{self.n_customers:,} customers, {self.first_date:%Y-%m-%d} "
-                f"to {self.last_date:%Y-%m-%d}")
+                f"to {self.last_date:%Y-%m-%d}{revenue}")
 
     def __str__(self) -> str:
         width = max(9, len(f"{self.rows_read:,}"))
