@@ -136,7 +136,7 @@ def overlap_heatmap(result, *, title: str = "How much do the key sets overlap? (
     names = list(overlap.columns)
     n = len(names)
     fig, ax = new_figure((1.6 + 0.62 * n, 2.2 + 0.55 * n))
-    image = ax.imshow(overlap.to_numpy(), cmap="viridis", vmin=0, vmax=1)
+    image = ax.imshow(overlap.to_numpy(), cmap="viridis", vmin=0, vmax=1, aspect="auto")
     for i in range(n):
         for j in range(n):
             value = overlap.iat[i, j]

@@ -127,7 +127,7 @@ def payback_curve(
         ax.axvline(payback, color="grey", linestyle=":", label=f"payback after {payback:.1f} {period}")
     ax.yaxis.set_major_formatter(money_formatter())
     label_axes(ax, title=title, xlabel=f"{period} since acquisition ({period})",
-               ylabel=money_axis("cumulative margin per acquired customer", currency))
+               ylabel=money_axis("cumulative margin per customer", currency))
     legend_outside(ax, on="axes")
     return fig
 
@@ -157,6 +157,6 @@ def channel_value_vs_cost(
     ax.bar(x + width / 2, table["value_per_install"], width, color="tab:green", label="value per install")
     ax.set_xticks(x, [str(c) for c in table.index])
     label_axes(ax, title=title, xlabel="acquisition channel",
-               ylabel=money_axis("cost and value per installed player", currency))
+               ylabel=money_axis("cost and value per player", currency))
     legend_outside(ax, on="axes")
     return fig

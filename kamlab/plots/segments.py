@@ -32,7 +32,7 @@ def abc_xyz_heatmap(matrix: pd.DataFrame, *, title: str = "ABC-XYZ matrix: value
     share = np.array([[100 * cells.loc[(r, c), "share_of_revenue"] for c in cols] for r in rows])
     count = np.array([[int(cells.loc[(r, c), "accounts"]) for c in cols] for r in rows])
     fig, ax = new_figure((6.5, 4.8))
-    image = ax.imshow(share, cmap="Blues", vmin=0, vmax=max(share.max(), 1e-9))
+    image = ax.imshow(share, cmap="Blues", vmin=0, vmax=max(share.max(), 1e-9), aspect="auto")
     for i in range(3):
         for j in range(3):
             dark = share[i, j] > 0.6 * share.max()

@@ -162,6 +162,11 @@ def _drawn_texts(fig: Figure, renderer) -> list:
     hidden = set()
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
+            if not axis.get_visible():  # e.g. the shared x axis of a twinx: not drawn
+                hidden.update(id(t) for tick in axis.get_major_ticks() + axis.get_minor_ticks()
+                              for t in (tick.label1, tick.label2))
+                hidden.update({id(axis.label), id(axis.get_offset_text())})
+                continue
             lo, hi = sorted(axis.get_view_interval())
             span = (hi - lo) or 1.0
             for tick in axis.get_major_ticks() + axis.get_minor_ticks():
