@@ -572,3 +572,12 @@ def test_quoted_and_unquoted_files_read_the_same(tmp_path, sep):
 def test_line_numbers_skip_blank_lines_in_both_readers(tmp_path, quote):
     text = f"customer_id,date,amount\n\n   \n{quote}A{quote},2021-01-05,1\n\nB,2021-01-06,ten\n"
     assert "(line 6: 'ten')" in error_of(write(tmp_path, text))
+
+
+def test_validate_accounts_reads_an_empty_pilot_flag_as_not_in_the_pilot():
+    # the synthetic worlds and CRM exports leave the flag empty for accounts outside the pilot
+    accounts = pd.DataFrame({"customer_id": ["a", "b", "c"], "kam_pilot": [1, None, 0]})
+    out = validate_accounts(accounts)
+    assert out["kam_pilot"].isna().tolist() == [False, True, False] and out["kam_pilot"].sum() == 1
+    with pytest.raises(AccountDataError, match="empty = not in the pilot"):
+        validate_accounts(pd.DataFrame({"customer_id": ["a"], "kam_pilot": ["maybe"]}))

@@ -26,13 +26,13 @@ def validate_accounts(frame: pd.DataFrame, *, customer_col: str = "customer_id",
     is present for every row and unique; the columns of
     ``ACCOUNT_NUMERIC_COLUMNS`` that are present are numbers (``service_tickets``,
     ``staff_hours``, ``cost_to_serve`` and ``referrals`` also >= 0);
-    ``kam_pilot`` is 0 or 1; ``acquired`` is a date. Other columns pass through.
+    ``kam_pilot`` is 0 or 1, or empty for an account not in the pilot; ``acquired`` is a date. Other columns pass through.
 
     Returns
     -------
     DataFrame
         A copy indexed by ``customer_id`` (str), numeric columns as float,
-        ``kam_pilot`` as int, ``acquired`` as datetime64[ns].
+        ``kam_pilot`` as int (nullable Int64 when some are empty: not in the pilot), ``acquired`` as datetime64[ns].
 
     Raises
     ------
@@ -80,12 +80,15 @@ def validate_accounts(frame: pd.DataFrame, *, customer_col: str = "customer_id",
         out[col] = values
     if "kam_pilot" in out:
         values, not_number = parse_numbers(df["kam_pilot"], ".")
-        wrong = not_number | ~np.isin(values, (0.0, 1.0))
+        blank = df["kam_pilot"].isna().to_numpy() | (df["kam_pilot"].astype(str).str.strip() == "").to_numpy()
+        wrong = (not_number & ~blank) | (~not_number & ~np.isin(values, (0.0, 1.0)))
         if wrong.any():
             problems.append(f"column 'kam_pilot': {is_not(int(wrong.sum()), '0 or 1', '0 or 1')} "
-                            f"({raw.where(wrong, df['kam_pilot'])}); 1 = in the KAM pilot, 0 = control")
-        else:
-            out["kam_pilot"] = values.astype(int)
+                            f"({raw.where(wrong, df['kam_pilot'])}); 1 = in the KAM pilot, 0 = control, "
+                            "empty = not in the pilot")
+        else:  # an empty flag: not in the pilot, as kamlab.definitions.extra_effort and load_accounts read it
+            out["kam_pilot"] = (values.astype(int) if not blank.any()
+                                else pd.array(np.where(blank, pd.NA, values), dtype="Int64"))
     if "acquired" in out:
         dates = parse_dates(df["acquired"], None, None)
         wrong = dates.bad & df["acquired"].notna().to_numpy()
