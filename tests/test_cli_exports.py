@@ -170,3 +170,14 @@ def test_clean_removes_generated_exports_and_keeps_one_off_ones(tmp_path):
     clean_reports(out, [reports.Job("m1", tmp_path / "a.ipynb", "M1")])
     assert not (out / "m1_exports").exists()
     assert (out / "mine_exports" / "accounts.csv").is_file() and (out / "mine_notes" / "accounts.csv").is_file()
+
+
+@pytest.mark.xfail(strict=True, reason="tests/browser_check.py opens every index link as a report and wants a kamlab "
+                   "header; the exports-link (a README.txt) needs its own case there (not this area's file)")
+def test_an_own_data_report_with_its_exports_passes_the_browser_check(own_run):
+    pytest.importorskip("playwright")
+    import browser_check  # tests/browser_check.py: test tooling, beside this file
+
+    _, out, _ = own_run
+    chromium = browser_check.find_chromium()
+    assert browser_check.check_reports(out, chromium=chromium, screenshots=out / "screenshots") == []

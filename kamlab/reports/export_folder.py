@@ -116,7 +116,8 @@ def _summary(dataset, comparison, directory: Path, files: list[Path]) -> ExportS
 def write_export_folder(dataset, target: str | Path, parameters: Mapping[str, Any] | None = None) -> ExportSummary:
     """Run the comparison on ``dataset`` (a Dataset or a bundle directory) and write its exports to ``target``.
 
-    Written into a temporary folder beside ``target`` and renamed into place:
+    The win-back and at-risk lists use the report's ``inactivity_days`` when it has one (the
+    exports' default otherwise). Written into a temporary folder beside ``target`` and renamed into place:
     on any error the previous ``target`` stays as it was, and the error is raised.
     """
     from kamlab import compare, datasets, exports
@@ -125,9 +126,10 @@ def write_export_folder(dataset, target: str | Path, parameters: Mapping[str, An
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     comparison = compare.run_comparison(ds, **comparison_options(parameters or {}))
+    inactivity = (parameters or {}).get("inactivity_days")
     work = Path(tempfile.mkdtemp(prefix=f".tmp-{target.name}-", dir=target.parent))
     try:
-        files = exports.write_exports(comparison, ds, work)
+        files = exports.write_exports(comparison, ds, work, **({"inactivity": inactivity} if inactivity else {}))
         _replace_dir(work, target)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
