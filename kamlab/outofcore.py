@@ -177,7 +177,7 @@ def _calibration_frame(raw: pd.DataFrame, end_period: int, freq_multiplier: floa
 def _first_date(con, path: Path, cols: dict[str, str]) -> pd.Timestamp:
     """The earliest purchase in the file (for an error message)."""
     value = con.sql(f"SELECT min(CAST({_ident(cols['date'])} AS TIMESTAMP)) "
-                    f"FROM {_reader(path, {cols['date']: 'TIMESTAMP'})}").fetchone()[0]
+                    f"FROM {_reader(path, {cols['date']: 'TIMESTAMP'})}").fetchall()[0][0]
     return pd.Timestamp(value)
 
 
