@@ -142,7 +142,7 @@ def overlap_heatmap(result, *, title: str = "How much do the key sets overlap? (
             value = overlap.iat[i, j]
             ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=7,
                     color="black" if value > 0.6 else "white")
-    ax.set_xticks(range(n), names, rotation=45, ha="right")
+    ax.set_xticks(range(n), names, rotation=90)
     ax.set_yticks(range(n), names)
     label_axes(ax, title=title, xlabel="definition (key set)", ylabel="definition (key set)")
     bar = fig.colorbar(image, ax=ax, location="right", shrink=0.9)
@@ -257,14 +257,22 @@ def key_account_scatter(
     if frame[y].min() < 0 < frame[y].max():
         ax.axhline(0, color="black", linewidth=0.7)
     if diagonal:
-        low = min(frame[x].min(), frame[y].min())
-        high = max(frame[x].max(), frame[y].max())
-        ax.plot([low, high], [low, high], color="grey", linestyle="--", linewidth=1, label="y = x")
+        ax.plot(*(2 * [_diagonal(frame[[x, y]].to_numpy(dtype=float))]), color="grey", linestyle="--", linewidth=1,
+                label="y = x")
     xscale = _scale_axis(ax, "x", frame[x], logx)
     yscale = _scale_axis(ax, "y", frame[y], False)
     label_axes(ax, title=title, xlabel=_with_scale(xlabel, xscale), ylabel=_with_scale(ylabel, yscale))
     legend_outside(ax, where="below")
     return fig
+
+
+def _diagonal(values: np.ndarray) -> np.ndarray:
+    """Points along y = x over the data's range, dense on both a linear and a log scale (so it draws on either)."""
+    values = values[np.isfinite(values)]
+    low, high = float(values.min()), float(values.max())
+    positive = values[values > 0]
+    logs = np.geomspace(positive.min(), high, 200) if len(positive) and high > 0 else []
+    return np.unique(np.concatenate([np.linspace(low, high, 200), logs]))
 
 
 def _scale_axis(ax, axis: str, values: pd.Series, log: bool) -> str:
@@ -283,7 +291,7 @@ def _scale_axis(ax, axis: str, values: pd.Series, log: bool) -> str:
 
 def _with_scale(label: str, scale: str) -> str:
     """The axis label, naming the scale unless the label already does."""
-    return label if not scale or "log" in label else f"{label}, {scale}"
+    return label if not scale or "log" in label else f"{label}\n{scale}"
 
 
 def weight_sensitivity_histogram(draws: pd.DataFrame, *, title: str | None = None) -> Figure:
