@@ -154,6 +154,23 @@ def test_a_failed_export_keeps_the_last_good_folder_and_the_report(own_run, monk
     assert "exports failed" in row.group(0) and "last good export, kept" in row.group(0)
 
 
+def test_a_first_export_that_fails_leaves_the_report_without_a_dangling_link(project, tmp_path, monkeypatch,
+                                                                           capsys):
+    def broken(comparison, dataset, directory, **kwargs):
+        raise OSError("disk full (deliberate, for the test)")
+
+    monkeypatch.setattr("kamlab.exports.write_exports", broken)
+    data = _orders(tmp_path / "orders.csv", n=12)
+    out = tmp_path / "out"
+    assert cli.main(["report", "04_data", "--config", str(project), "--data", str(data), *COLUMNS, "--no-progress",
+                     "--out", str(out)]) == 1
+    assert "exports failed: OSError: disk full" in capsys.readouterr().err
+    page = (out / "04_data-orders.html").read_text()
+    assert "exports-link" not in page and "not written: the export failed" in page
+    assert not (out / "04_data-orders_exports").exists() and not list(out.glob(".tmp-*"))
+    assert reports.read_status(out)["04_data-orders"]["exports"] is None
+
+
 def test_clean_removes_generated_exports_and_keeps_one_off_ones(tmp_path):
     out = tmp_path / "reports"
     for rel in ("m1.html", "m1_exports/accounts.csv", "mine.html", "mine_exports/accounts.csv",

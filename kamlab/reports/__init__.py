@@ -32,7 +32,11 @@ The modules, one concern each (the public names are re-exported here):
   the last good report), ``index.html``, and removing what the matrix generated;
 - ``loader_options``: the loaders' policies as command-line flags, fixes as flags;
 - ``own_data``, ``one_off``: an analyst's file validated in the command's process
-  and handed over as a bundle, teaching cells, one-off names and titles.
+  and handed over as a bundle, teaching cells, one-off names and titles;
+- ``export_folder``: the CSV exports of an own-data report (``<name>_exports/``)
+  and of ``kamlab export``, written atomically in the command's process;
+- ``arguments``: the ``kamlab`` argument parser (data and loading options shared
+  by ``report`` and ``export``).
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ import kamlab  # noqa: F401  (reports.kamlab.__version__ is shown in headers)
 
 from .errors import ReportConfigError, ReportParameterError
 from .files import EXECUTED_DIR, INDEX_NAME, STATUS_NAME, atomic_write_text
+from .export_folder import ExportSummary, exports_dir, write_export_folder
 from .header import HEADER_CSS, header_html, show_value, utc_text
 from .index import index_html
 from .jobs import CONFIG_NAME, Job, find_config, find_notebook, load_jobs, project_root
@@ -65,7 +70,8 @@ from .worker import skip_unneeded_slow_imports
 from . import clean  # noqa: E402  (kamlab.reports.clean.clean_reports)
 
 __all__ = [
-    "CONFIG_NAME", "CONTENT_SECURITY_POLICY", "DATA_PARAMETERS", "TEACHING_TAG", "PreparedData",
+    "CONFIG_NAME", "CONTENT_SECURITY_POLICY", "DATA_PARAMETERS", "ExportSummary", "exports_dir",
+    "write_export_folder", "TEACHING_TAG", "PreparedData",
     "drop_teaching_cells", "prepare_data", "EXECUTED_DIR", "HEADER_CSS", "INDEX_NAME", "META_MARK", "META_TAG",
     "STATUS_NAME", "Interrupted", "Job", "JobResult", "NotebookParameter", "ReportConfigError",
     "ReportParameterError", "atomic_write_text", "check_parameters", "coerce_parameter", "default_parallel",

@@ -147,6 +147,19 @@ def summary_lines(summary: ExportSummary) -> list[str]:
     return lines
 
 
+def _unlink_header(page: Path) -> None:
+    """Replace the exports link of a report's header (no folder was written) by a note."""
+    import re
+
+    from .files import atomic_write_text
+
+    text = page.read_text(encoding="utf-8")
+    note = ('<dt>Exports</dt><dd class="kamlab-exports">not written: the export failed (the index says why)</dd>')
+    new = re.sub(r'<dt>Exports</dt><dd class="kamlab-exports">.*?</dd>', note, text, count=1, flags=re.S)
+    if new != text:
+        atomic_write_text(page, new)
+
+
 def export_after_render(results: list, jobs: list, out_dir: str | Path) -> list:
     """The results of the own-data jobs that rendered, with their exports written (or the failure).
 
@@ -174,6 +187,8 @@ def export_after_render(results: list, jobs: list, out_dir: str | Path) -> list:
             updated.append(replace(result, exports=exports_link(job.name), exports_error=""))
         except Exception as err:  # any failure of the export: reported on this job, the HTML stays
             kept = exports_link(job.name) if (target / EXPORTS_ENTRY).is_file() else None
+            if kept is None and result.html:  # no folder to link: the report's header says so instead
+                _unlink_header(Path(out_dir) / result.html)
             updated.append(replace(result, exports=kept,
                                    exports_error=first_error_line(f"{type(err).__name__}: {err}")))
     return updated
