@@ -30,7 +30,7 @@ import pandas as pd
 from kamlab.definitions import ExtraEffortScore, ranking
 
 from .availability import needs_sentence
-from .narrative import headline_metric
+from .narrative import headline_metric, money, number, with_footnote
 from .result import Comparison
 
 
@@ -210,3 +210,59 @@ def decision_text(decision: Decision | str) -> str:
 
 def _accounts(n: int) -> str:
     return f"{n:,} key account{'s' if n != 1 else ''}"
+
+
+def _plan_sentence(d: Decision, currency: str) -> str:
+    """The recommendation with its band and the managers it needs, in Markdown."""
+    row = d.best.loc[d.recommended]
+    managers = f"{number(d.managers)} key-account manager{'s' if d.managers != 1 else ''}"
+    return (f"**Recommended: {d.recommended} with {_accounts(d.n_recommended)}**, a net gain of "
+            f"{money(row['net_gain'], currency)} ({100 * d.level:.0f} % band {number(row['low'])} to "
+            f"{money(row['high'], currency)}). At {number(d.capacity)} accounts per manager that plan needs "
+            f"**{managers}**.")
+
+
+def _runner_up_sentence(d: Decision, currency: str) -> str:
+    """The runner-up and whether the data rank the two apart, in Markdown."""
+    other = d.best.loc[d.runner_up]
+    low, high = d.difference
+    sentence = (f"Runner-up: {d.runner_up} with {_accounts(int(other['n_key']))} and "
+                f"{money(other['net_gain'], currency)}; the leader's advantage is {number(low)} to "
+                f"{money(high, currency)}")
+    if d.difference == (0.0, 0.0):
+        return sentence + ": the two pick the same accounts, so either will do."
+    if d.separable:
+        return sentence + ", so the data rank the two apart."
+    return sentence + (", which includes 0: **the data cannot separate the two**. More accounts, a longer holdout "
+                       "or a larger pilot would.")
+
+
+def decision_markdown(decision: Decision | str, currency: str = "currency units") -> str:
+    """:func:`decision_text` as Markdown for a report page, every number taken from ``decision``.
+
+    Paragraphs: what the net gain G(n) = u * (holdout value of the top n) -
+    c * n is built from (uplift, cost per key account in ``currency``, the
+    value y); the recommendation in bold with its bootstrap band and the
+    key-account managers ceil(n / capacity) it needs, or that the programme
+    pays at no number of key accounts; whether the band reaches below zero;
+    and the runner-up with the interval of the difference and whether the
+    data can separate the two. Money has thousands separators and its unit,
+    shares read "14.7 %", a missing number "—" with a footnote.
+    """
+    if isinstance(decision, str):
+        return f"**Decision:** {decision}."
+    d = decision
+    blocks = [f"Uplift: {d.uplift_source}. Cost: {money(d.cost_per_account, currency)} per key account over the "
+              f"holdout. Value: the accounts' {d.value}."]
+    if d.recommended is None:
+        top = d.best.index[0]
+        blocks.append(f"**The programme does not pay at any number of key accounts**: the best, {top} at "
+                      f"{_accounts(int(d.best.loc[top, 'n_key']))}, nets {money(d.best.loc[top, 'net_gain'], currency)}. "
+                      "Do not start it at this cost, or find accounts that respond more.")
+        return with_footnote("\n\n".join(blocks))
+    blocks.append(_plan_sentence(d, currency))
+    if d.best.loc[d.recommended, "low"] < 0:
+        blocks.append("The band reaches below zero: the programme may lose money even for the best choice.")
+    if d.runner_up is not None:
+        blocks.append(_runner_up_sentence(d, currency))
+    return with_footnote("\n\n".join(blocks))
