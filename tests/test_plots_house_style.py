@@ -54,8 +54,9 @@ def comparison(n_bootstrap=50):
 
 
 def decision():
-    rows = [{"definition": d, "n_key": n, "net_gain": g * n - n ** 2, "low": g * n - n ** 2 - 50,
-             "high": g * n - n ** 2 + 50} for d, g in (("biggest", 20.0), ("oracle", 30.0)) for n in range(1, 30)]
+    rows = [{"definition": d, "n_key": n, "net_gain": 1000 * (g * n - n ** 2), "low": 1000 * (g * n - n ** 2 - 50),
+             "high": 1000 * (g * n - n ** 2 + 50)} for d, g in (("biggest", 20.0), ("oracle", 30.0))
+            for n in range(1, 30)]
     curves = pd.DataFrame(rows)
     best = curves.loc[curves.groupby("definition")["net_gain"].idxmax()].set_index("definition")
     return SimpleNamespace(curves=curves, best=best, recommended="oracle", level=0.95)
@@ -276,3 +277,20 @@ def test_text_problems_skip_the_hidden_x_axis_of_a_twin():
     ax.text(0, 3, "one note")
     ax.text(0, 3, "one note")
     assert style.text_problems(fig) == ["'one note' overlaps 'one note'"]
+
+
+def test_legend_problems_sees_a_legend_on_the_title():
+    fig, ax = style.new_figure((7.2, 4))
+    ax.plot([0, 1], [0, 1], label="a line with a long enough label to reach the title")
+    style.label_axes(ax, title="a title in the middle", xlabel="x (days)", ylabel="y (count)")
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 0.98))
+    assert any("title" in p for p in style.legend_problems(fig))
+
+
+def test_net_gain_legend_sits_clear_of_the_title_and_money_ticks_are_compact(drawn):
+    fig = drawn["net_gain_curves"]
+    assert style.legend_problems(fig) == []
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    ticks = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    assert ticks and not any(re.search(r"\d{4}", t) for t in ticks), ticks   # 100k, not 100000

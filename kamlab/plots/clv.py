@@ -61,7 +61,8 @@ def holdout_value_by_group(
     Bars per group of accounts ranked by predicted holdout revenue (group 1 =
     highest); the line (right axis) is the share of the group's accounts that
     bought nothing in the holdout. Where the predicted bar exceeds the actual
-    one, a CLV ranking over-values those accounts.
+    one, a CLV ranking over-values those accounts. Each tick label gives the
+    group's number of accounts when ``table`` has an ``accounts`` column.
 
     Parameters
     ----------
@@ -74,12 +75,16 @@ def holdout_value_by_group(
     """
     x = np.arange(len(table))
     width = 0.4
-    fig, ax = new_figure((7.5, 4.6))
+    fig, ax = new_figure((max(7.5, 0.75 * len(table)), 4.6))
     ax.bar(x - width / 2, table["predicted"], width, color="tab:blue", label="predicted")
     ax.bar(x + width / 2, table["actual"], width, color="black", label="actual")
-    ax.set_xticks(x, [str(g) for g in table.index])
+    ticks = [str(g) for g in table.index]
+    if "accounts" in table.columns:
+        ticks = [f"{t}\n{int(n):,}" for t, n in zip(ticks, table["accounts"])]
+    ax.set_xticks(x, ticks, fontsize="small" if "accounts" in table.columns else None)
     ax.yaxis.set_major_formatter(money_formatter())
-    label_axes(ax, title=title, xlabel="group of accounts by predicted holdout revenue (1 = highest)",
+    below = "; below it, accounts in the group" if "accounts" in table.columns else ""
+    label_axes(ax, title=title, xlabel=f"group of accounts by predicted holdout revenue (1 = highest{below})",
                ylabel=money_axis("mean holdout revenue per account", currency))
     right = ax.twinx()
     right.plot(x, 100 * table["share_with_no_purchase"], "o:", color="tab:red",

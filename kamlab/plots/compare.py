@@ -9,7 +9,7 @@ from matplotlib.patches import Patch
 
 from kamlab.compare import headline_metric
 
-from .style import label_axes, legend_outside, money_symlog, new_figure, squashed
+from .style import label_axes, legend_outside, money_formatter, money_symlog, new_figure, squashed
 
 _OUTCOME = {
     "revenue": "holdout revenue",
@@ -348,5 +348,6 @@ def net_gain_curves(decision, *, title: str | None = None, currency: str = "curr
     label_axes(ax, title=title or f"Net gain of a key-account programme ({100 * decision.level:.0f} % bootstrap bands)",
                xlabel="number of key accounts (each definition's top accounts, count)",
                ylabel=f"net gain over the holdout window ({currency.strip() or 'currency units'})")
-    legend_outside(ax, where="right")
+    ax.yaxis.set_major_formatter(money_formatter())
+    legend_outside(ax, where="below", ncols=3)
     return fig

@@ -235,7 +235,7 @@ def _data_points(ax: Axes) -> np.ndarray:
 
 
 def legend_problems(fig: Figure) -> list[str]:
-    """Legends whose box covers a plotted data point (line vertex, scatter point, bar corner), after drawing.
+    """Legends whose box covers a plotted data point (line vertex, scatter point, bar corner) or a title.
 
     Lines with only two vertices (reference lines such as y = 0 or the
     diagonal) are not data; an empty list means no legend hides the data.
@@ -247,6 +247,9 @@ def legend_problems(fig: Figure) -> list[str]:
     problems = []
     for legend in legends:
         box = legend.get_window_extent()
+        for title in [fig._suptitle] + [t for ax in fig.axes for t in (ax.title, ax._left_title, ax._right_title)]:
+            if title is not None and title.get_visible() and title.get_text() and box.overlaps(title.get_window_extent()):
+                problems.append(f"legend touches the title {title.get_text()!r}")
         for ax in fig.axes:
             xy = _data_points(ax)
             inside = ((xy[:, 0] > box.x0) & (xy[:, 0] < box.x1) & (xy[:, 1] > box.y0) & (xy[:, 1] < box.y1)).sum()
