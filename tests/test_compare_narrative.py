@@ -45,6 +45,7 @@ def test_formatting_for_reading():
     assert narrative.number(156080) == "156,080" and narrative.number(20321689.04, 2) == "20,321,689.04"
     assert narrative.percent(0.829) == "82.9 %" and narrative.percent(-0.151) == "-15.1 %"
     assert narrative.money(1364.4) == "1,364 currency units" and narrative.money(5, "EUR") == "5 EUR"
+    assert narrative.money(5, "$") == "5 \\$"  # a dollar sign is not the start of a formula on the page
     for missing in (float("nan"), float("inf"), -math.inf, None, np.nan):
         assert narrative.number(missing) == narrative.percent(missing) == narrative.money(missing) == "—"
     assert narrative.names_sentence(["mustnt_lose", "future_profit", "strategic"]) == \
@@ -150,6 +151,7 @@ def test_markdown_table_shows_every_cell_whole():
     lines = text.splitlines()
     assert lines[0] == "| definition | risk | n |" and lines[1] == "|:---|:---|---:|"
     assert long in text and "a\\|b" in text and "…" not in text
+    assert "\\$" in tables.markdown_table(pd.DataFrame({"cost": ["$ 5"]}))
     assert text.endswith(f"*{narrative.MISSING_NOTE}*")
     assert tables.markdown_table(frame.set_index("definition"), index=True).splitlines()[0] == lines[0]
 

@@ -110,8 +110,9 @@ def percent(share, decimals: int = 1) -> str:
 
 
 def money(x, currency: str = "currency units") -> str:
-    """An amount with its unit: "156,080 currency units" (whole units); "—" when missing or infinite."""
-    return f"{number(x)} {currency.strip() or 'currency units'}" if _finite(x) else MISSING
+    """An amount with its unit for Markdown: "156,080 currency units" (whole units; "$" escaped); "—" if missing."""
+    unit = (currency.strip() or "currency units").replace("$", "\\$")
+    return f"{number(x)} {unit}" if _finite(x) else MISSING
 
 
 def names_sentence(names: Iterable[str]) -> str:

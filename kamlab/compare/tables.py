@@ -140,7 +140,7 @@ _NUMERIC = re.compile(r"^[-−+]?[\d,.]+( %)?( \(.*\))?$")
 
 def _cell(value) -> str:
     text = MISSING if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-    return text.replace("|", "\\|").replace("\n", " ")
+    return text.replace("|", "\\|").replace("$", "\\$").replace("\n", " ")
 
 
 def markdown_table(frame: pd.DataFrame, index: bool = False) -> str:
