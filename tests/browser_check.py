@@ -227,6 +227,11 @@ def _check_link(browser: _Browser, row: dict, link: dict, problems: list[str]) -
             problems.append(f"{name}: {link['href']} is not a notebook file")
         return
     kind = link["cls"]
+    if kind == "exports-link":  # a report's CSV exports: the folder's README.txt must be there, and the CSVs
+        folder = target.parent
+        if not any(folder.glob("*.csv")):
+            problems.append(f"{name}: the exports folder {folder.name} holds no CSV file")
+        return
     label = {"report-link": name, "last-good-link": f"{name}-last-good"}.get(kind, f"{name}-{target.stem}-traceback")
     if not browser.open(link["url"], label, problems, figures=kind != "traceback-link"):
         return

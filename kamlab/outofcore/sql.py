@@ -1,0 +1,131 @@
+"""The DuckDB side of :mod:`kamlab.outofcore`: a connection that spills to disk, the file's
+columns checked, and the one query that turns a transaction file into one row per account.
+
+The SQL period numbers equal :func:`kamlab.rfm.period_numbers`; windows are
+half-open at :func:`kamlab.rfm.day_after` of their whole-day ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+import pandas as pd
+
+from kamlab.data import require_columns
+
+#: Suffixes read as parquet; anything else is read as CSV (optionally compressed).
+PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
+
+#: The period expressions, in SQL, equal to :func:`kamlab.rfm.period_numbers` on the column ``ts``.
+_PERIOD_SQL = {
+    "D": "(CAST(ts AS DATE) - DATE '1970-01-01')",
+    # 1970-01-01 was a Thursday; shifting by 3 days makes weeks start on Monday (floor division).
+    "W": "CAST(floor(((CAST(ts AS DATE) - DATE '1970-01-01') + 3) / 7) AS BIGINT)",
+    "M": "((year(ts) - 1970) * 12 + month(ts) - 1)",
+}
+
+
+def ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+@contextlib.contextmanager
+def duckdb_connection(memory_limit: str = "2GB", threads: int | None = None,
+                      temp_directory: str | Path | None = None) -> Iterator:
+    """An in-memory DuckDB connection that spills to disk beyond ``memory_limit``.
+
+    ``memory_limit`` bounds DuckDB's own buffers (e.g. ``"2GB"``); the
+    one-row-per-account result fetched into pandas is outside it.
+    ``temp_directory`` is where it spills; by default a fresh temporary
+    directory, removed on exit. ``threads`` defaults to DuckDB's (all cores).
+    """
+    import duckdb
+
+    with contextlib.ExitStack() as stack:
+        if temp_directory is None:
+            temp_directory = stack.enter_context(tempfile.TemporaryDirectory(prefix="kamlab-duckdb-"))
+        config = {"memory_limit": memory_limit, "temp_directory": str(temp_directory),
+                  "preserve_insertion_order": False}
+        if threads is not None:
+            config["threads"] = int(threads)
+        con = duckdb.connect(":memory:", config=config)
+        stack.callback(con.close)
+        yield con
+
+
+def reader(path: Path, types: dict[str, str] | None) -> str:
+    """The SQL table function reading ``path``, with explicit types for the CSV columns."""
+    if path.name.lower().endswith(PARQUET_SUFFIXES):
+        return f"read_parquet({literal(str(path))})"
+    if not types:
+        return f"read_csv({literal(str(path))}, header = true)"
+    spec = ", ".join(f"{literal(k)}: {literal(v)}" for k, v in types.items())
+    return f"read_csv({literal(str(path))}, header = true, types = {{{spec}}})"
+
+
+def columns_of(con, path: Path, columns: dict[str, str | None]) -> dict[str, str]:
+    """The file's columns for each contract role, checked to exist (MissingColumnsError otherwise)."""
+    if not any(ch in str(path) for ch in "*?[") and not path.is_file():
+        raise FileNotFoundError(f"transactions file {path} does not exist")
+    found = [row[0] for row in con.sql(f"DESCRIBE SELECT * FROM {reader(path, None)}").fetchall()]
+    wanted = {role: name for role, name in columns.items() if name is not None}
+    require_columns(
+        pd.DataFrame(columns=found), list(wanted.values()), what=f"transactions file {path.name}",
+        hint="Name the file's columns with customer_col=, date_col=, amount_col= (and cost_col=).",
+    )
+    return wanted
+
+
+def account_query(path: Path, cols: dict[str, str], freq: str, cal_after: pd.Timestamp,
+                  obs_after: pd.Timestamp) -> str:
+    """SQL: per account, calibration periods/first/last/revenue/first-period spend/cost, and holdout.
+
+    Rows dated before ``cal_after`` are the calibration window, rows from
+    ``cal_after`` to before ``obs_after`` the holdout. Purchases are first
+    summed per (account, window, period), so a period counts once per window;
+    then one streaming aggregation per account (``FILTER`` by window, no join
+    and no materialised CTE, so every step can spill) keeps the accounts with
+    a calibration purchase.
+    """
+    if freq not in _PERIOD_SQL:
+        raise ValueError(f"freq {freq!r} is not supported by the DuckDB path; use 'D', 'W' or 'M' "
+                         "(kamlab.rfm handles any pandas period alias in memory)")
+    cost = "cost" in cols
+    types = {cols["customer_id"]: "VARCHAR", cols["date"]: "TIMESTAMP", cols["amount"]: "DOUBLE"}
+    if cost:
+        types[cols["cost"]] = "DOUBLE"
+    cost_row = f", CAST({ident(cols['cost'])} AS DOUBLE) AS cost" if cost else ""
+    cost_period = ", sum(cost) AS cost" if cost else ""
+    cost_account = (", sum(cost) FILTER (WHERE NOT holdout) AS cost, "
+                    "coalesce(sum(cost) FILTER (WHERE holdout), 0.0) AS cost_holdout") if cost else ""
+    return f"""
+    WITH periods AS (
+        SELECT customer_id, ts >= TIMESTAMP '{cal_after}' AS holdout, {_PERIOD_SQL[freq]} AS period,
+               sum(amount) AS revenue{cost_period}
+        FROM (SELECT CAST({ident(cols['customer_id'])} AS VARCHAR) AS customer_id,
+                     CAST({ident(cols['date'])} AS TIMESTAMP) AS ts,
+                     CAST({ident(cols['amount'])} AS DOUBLE) AS amount{cost_row}
+              FROM {reader(path, types)})
+        WHERE ts < TIMESTAMP '{obs_after}'
+        GROUP BY ALL
+    )
+    SELECT customer_id,
+           count(*) FILTER (WHERE NOT holdout) AS periods,
+           min(period) FILTER (WHERE NOT holdout) AS first_period,
+           max(period) FILTER (WHERE NOT holdout) AS last_period,
+           sum(revenue) FILTER (WHERE NOT holdout) AS revenue,
+           arg_min(revenue, period) FILTER (WHERE NOT holdout) AS first_spend,
+           count(*) FILTER (WHERE holdout) AS periods_holdout,
+           coalesce(sum(revenue) FILTER (WHERE holdout), 0.0) AS revenue_holdout{cost_account}
+    FROM periods
+    GROUP BY customer_id
+    HAVING count(*) FILTER (WHERE NOT holdout) > 0
+    ORDER BY customer_id
+    """
