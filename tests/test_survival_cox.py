@@ -1,20 +1,12 @@
 """kamlab.survival.cox_regression against lifelines (test-only oracle)."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from kamlab import survival as sv
 
 
-def _grouped_sample(seed=3, n=300):
-    rng = np.random.default_rng(seed)
-    group = rng.choice(["a", "b", "c"], n)
-    scale = np.where(group == "a", 10, np.where(group == "b", 14, 12))
-    duration = np.ceil(rng.exponential(scale))                 # integers: many ties
-    censor = rng.integers(5, 40, n)
-    return pd.DataFrame({"duration_days": np.minimum(duration, censor).astype(float),
-                         "churned": duration <= censor, "group": group})
+from survival_samples import grouped_sample as _grouped_sample  # noqa: E402
 
 
 def test_cox_equals_lifelines_with_efron_ties_on_rossi():

@@ -74,11 +74,7 @@ def test_win_back_list_explains_bad_input():
         sv.win_back_list(tx, "2020-12-31", inactivity=0)
 
 
-transactions_strategy = st.lists(
-    st.tuples(st.sampled_from(list("abcdefgh")), st.integers(0, 400), st.floats(0.5, 100)), min_size=1, max_size=50,
-).map(lambda rows: pd.DataFrame({"customer_id": [r[0] for r in rows],
-                                 "date": pd.Timestamp("2021-01-01") + pd.to_timedelta([r[1] for r in rows], unit="D"),
-                                 "amount": [r[2] for r in rows]}))
+from survival_samples import transactions_strategy  # noqa: E402
 
 
 @settings(max_examples=60, deadline=None)
