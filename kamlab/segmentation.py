@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from kamlab.client_types import KeyClientTypes, customer_tiers, key_client_types, not_computable_sentence, tiers_need
 from kamlab.data import require_columns
 from kamlab.segments import ABC_CUTS, XYZ_CUTS, abc_classes, abc_xyz_matrix, account_table, xyz_classes
 from kamlab.rfm import day_after
+from kamlab.display import readable
 
-__all__ = ["Segmentation", "readable", "segment_accounts"]
+__all__ = ["Segmentation", "readable", "segment_accounts"]  # readable: from kamlab.display
 
 
 
@@ -90,31 +90,6 @@ class Segmentation:
         if self.tier_summary is None:
             return None
         return readable(self.tier_summary, counts=("accounts",), money=("profit",), index_name="tier")
-
-
-def readable(frame: pd.DataFrame, *, counts: tuple[str, ...] = (), money: tuple[str, ...] = (),
-             shares: tuple[str, ...] = (), decimals: dict[str, int] | None = None,
-             index_name: str | None = None) -> pd.DataFrame:
-    """A table of text for a report: ``counts`` as "1,450", ``money`` as "20,321,689" (whole currency
-    units), ``shares`` as "29.6%", other columns with ``decimals`` places (default 2); a missing or
-    infinite value is "—"; column names with spaces instead of underscores."""
-    decimals = decimals or {}
-
-    def cell(column: str, value) -> str:
-        value = float(value)
-        if not np.isfinite(value):
-            return "—"
-        if column in counts:
-            return f"{value:,.0f}"
-        if column in money:
-            return f"{value:,.0f}"
-        if column in shares:
-            return f"{value:.1%}"
-        return f"{value:,.{decimals.get(column, 2)}f}"
-
-    out = pd.DataFrame({c.replace("_", " "): [cell(c, v) for v in frame[c]] for c in frame.columns},
-                       index=pd.Index(frame.index.astype(str), name=index_name or frame.index.name))
-    return out
 
 
 def _class_summaries(table: pd.DataFrame, abc: pd.Series, xyz: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:

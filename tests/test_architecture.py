@@ -20,9 +20,9 @@ MAX_FUNCTION_LINES = 60
 
 #: Layer of each area of the package: an area imports only areas of a lower layer.
 LAYERS = {
-    "economics": 0, "data": 0,
+    "economics": 0, "data": 0, "display": 0,
     "rfm": 1, "acquisition": 1, "concentration": 1, "client_types": 1, "synth": 1,
-    "clv": 2, "survival": 2, "segments": 2, "datasets": 2,
+    "clv": 2, "survival": 2, "segments": 2, "datasets": 2, "outofcore": 2,
     "segmentation": 3,
     "definitions": 4,
     "compare": 5,
