@@ -50,7 +50,7 @@ def generate(path: str, rows: int, accounts: int, memory_limit: str) -> None:
         FROM range({rows}) AS t(i)
     ) TO '{path}' (HEADER, DELIMITER ',')
     """
-    with duckdb_connection(memory_limit) as con:
+    with duckdb_connection(memory_limit) as (con, _):
         con.execute(sql)
 
 

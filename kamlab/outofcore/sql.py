@@ -39,25 +39,28 @@ def literal(text: str) -> str:
 @contextlib.contextmanager
 def duckdb_connection(memory_limit: str = "2GB", threads: int | None = None,
                       temp_directory: str | Path | None = None) -> Iterator:
-    """An in-memory DuckDB connection that spills to disk beyond ``memory_limit``.
+    """A DuckDB connection whose tables and spills live on disk beyond ``memory_limit``.
 
+    The database is a file in a fresh scratch directory (inside
+    ``temp_directory`` when given, else the system's), which also receives
+    DuckDB's spill files and the result; the directory is removed on exit.
     ``memory_limit`` bounds DuckDB's own buffers (e.g. ``"2GB"``); the
-    one-row-per-account result fetched into pandas is outside it.
-    ``temp_directory`` is where it spills; by default a fresh temporary
-    directory, removed on exit. ``threads`` defaults to DuckDB's (all cores).
+    one-row-per-account result read into pandas is outside it. ``threads``
+    defaults to DuckDB's (all cores). Yields ``(connection, scratch directory)``.
     """
     import duckdb
 
-    with contextlib.ExitStack() as stack:
-        if temp_directory is None:
-            temp_directory = stack.enter_context(tempfile.TemporaryDirectory(prefix="kamlab-duckdb-"))
-        config = {"memory_limit": memory_limit, "temp_directory": str(temp_directory),
+    with tempfile.TemporaryDirectory(prefix="kamlab-duckdb-", dir=temp_directory) as scratch:
+        config = {"memory_limit": memory_limit, "temp_directory": str(Path(scratch) / "spill"),
                   "preserve_insertion_order": False}
         if threads is not None:
             config["threads"] = int(threads)
-        con = duckdb.connect(":memory:", config=config)
-        stack.callback(con.close)
-        yield con
+        con = duckdb.connect(str(Path(scratch) / "work.duckdb"), config=config)
+        try:
+            con.execute("SET enable_progress_bar = false")
+            yield con, Path(scratch)
+        finally:
+            con.close()
 
 
 def reader(path: Path, types: dict[str, str] | None) -> str:
@@ -83,30 +86,31 @@ def columns_of(con, path: Path, columns: dict[str, str | None]) -> dict[str, str
     return wanted
 
 
-def account_query(path: Path, cols: dict[str, str], freq: str, cal_after: pd.Timestamp,
-                  obs_after: pd.Timestamp) -> str:
-    """SQL: per account, calibration periods/first/last/revenue/first-period spend/cost, and holdout.
-
-    Rows dated before ``cal_after`` are the calibration window, rows from
-    ``cal_after`` to before ``obs_after`` the holdout. Purchases are first
-    summed per (account, window, period), so a period counts once per window;
-    then one streaming aggregation per account (``FILTER`` by window, no join
-    and no materialised CTE, so every step can spill) keeps the accounts with
-    a calibration purchase.
-    """
+def _check_freq(freq: str) -> None:
     if freq not in _PERIOD_SQL:
         raise ValueError(f"freq {freq!r} is not supported by the DuckDB path; use 'D', 'W' or 'M' "
                          "(kamlab.rfm handles any pandas period alias in memory)")
+
+
+def period_table(path: Path, cols: dict[str, str], freq: str, cal_after: pd.Timestamp,
+                 obs_after: pd.Timestamp) -> str:
+    """SQL creating table ``periods``: revenue (and cost) per (account, window, period).
+
+    Rows dated before ``cal_after`` are the calibration window
+    (``holdout = false``), rows from ``cal_after`` to before ``obs_after`` the
+    holdout; later rows are left out. A period with several purchases is one
+    row per window. The table is stored in the database file, so the next
+    step reads it from disk rather than holding two hash tables at once.
+    """
+    _check_freq(freq)
     cost = "cost" in cols
     types = {cols["customer_id"]: "VARCHAR", cols["date"]: "TIMESTAMP", cols["amount"]: "DOUBLE"}
     if cost:
         types[cols["cost"]] = "DOUBLE"
     cost_row = f", CAST({ident(cols['cost'])} AS DOUBLE) AS cost" if cost else ""
     cost_period = ", sum(cost) AS cost" if cost else ""
-    cost_account = (", sum(cost) FILTER (WHERE NOT holdout) AS cost, "
-                    "coalesce(sum(cost) FILTER (WHERE holdout), 0.0) AS cost_holdout") if cost else ""
     return f"""
-    WITH periods AS (
+    CREATE TABLE periods AS
         SELECT customer_id, ts >= TIMESTAMP '{cal_after}' AS holdout, {_PERIOD_SQL[freq]} AS period,
                sum(amount) AS revenue{cost_period}
         FROM (SELECT CAST({ident(cols['customer_id'])} AS VARCHAR) AS customer_id,
@@ -115,7 +119,19 @@ def account_query(path: Path, cols: dict[str, str], freq: str, cal_after: pd.Tim
               FROM {reader(path, types)})
         WHERE ts < TIMESTAMP '{obs_after}'
         GROUP BY ALL
-    )
+    """
+
+
+def account_select(cost: bool) -> str:
+    """SQL: one row per account of ``periods`` with a calibration purchase (in no particular order).
+
+    Calibration: number of periods, first and last period, revenue, revenue of
+    the first period (``arg_min``), cost; holdout: number of periods, revenue,
+    cost (0 when none). One aggregation, ``FILTER`` by window, no join.
+    """
+    cost_account = (", sum(cost) FILTER (WHERE NOT holdout) AS cost, "
+                    "coalesce(sum(cost) FILTER (WHERE holdout), 0.0) AS cost_holdout") if cost else ""
+    return f"""
     SELECT customer_id,
            count(*) FILTER (WHERE NOT holdout) AS periods,
            min(period) FILTER (WHERE NOT holdout) AS first_period,
@@ -127,5 +143,4 @@ def account_query(path: Path, cols: dict[str, str], freq: str, cal_after: pd.Tim
     FROM periods
     GROUP BY customer_id
     HAVING count(*) FILTER (WHERE NOT holdout) > 0
-    ORDER BY customer_id
     """

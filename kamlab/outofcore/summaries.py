@@ -11,10 +11,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
 from kamlab.rfm import day_after, period_numbers
 
-from .sql import account_query, columns_of, duckdb_connection, ident, reader
+from .sql import account_select, columns_of, duckdb_connection, ident, literal, period_table, reader
 
 
 def _calibration_frame(raw: pd.DataFrame, end_period: int, freq_multiplier: float,
@@ -50,12 +51,21 @@ def _first_date(con, path: Path, cols: dict[str, str]) -> pd.Timestamp:
 
 def _run(path, cal_end, obs_end, columns, freq, memory_limit, threads, temp_directory):
     """Run the query: the per-account frame, the file's columns by role, and (only when the frame is
-    empty, for the error message) the earliest purchase date."""
+    empty, for the error message) the earliest purchase date.
+
+    Step 1 stores the (account, window, period) sums in the database file;
+    step 2 aggregates them per account and writes the result as parquet in
+    the scratch directory, which pyarrow reads and sorts by account (byte
+    order of UTF-8, the order of Python's and pandas' string sort), so that
+    neither step keeps its output in DuckDB's memory.
+    """
     path = Path(path)
-    with duckdb_connection(memory_limit, threads, temp_directory) as con:
+    with duckdb_connection(memory_limit, threads, temp_directory) as (con, scratch):
         cols = columns_of(con, path, columns)
-        table = con.sql(account_query(path, cols, freq, day_after(cal_end), day_after(obs_end))).to_arrow_table()
-        raw = table.to_pandas()
+        con.execute(period_table(path, cols, freq, day_after(cal_end), day_after(obs_end)))
+        result = scratch / "accounts.parquet"
+        con.execute(f"COPY ({account_select('cost' in cols)}) TO {literal(str(result))} (FORMAT parquet)")
+        raw = pq.read_table(result).sort_by("customer_id").to_pandas()
         first = _first_date(con, path, cols) if raw.empty else None
     return raw, cols, first
 
