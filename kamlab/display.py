@@ -46,3 +46,18 @@ def words(items, *, empty: str = "none", conjunction: str = "and") -> str:
     if not items:
         return empty
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def number(value, decimals: int = 0, *, missing: str = "—") -> str:
+    """A number for a sentence: ``20321689.04`` -> "20,321,689" (``decimals`` places, thousands
+    separators); a missing or infinite value -> ``missing`` (e.g. "not reached")."""
+    if value is None or value is pd.NA or not np.isfinite(float(value)):
+        return missing
+    return f"{float(value):,.{decimals}f}"
+
+
+def percent(share, decimals: int = 1, *, missing: str = "—", sign: bool = False) -> str:
+    """A share for a sentence: ``0.2963`` -> "29.6%" (``sign=True``: "+29.6%"); missing or infinite -> ``missing``."""
+    if share is None or share is pd.NA or not np.isfinite(float(share)):
+        return missing
+    return f"{float(share):{'+' if sign else ''}.{decimals}%}"

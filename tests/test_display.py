@@ -18,3 +18,11 @@ def test_words_joins_a_list_as_a_sentence():
     assert words([]) == "none" and words(["a"]) == "a"
     assert words(["paid_social", "search"]) == "paid_social and search"
     assert words(["a", "b", "c"], conjunction="or") == "a, b or c"
+
+
+def test_number_and_percent_read_as_words_and_show_missing_values():
+    from kamlab.display import number, percent
+    assert number(20321689.04) == "20,321,689" and number(1234.5, 2) == "1,234.50"
+    assert number(np.nan) == "—" and number(np.inf, missing="not reached") == "not reached"
+    assert percent(0.2963) == "29.6%" and percent(-0.0412, sign=True) == "-4.1%"
+    assert percent(0.05, sign=True) == "+5.0%" and percent(None) == "—" and percent(np.nan, missing="n/a") == "n/a"
