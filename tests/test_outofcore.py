@@ -141,3 +141,8 @@ def test_empty_windows_raise_as_the_pandas_functions_do(files):
 def test_an_unsupported_period_is_refused(files):
     with pytest.raises(ValueError, match="freq 'Q'"):
         summarise_rfm_duckdb(files["csv"], OBS_END, **NAMES, freq="Q")
+
+
+def test_the_scratch_directory_is_removed_afterwards(files, tmp_path):
+    got = summarise_rfm_duckdb(files["csv"], OBS_END, **NAMES, temp_directory=tmp_path, memory_limit="256MB")
+    assert len(got) > 0 and list(tmp_path.iterdir()) == []
