@@ -136,6 +136,7 @@ def test_revenue_only_data_keep_the_main_columns(revenue_only):
     main = tables.main_table(revenue_only)
     assert list(main.columns[:2]) == ["definition", "key accounts"]
     assert main.columns[2] == "share of holdout revenue captured (95 % CI)"
+    assert main.columns[5] == "programme net gain (currency units)"  # no uplift: neither est. nor true
     assert (main["losing accounts"] == "—").all() and (main[main.columns[5]] == "—").all()
     text = narrative.conclusion_markdown(revenue_only)
     assert "mustnt_lose (needs cost)" in text and not RAW.search(text.replace("—", ""))

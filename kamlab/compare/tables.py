@@ -70,7 +70,8 @@ def main_table(result: Comparison, currency: str = "currency units") -> pd.DataF
     share_label = (f"share of {OUTCOME_WORDS[metric]} captured ({100 * result.level:.0f} % CI)"
                    if metric else "share captured")
     source = _net_gain_source(t)
-    gain_label = f"programme net gain ({'est.' if source == 'estimated' else 'true'}, {currency})"
+    basis = {"estimated": "est., ", "true": "true, "}.get(source, "")
+    gain_label = f"programme net gain ({basis}{currency})"
     rows = []
     for name, row in t.iterrows():
         rows.append({
