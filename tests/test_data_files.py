@@ -31,11 +31,11 @@ def workbook_bytes() -> bytes:
 @pytest.mark.parametrize("content, named", [
     (workbook_bytes(), "is an Excel workbook (.xlsx) although its name ends in '.csv'"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "is an Excel 97-2003 workbook (.xls)"),
-    (gzip.compress(CLEAN.encode()), "is a gzip-compressed file although its name ends in '.csv'"),
+    (gzip.compress(CLEAN.encode(), mtime=0), "is a gzip-compressed file although its name ends in '.csv'"),
     (bz2.compress(CLEAN.encode()), "is a bzip2-compressed file"),
     (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\n", "is a PDF document"),
     (np.random.default_rng(0).bytes(4000), "is a binary file (not text)"),
-])
+], ids=["xlsx", "xls", "gzip", "bzip2", "pdf", "binary"])  # stable ids: xdist workers must collect the same names
 def test_misnamed_files_are_named_as_what_they_are(tmp_path, content, named):
     path = tmp_path / "orders.csv"
     path.write_bytes(content)
