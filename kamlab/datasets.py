@@ -64,6 +64,18 @@ class Dataset:
     accounts_report : object or None
         The report of ``kamlab.data.load_accounts`` (column matches, ids
         reconciled with the transactions), when an accounts file was given.
+    calhold : DataFrame or None
+        A per-account calibration/holdout summary computed where the data
+        live (DuckDB, Spark, or a summary file), for data too large to bring
+        here as transactions: the columns of :func:`kamlab.rfm.calibration_holdout`
+        (weeks), indexed by ``customer_id``, split at ``calibration_end`` and
+        ending at ``observation_end``. None: computed from ``transactions``.
+    next_summary : DataFrame or None
+        With ``calhold``: the summary of the window moved forward by the
+        holdout length (the columns of :func:`kamlab.rfm.summarise_rfm`), for
+        the turnover of the key sets; None leaves the turnover out.
+    first_date : Timestamp or None
+        With ``calhold``: the first purchase date of the data.
     """
 
     name: str
@@ -79,6 +91,9 @@ class Dataset:
     pilot_days: int | None = None
     own_data: bool = False
     accounts_report: Any = None
+    calhold: pd.DataFrame | None = None
+    next_summary: pd.DataFrame | None = None
+    first_date: pd.Timestamp | None = None
 
 
 def _lifetimes_file(filename: str) -> Path:
