@@ -60,6 +60,8 @@ def test_the_capstone_computes_every_definition_and_its_exports_add_up(files, tm
     assert round(accounts["revenue"].sum(), 2) == _money(calibration.group(1))
     assert {"win_back.csv", "at_risk.csv", "README.txt"} <= {p.name for p in exports.iterdir()}
     assert exports.name in page  # linked from the report
+    # the exports are the report's own comparison, handed over by the notebook (not run a second time)
+    assert list(tmp_path.glob("executed/07_compare_definitions*.bundle/comparison.pickle"))
 
 
 def _dataset_notebooks() -> list[str]:

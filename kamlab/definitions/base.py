@@ -41,6 +41,9 @@ class NotComputable(Exception):
         self.detail = detail
         super().__init__(f"{definition}: {self.reason}")
 
+    def __reduce__(self):  # pickled with its own arguments (an Exception pickles only ``args``)
+        return type(self), (self.definition, self.needs, self.missing, self.detail)
+
     @property
     def reason(self) -> str:
         """The short "not computable on this dataset: needs X" sentence."""

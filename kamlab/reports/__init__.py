@@ -36,7 +36,8 @@ The modules, one concern each (the public names are re-exported here):
 - ``export_folder``: the CSV exports of an own-data report (``<name>_exports/``)
   and of ``kamlab export``, written atomically in the command's process;
 - ``arguments``: the ``kamlab`` argument parser (data and loading options shared
-  by ``report`` and ``export``).
+  by ``report`` and ``export``);
+- ``handoff``: the capstone's comparison kept in its bundle for the exports.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ import kamlab  # noqa: F401  (reports.kamlab.__version__ is shown in headers)
 from .errors import ReportConfigError, ReportParameterError
 from .files import EXECUTED_DIR, INDEX_NAME, STATUS_NAME, atomic_write_text
 from .export_folder import ExportSummary, exports_dir, write_export_folder
+from .handoff import keep_comparison, kept_comparison
 from .header import HEADER_CSS, header_html, show_value, utc_text
 from .index import index_html
 from .jobs import CONFIG_NAME, Job, find_config, find_notebook, load_jobs, project_root
@@ -71,7 +73,7 @@ from . import clean  # noqa: E402  (kamlab.reports.clean.clean_reports)
 
 __all__ = [
     "CONFIG_NAME", "CONTENT_SECURITY_POLICY", "DATA_PARAMETERS", "ExportSummary", "exports_dir",
-    "write_export_folder", "TEACHING_TAG", "PreparedData",
+    "write_export_folder", "keep_comparison", "kept_comparison", "TEACHING_TAG", "PreparedData",
     "drop_teaching_cells", "prepare_data", "EXECUTED_DIR", "HEADER_CSS", "INDEX_NAME", "META_MARK", "META_TAG",
     "STATUS_NAME", "Interrupted", "Job", "JobResult", "NotebookParameter", "ReportConfigError",
     "ReportParameterError", "atomic_write_text", "check_parameters", "coerce_parameter", "default_parallel",

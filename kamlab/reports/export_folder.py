@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+from kamlab.data.bundle import is_bundle
+
+from .handoff import kept_comparison
 from .own_data import _replace_dir
 
 #: ``<name>`` + this suffix: the folder of a report's CSV exports, beside its HTML.
@@ -113,8 +116,12 @@ def _summary(dataset, comparison, directory: Path, files: list[Path]) -> ExportS
                          calibration_revenue=float(tx.loc[in_window, "amount"].sum()), calibration_end=cal)
 
 
-def write_export_folder(dataset, target: str | Path, parameters: Mapping[str, Any] | None = None) -> ExportSummary:
+def write_export_folder(dataset, target: str | Path, parameters: Mapping[str, Any] | None = None, *,
+                        comparison=None) -> ExportSummary:
     """Run the comparison on ``dataset`` (a Dataset or a bundle directory) and write its exports to ``target``.
+
+    ``comparison``: the report's own :func:`kamlab.compare.run_comparison` result
+    (:func:`kamlab.reports.handoff.kept_comparison`), used instead of running it again.
 
     The win-back and at-risk lists use the report's ``inactivity_days`` when it has one (the
     exports' default otherwise). Written into a temporary folder beside ``target`` and renamed into place:
@@ -125,7 +132,8 @@ def write_export_folder(dataset, target: str | Path, parameters: Mapping[str, An
     ds = datasets.resolve(str(dataset)) if isinstance(dataset, (str, Path)) else dataset
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    comparison = compare.run_comparison(ds, **comparison_options(parameters or {}))
+    if comparison is None:
+        comparison = compare.run_comparison(ds, **comparison_options(parameters or {}))
     inactivity = (parameters or {}).get("inactivity_days")
     work = Path(tempfile.mkdtemp(prefix=f".tmp-{target.name}-", dir=target.parent))
     try:
@@ -164,7 +172,9 @@ def export_after_render(results: list, jobs: list, out_dir: str | Path) -> list:
     """The results of the own-data jobs that rendered, with their exports written (or the failure).
 
     For each such job its bundle (``job.parameters["dataset"]``) is exported to
-    ``<out>/<name>_exports`` with the job's parameters. A failed export keeps the
+    ``<out>/<name>_exports`` with the job's parameters, from the comparison the
+    report computed when its notebook kept one (:mod:`kamlab.reports.handoff`,
+    the capstone), else from a comparison run here. A failed export keeps the
     previous folder: the result links it (when there is one) and carries
     ``exports_error``; the HTML report stays.
     """
@@ -183,7 +193,9 @@ def export_after_render(results: list, jobs: list, out_dir: str | Path) -> list:
         try:
             if not replaceable(target):
                 raise FileExistsError(f"{target.name} holds files kamlab did not write; left as it is")
-            write_export_folder(job.parameters["dataset"], target, report_parameters(job))
+            bundle = job.parameters["dataset"]
+            write_export_folder(bundle, target, report_parameters(job),
+                                comparison=kept_comparison(bundle) if is_bundle(bundle) else None)
             updated.append(replace(result, exports=exports_link(job.name), exports_error=""))
         except Exception as err:  # any failure of the export: reported on this job, the HTML stays
             kept = exports_link(job.name) if (target / EXPORTS_ENTRY).is_file() else None
