@@ -22,8 +22,8 @@ MAX_FUNCTION_LINES = 60
 LAYERS = {
     "economics": 0, "data": 0, "display": 0,
     "rfm": 1, "acquisition": 1, "concentration": 1, "client_types": 1, "synth": 1,
-    "clv": 2, "survival": 2, "segments": 2, "datasets": 2, "outofcore": 2,
-    "segmentation": 3, "notebook": 3,
+    "clv": 2, "survival": 2, "segments": 2, "datasets": 2,
+    "segmentation": 3, "notebook": 3, "outofcore": 3,
     "definitions": 4,
     "compare": 5,
     "exports": 6, "plots": 6,
