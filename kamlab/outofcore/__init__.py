@@ -18,6 +18,13 @@ The query follows the conventions of :mod:`kamlab.rfm` (lifetimes'
 
 Window ends are whole days, inclusive (:func:`kamlab.rfm.day_after`).
 
+:func:`summary_dataset_duckdb` gives what :func:`kamlab.compare.run_comparison`
+needs from such a file (the weekly split, the next window's summary, the
+first date and the windows, by default from the bulk of the dates) as a
+:class:`kamlab.datasets.Dataset` without transactions
+(:mod:`kamlab.outofcore.comparison`); :mod:`kamlab.outofcore.spark` computes
+the same on Spark.
+
 These functions assume a **clean file**: one row per purchase, ids and
 amounts as they should be counted, ISO dates, no returns, duplicates, totals
 rows or placeholders. They apply none of the loader's policies. For a messy
@@ -28,7 +35,10 @@ removes.
 
 from __future__ import annotations
 
+from .comparison import summary_dataset_duckdb
 from .sql import PARQUET_SUFFIXES, duckdb_connection
 from .summaries import calibration_holdout_duckdb, summarise_rfm_duckdb
+from .windows import FileWindows, file_windows
 
-__all__ = ["PARQUET_SUFFIXES", "calibration_holdout_duckdb", "duckdb_connection", "summarise_rfm_duckdb"]
+__all__ = ["FileWindows", "PARQUET_SUFFIXES", "calibration_holdout_duckdb", "duckdb_connection", "file_windows",
+           "summarise_rfm_duckdb", "summary_dataset_duckdb"]

@@ -92,8 +92,20 @@ def _check_freq(freq: str) -> None:
                          "(kamlab.rfm handles any pandas period alias in memory)")
 
 
+def typed_rows(path: Path, cols: dict[str, str]) -> str:
+    """SQL: the file's rows as ``customer_id`` (text), ``ts`` (timestamp), ``amount`` and ``cost`` (doubles)."""
+    cost = "cost" in cols
+    types = {cols["customer_id"]: "VARCHAR", cols["date"]: "TIMESTAMP", cols["amount"]: "DOUBLE"}
+    if cost:
+        types[cols["cost"]] = "DOUBLE"
+    cost_row = f", CAST({ident(cols['cost'])} AS DOUBLE) AS cost" if cost else ""
+    return (f"SELECT CAST({ident(cols['customer_id'])} AS VARCHAR) AS customer_id, "
+            f"CAST({ident(cols['date'])} AS TIMESTAMP) AS ts, "
+            f"CAST({ident(cols['amount'])} AS DOUBLE) AS amount{cost_row} FROM {reader(path, types)}")
+
+
 def period_table(path: Path, cols: dict[str, str], freq: str, cal_after: pd.Timestamp,
-                 obs_after: pd.Timestamp) -> str:
+                 obs_after: pd.Timestamp, next_start: pd.Timestamp | None = None) -> str:
     """SQL creating table ``periods``: revenue (and cost) per (account, window, period).
 
     Rows dated before ``cal_after`` are the calibration window
@@ -101,30 +113,53 @@ def period_table(path: Path, cols: dict[str, str], freq: str, cal_after: pd.Time
     holdout; later rows are left out. A period with several purchases is one
     row per window. The table is stored in the database file, so the next
     step reads it from disk rather than holding two hash tables at once.
+
+    With ``next_start`` every row is kept, with two more flags: ``after``
+    (dated from ``obs_after`` on) and ``later`` (dated after the instant
+    ``next_start``: the next window of :func:`kamlab.compare.rescore_next_window`).
     """
     _check_freq(freq)
-    cost = "cost" in cols
-    types = {cols["customer_id"]: "VARCHAR", cols["date"]: "TIMESTAMP", cols["amount"]: "DOUBLE"}
-    if cost:
-        types[cols["cost"]] = "DOUBLE"
-    cost_row = f", CAST({ident(cols['cost'])} AS DOUBLE) AS cost" if cost else ""
-    cost_period = ", sum(cost) AS cost" if cost else ""
+    cost_period = ", sum(cost) AS cost" if "cost" in cols else ""
+    flags, where = "", f"WHERE ts < TIMESTAMP '{obs_after}'"
+    if next_start is not None:
+        flags = f", ts >= TIMESTAMP '{obs_after}' AS after, ts > TIMESTAMP '{next_start}' AS later"
+        where = "WHERE ts IS NOT NULL"
     return f"""
     CREATE TABLE periods AS
-        SELECT customer_id, ts >= TIMESTAMP '{cal_after}' AS holdout, {_PERIOD_SQL[freq]} AS period,
+        SELECT customer_id, ts >= TIMESTAMP '{cal_after}' AS holdout{flags}, {_PERIOD_SQL[freq]} AS period,
                sum(amount) AS revenue{cost_period}
-        FROM (SELECT CAST({ident(cols['customer_id'])} AS VARCHAR) AS customer_id,
-                     CAST({ident(cols['date'])} AS TIMESTAMP) AS ts,
-                     CAST({ident(cols['amount'])} AS DOUBLE) AS amount{cost_row}
-              FROM {reader(path, types)})
-        WHERE ts < TIMESTAMP '{obs_after}'
+        FROM ({typed_rows(path, cols)})
+        {where}
         GROUP BY ALL
     """
 
 
-def account_select(cost: bool) -> str:
-    """SQL: one row per account of ``periods`` with a calibration purchase (in no particular order).
+def day_select(path: Path, cols: dict[str, str]) -> str:
+    """SQL: one row per day with a purchase: ``day`` (midnight), ``rows``, ``revenue``, ``first``, ``last`` instant."""
+    return f"""
+    SELECT CAST(CAST(ts AS DATE) AS TIMESTAMP) AS day, count(*) AS rows, sum(amount) AS revenue,
+           min(ts) AS first, max(ts) AS last
+    FROM ({typed_rows(path, cols)})
+    WHERE ts IS NOT NULL
+    GROUP BY ALL
+    """
 
+
+def instant_select(path: Path, cols: dict[str, str], days: list[pd.Timestamp]) -> str:
+    """SQL: the purchases ``n`` at each instant ``ts`` of the given days (for the exact quartiles)."""
+    listed = ", ".join(f"DATE '{pd.Timestamp(day):%Y-%m-%d}'" for day in days)
+    return f"""
+    SELECT ts, count(*) AS n FROM ({typed_rows(path, cols)})
+    WHERE CAST(ts AS DATE) IN ({listed})
+    GROUP BY ts
+    """
+
+
+def account_select(cost: bool, source: str = "periods") -> str:
+    """SQL: one row per account of ``source`` with a calibration purchase (in no particular order).
+
+    ``source`` (a table or a subquery) has one row per (account, window,
+    period): ``customer_id``, ``holdout``, ``period``, ``revenue`` (``cost``).
     Calibration: number of periods, first and last period, revenue, revenue of
     the first period (``arg_min``), cost; holdout: number of periods, revenue,
     cost (0 when none). One aggregation, ``FILTER`` by window, no join.
@@ -140,7 +175,7 @@ def account_select(cost: bool) -> str:
            arg_min(revenue, period) FILTER (WHERE NOT holdout) AS first_spend,
            count(*) FILTER (WHERE holdout) AS periods_holdout,
            coalesce(sum(revenue) FILTER (WHERE holdout), 0.0) AS revenue_holdout{cost_account}
-    FROM periods
+    FROM {source}
     GROUP BY customer_id
     HAVING count(*) FILTER (WHERE NOT holdout) > 0
     """

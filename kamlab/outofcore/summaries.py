@@ -18,7 +18,7 @@ from kamlab.rfm import day_after, period_numbers
 from .sql import account_select, columns_of, duckdb_connection, ident, literal, period_table, reader
 
 
-def _calibration_frame(raw: pd.DataFrame, end_period: int, freq_multiplier: float,
+def calibration_frame(raw: pd.DataFrame, end_period: int, freq_multiplier: float,
                        monetary: bool, cost: bool) -> pd.DataFrame:
     """The summarise_rfm columns from the query's per-account integers and sums (its formulas)."""
     frequency = raw["periods"].to_numpy(dtype=np.int64) - 1
@@ -42,6 +42,36 @@ def _calibration_frame(raw: pd.DataFrame, end_period: int, freq_multiplier: floa
     return out
 
 
+def account_rows(con, scratch: Path, select: str, name: str = "accounts") -> pd.DataFrame:
+    """The result of ``select`` (one row per account), sorted by ``customer_id``, read through parquet.
+
+    DuckDB writes the result to ``scratch/<name>.parquet``, which pyarrow
+    reads and sorts by account (byte order of UTF-8, the order of Python's
+    and pandas' string sort), so the result is never held in DuckDB's memory.
+    """
+    result = scratch / f"{name}.parquet"
+    con.execute(f"COPY ({select}) TO {literal(str(result))} (FORMAT parquet)")
+    return pq.read_table(result).sort_by("customer_id").to_pandas()
+
+
+def holdout_frame(raw: pd.DataFrame, cal_end: pd.Timestamp, obs_end: pd.Timestamp, freq: str,
+                  freq_multiplier: float, cost: bool) -> pd.DataFrame:
+    """The calibration_holdout columns from the per-account rows of :func:`kamlab.outofcore.sql.account_select`."""
+    cal_period, obs_period = period_numbers(pd.DatetimeIndex([cal_end, obs_end]), freq)
+    out = calibration_frame(raw, cal_period, freq_multiplier, True, cost).add_suffix("_cal")
+    frequency_holdout = raw["periods_holdout"].to_numpy(dtype=np.int64)
+    revenue_holdout = raw["revenue_holdout"].to_numpy(dtype=float)
+    out["frequency_holdout"] = frequency_holdout.astype(float)
+    out["monetary_value_holdout"] = np.where(
+        frequency_holdout > 0, revenue_holdout / np.maximum(frequency_holdout, 1), 0.0
+    )
+    out["revenue_holdout"] = revenue_holdout
+    if cost:
+        out["profit_holdout"] = revenue_holdout - raw["cost_holdout"].to_numpy(dtype=float)
+    out["duration_holdout"] = float(obs_period - cal_period) / freq_multiplier
+    return out
+
+
 def _first_date(con, path: Path, cols: dict[str, str]) -> pd.Timestamp:
     """The earliest purchase in the file (for an error message)."""
     value = con.sql(f"SELECT min(CAST({ident(cols['date'])} AS TIMESTAMP)) "
@@ -54,18 +84,14 @@ def _run(path, cal_end, obs_end, columns, freq, memory_limit, threads, temp_dire
     empty, for the error message) the earliest purchase date.
 
     Step 1 stores the (account, window, period) sums in the database file;
-    step 2 aggregates them per account and writes the result as parquet in
-    the scratch directory, which pyarrow reads and sorts by account (byte
-    order of UTF-8, the order of Python's and pandas' string sort), so that
+    step 2 aggregates them per account (:func:`account_rows`), so that
     neither step keeps its output in DuckDB's memory.
     """
     path = Path(path)
     with duckdb_connection(memory_limit, threads, temp_directory) as (con, scratch):
         cols = columns_of(con, path, columns)
         con.execute(period_table(path, cols, freq, day_after(cal_end), day_after(obs_end)))
-        result = scratch / "accounts.parquet"
-        con.execute(f"COPY ({account_select('cost' in cols)}) TO {literal(str(result))} (FORMAT parquet)")
-        raw = pq.read_table(result).sort_by("customer_id").to_pandas()
+        raw = account_rows(con, scratch, account_select("cost" in cols))
         first = _first_date(con, path, cols) if raw.empty else None
     return raw, cols, first
 
@@ -130,7 +156,7 @@ def summarise_rfm_duckdb(
     if raw.empty:
         raise ValueError(f"no transactions on or before observation_end {end.date()}")
     end_period = period_numbers(pd.DatetimeIndex([end]), freq)[0]
-    return _calibration_frame(raw, end_period, freq_multiplier, monetary, "cost" in cols)
+    return calibration_frame(raw, end_period, freq_multiplier, monetary, "cost" in cols)
 
 
 def calibration_holdout_duckdb(
@@ -189,17 +215,4 @@ def calibration_holdout_duckdb(
             f"no transactions in the calibration window (on or before {cal_end.date()}); "
             f"the data start on {first.date()}: choose a later calibration_end"
         )
-    cal_period, obs_period = period_numbers(pd.DatetimeIndex([cal_end, obs_end]), freq)
-    cost = "cost" in cols
-    out = _calibration_frame(raw, cal_period, freq_multiplier, True, cost).add_suffix("_cal")
-    frequency_holdout = raw["periods_holdout"].to_numpy(dtype=np.int64)
-    revenue_holdout = raw["revenue_holdout"].to_numpy(dtype=float)
-    out["frequency_holdout"] = frequency_holdout.astype(float)
-    out["monetary_value_holdout"] = np.where(
-        frequency_holdout > 0, revenue_holdout / np.maximum(frequency_holdout, 1), 0.0
-    )
-    out["revenue_holdout"] = revenue_holdout
-    if cost:
-        out["profit_holdout"] = revenue_holdout - raw["cost_holdout"].to_numpy(dtype=float)
-    out["duration_holdout"] = float(obs_period - cal_period) / freq_multiplier
-    return out
+    return holdout_frame(raw, cal_end, obs_end, freq, freq_multiplier, "cost" in cols)
