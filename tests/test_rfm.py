@@ -219,3 +219,33 @@ def test_every_purchase_with_a_time_of_day_is_in_exactly_one_window(tx, split):
     kept = tx[tx["customer_id"].isin(out.index)]
     assert out["revenue_cal"].sum() == pytest.approx(kept.loc[day[kept.index] <= cal_end, "amount"].sum())
     assert (out["revenue_cal"] + out["revenue_holdout"]).sum() == pytest.approx(kept["amount"].sum())
+
+
+def test_calibration_holdout_is_summarise_rfm_and_a_groupby_of_the_holdout():
+    # ids factorised once for both windows: the calibration columns must be summarise_rfm's,
+    # bit for bit, and the holdout columns a plain pandas groupby of the holdout rows
+    rng = np.random.default_rng(11)
+    n = 30_000
+    tx = pd.DataFrame({
+        "customer_id": [f"k{i:05d}" for i in rng.integers(0, 4_000, n)],
+        "date": pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 900 * 24, n), unit="h"),
+        "amount": rng.gamma(2, 30, n).round(2),
+        "cost": rng.gamma(2, 10, n).round(2),
+    }).sample(frac=1.0, random_state=1)  # rows in no particular order
+    cal_end, obs_end = pd.Timestamp("2022-01-31"), pd.Timestamp("2023-03-31")
+    for freq, mult in [("D", 1), ("W", 1), ("D", 7)]:
+        out = calibration_holdout(tx, cal_end, obs_end, freq=freq, freq_multiplier=mult)
+        cal = summarise_rfm(tx, cal_end, freq=freq, freq_multiplier=mult)
+        pd.testing.assert_frame_equal(out.filter(like="_cal").rename(columns=lambda c: c[:-4]), cal, check_exact=True)
+        hold = tx[(tx["date"] >= cal_end + pd.Timedelta(days=1)) & (tx["date"] < obs_end + pd.Timedelta(days=1))]
+        hold = hold[hold["customer_id"].isin(cal.index)]
+        periods = hold["date"].dt.to_period("W-SUN" if freq == "W" else "D")
+        by = hold.assign(period=periods).groupby("customer_id")
+        expected = pd.DataFrame({
+            "frequency_holdout": by["period"].nunique(),
+            "revenue_holdout": by["amount"].sum(),
+            "profit_holdout": by["amount"].sum() - by["cost"].sum(),
+        }).reindex(cal.index, fill_value=0)
+        assert len(expected) > len(by.groups) > 1_000  # some calibration accounts buy nothing later
+        for col in expected:
+            np.testing.assert_allclose(out[col], expected[col], rtol=1e-12, atol=1e-9, err_msg=col)
