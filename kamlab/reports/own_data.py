@@ -109,9 +109,36 @@ def prepare_data(
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    return PreparedData(bundle=target, label=Path(path).name, path=str(Path(path).resolve()),
-                        own_data=bool(getattr(ds, "own_data", True)),
-                        report="" if ds.report is None else str(ds.report))
+    prepared = PreparedData(bundle=target, label=Path(path).name, path=str(Path(path).resolve()),
+                            own_data=bool(getattr(ds, "own_data", True)),
+                            report="" if ds.report is None else str(ds.report))
+    del ds
+    give_back_memory()
+    return prepared
+
+
+def give_back_memory() -> None:
+    """Return the memory freed after loading to the system, so the kernel that runs next has it.
+
+    The command holds no data while its report renders, but the allocators
+    keep the freed pages of a large file for reuse: pyarrow's memory pool
+    releases them on request, and glibc's ``malloc_trim`` returns the heap's
+    free pages (Linux; elsewhere nothing is done).
+    """
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        import pyarrow
+
+        pyarrow.default_memory_pool().release_unused()
+    except (ImportError, AttributeError):
+        pass
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def drop_teaching_cells(nb) -> int:
