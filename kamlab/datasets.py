@@ -232,20 +232,12 @@ def load(name: str) -> Dataset:
     return copy.deepcopy(_load_cached(name))
 
 
-_FRAMES = ("transactions", "accounts", "truth", "summary")
-
-
-def _stamp(value) -> str | None:
-    return None if value is None else pd.Timestamp(value).isoformat()
-
-
 def write_bundle(ds: Dataset, directory: str | Path) -> Path:
     """Write a validated dataset to ``directory`` as a bundle that :func:`resolve` reads back.
 
     The bundle holds each frame of the dataset (transactions, accounts, truth,
-    summary and the ``extra`` frames) as parquet, and ``dataset.json`` with the
-    name, source, ``own_data``, ``pilot_days``, the calibration and observation
-    ends (ISO 8601) and the validation report (``ValidationReport.to_dict``).
+    summary, calhold, next_summary, ``extra``) as parquet, and ``dataset.json``
+    with its other values (:func:`kamlab.data.bundle.bundle_parts`).
     ``resolve(directory)`` returns an equal Dataset without parsing the
     original export again: the CLI validates a file in its own process and
     hands the notebooks the bundle.
@@ -255,39 +247,16 @@ def write_bundle(ds: Dataset, directory: str | Path) -> Path:
     Path
         The directory (created if needed).
     """
-    from kamlab.data import ValidationReport
-    from kamlab.data.bundle import write_frames
+    from kamlab.data.bundle import bundle_parts, write_frames
 
-    frames = {name: getattr(ds, name) for name in _FRAMES if getattr(ds, name) is not None}
-    frames.update({f"extra_{key}": frame for key, frame in ds.extra.items()})
-    if ds.report is not None and not isinstance(ds.report, ValidationReport):
-        raise TypeError(f"the dataset's report is a {type(ds.report).__name__}, not a ValidationReport")
-    meta = {
-        "name": ds.name, "source": ds.source, "own_data": bool(ds.own_data),
-        "pilot_days": None if ds.pilot_days is None else int(ds.pilot_days),
-        "calibration_end": _stamp(ds.calibration_end), "observation_end": _stamp(ds.observation_end),
-        "report": None if ds.report is None else ds.report.to_dict(),
-        "accounts_report": None if ds.accounts_report is None else ds.accounts_report.to_dict(),
-    }
-    return write_frames(directory, frames, meta)
+    return write_frames(directory, *bundle_parts(ds))
 
 
 def read_bundle(directory: str | Path) -> Dataset:
     """The Dataset that :func:`write_bundle` wrote to ``directory``."""
-    from kamlab.data import AccountsReport, ValidationReport
-    from kamlab.data.bundle import read_frames
+    from kamlab.data.bundle import dataset_fields
 
-    frames, meta = read_frames(directory)
-    extra = {name[len("extra_"):]: frame for name, frame in frames.items() if name.startswith("extra_")}
-    stamp = {key: None if meta[key] is None else pd.Timestamp(meta[key])
-             for key in ("calibration_end", "observation_end")}
-    return Dataset(
-        name=meta["name"], source=meta["source"], own_data=meta["own_data"], pilot_days=meta["pilot_days"],
-        report=None if meta["report"] is None else ValidationReport.from_dict(meta["report"]),
-        accounts_report=(None if meta.get("accounts_report") is None
-                         else AccountsReport.from_dict(meta["accounts_report"])),
-        extra=extra, **stamp, **{name: frames.get(name) for name in _FRAMES},
-    )
+    return Dataset(**dataset_fields(directory))
 
 
 def resolve(
@@ -303,13 +272,17 @@ def resolve(
     account_options: dict[str, Any] | None = None,
     **load_options: Any,
 ) -> Dataset:
-    """A registered dataset by name, a bundle directory, or an analyst's own transaction file.
+    """A registered dataset by name, a bundle directory, a per-account summary, or an analyst's own file.
 
     - A registered name returns :func:`load` (the column map must then be left
       at its defaults).
     - A directory written by :func:`write_bundle` returns that Dataset as it was
       written (already validated: column maps, accounts and load options were
       applied when it was written, and are not applied again).
+    - A per-account summary file (CSV/parquet with ``frequency_cal``, ...,
+      computed where the data live) returns a Dataset with ``calhold``, no
+      transactions (:func:`kamlab.data.bundle.read_summary_file`: windows from
+      its metadata or ``calibration_end=``, ``observation_end=``, ``first_date=``).
     - Anything else is the path of a CSV or parquet file, read with
       :func:`kamlab.data.load_transactions` (``load_options`` are its keyword
       policies, e.g. ``returns="net"``, ``bad_rows="drop"``), which validates
@@ -334,7 +307,7 @@ def resolve(
     ``dayfirst`` and ``date_format`` default to the transactions' own.
     """
     name = str(dataset)
-    from kamlab.data.bundle import is_bundle  # data sits below datasets in the flow
+    from kamlab.data.bundle import is_bundle, is_summary_file  # data sits below datasets in the flow
 
     if name in _REGISTRY:
         mapped = (customer_col, date_col, amount_col, cost_col) != ("customer_id", "date", "amount", None)
@@ -357,6 +330,9 @@ def resolve(
             f"dataset {name!r} is a directory but not a kamlab bundle (it has no dataset.json); "
             "pass a CSV or parquet file, or a directory written by kamlab.datasets.write_bundle"
         )
+    if is_summary_file(path):
+        return _summary_file(path, customer_col, load_options, accounts, account_columns, account_id_col,
+                             account_options)
     return _own_file(path, dict(customer_col=customer_col, date_col=date_col, amount_col=amount_col,
                                 cost_col=cost_col, **load_options),
                      accounts, account_columns, account_id_col, account_options)
@@ -387,6 +363,20 @@ def _own_file(path: Path, options: dict[str, Any], accounts, account_columns, ac
         accounts_report=accounts_report,
         own_data=True,
     )
+
+
+def _summary_file(path: Path, customer_col: str, options: dict[str, Any], accounts, account_columns,
+                  account_id_col, account_options) -> Dataset:
+    """A per-account summary file (and accounts table, ids reconciled with the summary's) as a Dataset."""
+    from kamlab.data.bundle import read_summary_file
+
+    fields = read_summary_file(path, customer_col=customer_col, **options)
+    if accounts is not None:
+        ids = pd.DataFrame({"customer_id": fields["calhold"].index})
+        table, report = _accounts(accounts, account_columns, account_id_col, ids, {}, account_options or {})
+        notes = fields["report"].notes + (f"accounts from {report.source}: {report.reconciliation}",)
+        fields.update(accounts=table, accounts_report=report, report=replace(fields["report"], notes=notes))
+    return Dataset(**fields)
 
 
 def _returns_notes(report) -> tuple[str, ...]:

@@ -159,3 +159,12 @@ def test_a_missing_column_is_named(files):
     with pytest.raises(MissingColumnsError) as error:
         summary_dataset_duckdb(files["csv"], **{**NAMES, "date_col": "date"})
     assert error.value.missing == ("date",) and "orders.csv" in str(error.value)
+
+
+def test_the_dataset_goes_through_a_bundle_unchanged(files, tmp_path):
+    got = summary_dataset_duckdb(files["parquet"], **NAMES)
+    back = datasets.resolve(datasets.write_bundle(got, tmp_path / "big.bundle"))
+    pd.testing.assert_frame_equal(back.calhold, got.calhold)
+    pd.testing.assert_frame_equal(back.next_summary, got.next_summary)
+    assert (back.first_date, back.calibration_end, back.observation_end, back.report) == (
+        got.first_date, got.calibration_end, got.observation_end, got.report)
