@@ -10,7 +10,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # JupyterLab refuses to start as root unless told; containers often run as root.
 LAB_FLAGS := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: install test test-pandas2 reports browser-test lab datasets notebooks benchmarks clean
+.PHONY: install test test-pandas2 test-spark reports browser-test lab datasets notebooks benchmarks clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,16 @@ test-pandas2:
 	$(VENV2)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV2)/bin/python -m pip install --quiet -c $(VENV2)/constraints.txt -e '.[test]'
 	$(VENV2)/bin/python -m pytest -n $(JOBS) --dist loadfile tests --ignore tests/test_analyst_flow.py --ignore tests/test_course.py
+
+# The Spark query of kamlab.outofcore.spark in local mode, against the pandas and
+# DuckDB paths on the same file. Opt-in, not part of `make test`: it installs a
+# Java runtime (Debian's default-jre-headless, if no `java` is on the PATH) and
+# the spark extra (PySpark: a 456 MB download, 490 MB in .venv, about a minute)
+# into .venv; the tests take about 40 s. Without them tests/test_spark.py skips.
+test-spark: install
+	command -v java >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y default-jre-headless; }
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[spark]'
+	$(BIN)/python -m pytest -q tests/test_spark.py
 
 # Execute the report matrix (reports/reports.yml) with papermill and write HTML.
 reports: install

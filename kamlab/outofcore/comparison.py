@@ -85,18 +85,22 @@ def summary_frames(raw_calhold: pd.DataFrame, raw_next: pd.DataFrame, windows: F
     return calhold, calibration_frame(raw_next, end_period, 1, True, cost)
 
 
-def summary_dataset(name: str, source: str, engine: str, windows: FileWindows, frames, cols: dict[str, str],
+def summary_dataset(name: str, origin: str, engine: str, windows: FileWindows, frames, cols: dict[str, str],
                     n_customers: int) -> Dataset:
-    """The Dataset of a summary computed where the data live, with a validation report that says so."""
+    """The Dataset of a summary computed where the data live, with a validation report that says so.
+
+    ``origin`` says what the data are, e.g. "analyst file orders.csv";
+    ``frames`` are ``calhold`` and ``next_summary`` (:func:`summary_frames`).
+    """
     calhold, next_summary = frames
     report = ValidationReport(
-        source=source, rows_read=windows.rows, rows_kept=windows.rows,
+        source=origin.removeprefix("analyst file "), rows_read=windows.rows, rows_kept=windows.rows,
         columns=tuple((role, column) for role, column in cols.items()),
         notes=(CLEAN_FILE_NOTE.format(engine=engine),) + windows.notes, n_customers=n_customers,
         first_date=windows.first_date, last_date=windows.last_date, revenue_kept=round(windows.revenue, 2))
     return Dataset(name=name, calhold=calhold, next_summary=next_summary, first_date=windows.first_date,
                    calibration_end=windows.calibration_end, observation_end=windows.observation_end,
-                   source=f"analyst file {source} (per-account summaries computed by {engine})",
+                   source=f"{origin} (per-account summaries computed by {engine})",
                    report=report, own_data=True)
 
 
@@ -184,4 +188,4 @@ def summary_dataset_duckdb(
         raw_next = account_rows(con, scratch, account_select(cost, next_source(cost)), "next")
         n_customers = con.sql("SELECT count(DISTINCT customer_id) FROM periods").fetchall()[0][0]
     frames = summary_frames(raw_calhold, raw_next, windows, cost)
-    return summary_dataset(path.stem, path.name, "DuckDB", windows, frames, cols, int(n_customers))
+    return summary_dataset(path.stem, f"analyst file {path.name}", "DuckDB", windows, frames, cols, int(n_customers))
