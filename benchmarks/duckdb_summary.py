@@ -13,8 +13,17 @@ times the DuckDB path from the file against ``pandas.read_csv`` +
 file), checks that the two tables are equal (counts exact, money to 1e-9) and
 prints the ratio.
 
+Last, what a comparison needs from a file
+(:func:`kamlab.outofcore.summary_dataset_duckdb`: the weekly split, the next
+window's summary, the first date, default windows), each path in its own
+process so each peak is its own: on the big file (DuckDB only) and on the
+sample against today's path (``datasets.resolve`` with the validating loader,
+``split_windows`` and the next window), checked equal. ``--files`` runs only
+this comparison, on existing clean CSVs (e.g. those ``benchmarks/ledger.py`` writes).
+
     .venv/bin/python benchmarks/duckdb_summary.py                      # 50 M rows, 5 M accounts, 1GB
     .venv/bin/python benchmarks/duckdb_summary.py --rows 200000 --accounts 20000 --sample-rows 50000
+    .venv/bin/python benchmarks/duckdb_summary.py --files /tmp/scale/tx200000.csv /tmp/scale/tx1000000.csv
 """
 
 from __future__ import annotations
@@ -30,8 +39,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kamlab import rfm
-from kamlab.outofcore import calibration_holdout_duckdb, duckdb_connection
+from kamlab import datasets, rfm
+from kamlab.compare.study import split_windows
+from kamlab.outofcore import calibration_holdout_duckdb, duckdb_connection, summary_dataset_duckdb
 
 CAL_END, OBS_END = "2023-12-31", "2024-12-31"
 COUNTS = ("frequency_cal", "recency_cal", "T_cal", "frequency_holdout", "duration_holdout")
@@ -93,14 +103,69 @@ def _timed(function, *args, **kwargs):
     return out, time.perf_counter() - start
 
 
+def _child(queue, function, args, kwargs) -> None:
+    out, wall = _timed(function, *args, **kwargs)
+    queue.put((out, wall, _peak_gb()))
+
+
+def _apart(function, *args, **kwargs):
+    """``function(*args, **kwargs)`` in a fresh process: (result, wall s, that process's peak GB)."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    child = context.Process(target=_child, args=(queue, function, args, kwargs))
+    child.start()
+    out = queue.get()
+    child.join()
+    return out
+
+
+def comparison_inputs_duckdb(path: str, cost_col: str | None, memory_limit: str):
+    """What a comparison needs from the file, through DuckDB (kamlab.outofcore.summary_dataset_duckdb)."""
+    ds = summary_dataset_duckdb(path, cost_col=cost_col, memory_limit=memory_limit)
+    return ds.calhold, ds.next_summary, ds.first_date, len(ds.calhold)
+
+
+def comparison_inputs_pandas(path: str, cost_col: str | None):
+    """The same through today's path: datasets.resolve (the validating loader), split_windows, the next window."""
+    ds = datasets.resolve(path, cost_col=cost_col)
+    windows = split_windows(ds)
+    tx = ds.transactions
+    later = tx[(tx["date"] > windows.next_start) & (tx["date"] < rfm.day_after(windows.observation_end))]
+    return windows.calhold, rfm.summarise_rfm(later, windows.observation_end, freq="W"), windows.first_date
+
+
+def _comparison_rows(path: Path, cost_col: str | None, memory_limit: str, pandas_too: bool) -> None:
+    """Time both paths on one file, each in its own process, check they agree, print a row each."""
+    duck, duck_s, duck_gb = _apart(comparison_inputs_duckdb, str(path), cost_col, memory_limit)
+    size = path.stat().st_size / 1e9
+    print(f"  {'DuckDB summary_dataset_duckdb':<44}{duck[3]:>11,}{size:>8.2f}{duck_s:>9.1f}{duck_gb:>9.2f}")
+    if pandas_too:
+        pan, pan_s, pan_gb = _apart(comparison_inputs_pandas, str(path), cost_col)
+        _check_equal(duck[0], pan[0])
+        _check_equal(duck[1], pan[1])
+        assert duck[2] == pan[2]
+        print(f"  {'pandas resolve + split_windows + next window':<44}{len(pan[0]):>11,}{size:>8.2f}"
+              f"{pan_s:>9.1f}{pan_gb:>9.2f}")
+        print(f"  ratio pandas / DuckDB: time {pan_s / duck_s:4.2f}x, peak memory {pan_gb / duck_gb:4.2f}x; "
+              "split and next window equal (counts exact, money 1e-9)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=50_000_000)
     parser.add_argument("--accounts", type=int, default=5_000_000)
     parser.add_argument("--memory-limit", default="1GB", help="DuckDB's memory_limit")
     parser.add_argument("--sample-rows", type=int, default=1_000_000)
+    parser.add_argument("--files", nargs="*", type=Path, default=[],
+                        help="existing clean CSVs (customer_id,date,amount,cost) to compare the DuckDB "
+                             "comparison inputs with the pandas path on, e.g. those of benchmarks/ledger.py")
     args = parser.parse_args()
-
+    if args.files:
+        print(f"{'comparison inputs (own processes)':<46}{'accounts':>11}{'GB':>8}{'wall s':>9}{'peak GB':>9}")
+        for path in args.files:
+            print(path.name)
+            _comparison_rows(path, "cost", args.memory_limit, pandas_too=True)
+        return
     directory = Path(tempfile.mkdtemp(prefix="kamlab-duckdb-bench-"))
     try:
         big, sample = directory / "big.csv", directory / "sample.csv"
@@ -115,6 +180,11 @@ def main() -> None:
               f"{size_gb:>9.2f}{wall:>9.1f}{peak:>9.2f}")
         print(f"(generating it took {made:.0f} s in a child process)")
         del summary
+        print(f"\n{'comparison inputs (own processes)':<46}{'accounts':>11}{'GB':>8}{'wall s':>9}{'peak GB':>9}")
+        print(f"{big.name}, {args.rows:,} rows, DuckDB memory_limit {args.memory_limit}")
+        _comparison_rows(big, "cost", args.memory_limit, pandas_too=False)
+        print(f"{sample.name}, {args.sample_rows:,} rows")
+        _comparison_rows(sample, "cost", args.memory_limit, pandas_too=True)
 
         duck, duck_s = _timed(calibration_holdout_duckdb, sample, CAL_END, OBS_END, freq="W",
                               cost_col="cost", memory_limit=args.memory_limit)

@@ -31,8 +31,8 @@ def _ledger(seed: int, n: int, strays: int, span_days: int, sub_second: bool) ->
     if sub_second:
         offsets += pd.to_timedelta(rng.integers(0, 10**9, n), unit="ns")
     dates = start + offsets
-    stray = pd.DatetimeIndex(rng.choice(pd.to_datetime(["1999-12-31 23:00:00", "2060-02-01 00:00:00", "2010-06-01 00:00:01"]),
-                                        strays))
+    far = pd.to_datetime(["1999-12-31 23:00:00", "2060-02-01 00:00:00", "2010-06-01 00:00:01"])
+    stray = pd.DatetimeIndex(rng.choice(far, strays))
     out = pd.DataFrame({"date": dates.append(stray)})
     out["amount"] = rng.gamma(2.0, 10.0, len(out)).round(2)
     return out

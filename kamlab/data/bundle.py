@@ -237,7 +237,8 @@ def _summary_problems(frame: pd.DataFrame, windows: dict[str, Any]) -> list[str]
                             f"(accounts {', '.join(map(repr, frame.index[bad][:5]))}); fill or drop them")
     duplicated = frame.index[frame.index.duplicated()].unique()
     if len(duplicated):
-        problems.append(f"{len(duplicated):,} account ids appear more than once ({', '.join(map(repr, duplicated[:5]))}); "
+        shown = ", ".join(map(repr, duplicated[:5]))
+        problems.append(f"{len(duplicated):,} account ids appear more than once ({shown}); "
                         "a summary has one row per account")
     missing = [key for key in DATES if windows.get(key) is None]
     if missing:

@@ -33,8 +33,7 @@ from kamlab.data import ValidationReport
 from kamlab.datasets import Dataset
 from kamlab.rfm import day_after, period_numbers
 
-from .sql import (account_select, columns_of, day_select, duckdb_connection, instant_select,
-                  period_table)
+from .sql import WEEK_SQL, columns_of, day_select, duckdb_connection, instant_select, typed_rows
 from .summaries import account_rows, calibration_frame, holdout_frame
 from .windows import FileWindows, file_windows
 
@@ -60,29 +59,69 @@ def next_start(windows: FileWindows) -> pd.Timestamp:
     return windows.first_date + pd.Timedelta(days=(windows.observation_end - windows.calibration_end).days)
 
 
-def calhold_source(cost: bool) -> str:
-    """SQL: the calibration and holdout rows of ``periods``, one per (account, window, period)."""
-    cost_sum = ", sum(cost) AS cost" if cost else ""
-    return (f"(SELECT customer_id, holdout, period, sum(revenue) AS revenue{cost_sum} "
-            "FROM periods WHERE NOT after GROUP BY ALL)")
+def study_windows(windows: FileWindows) -> dict[str, str]:
+    """SQL conditions of the calibration window, the holdout and the next window (whole-day ends)."""
+    cal_after, obs_after = day_after(windows.calibration_end), day_after(windows.observation_end)
+    return {"cal": f"ts < TIMESTAMP '{cal_after}'",
+            "hold": f"ts >= TIMESTAMP '{cal_after}' AND ts < TIMESTAMP '{obs_after}'",
+            "next": f"ts > TIMESTAMP '{next_start(windows)}' AND ts < TIMESTAMP '{obs_after}'"}
 
 
-def next_source(cost: bool) -> str:
-    """SQL: the next window's rows of ``periods``, one per (account, period), as one window."""
-    cost_sum = ", sum(cost) AS cost" if cost else ""
-    return (f"(SELECT customer_id, false AS holdout, period, sum(revenue) AS revenue{cost_sum} "
-            "FROM periods WHERE later AND NOT after GROUP BY customer_id, period)")
+def study_period_table(path: Path, cols: dict[str, str], windows: FileWindows) -> str:
+    """SQL creating table ``periods``: per (account, week), the purchases, revenue (and cost) in each window.
+
+    One row per week in which the account bought at all (any date), with
+    ``rows_<w>``, ``revenue_<w>`` (``cost_<w>``) for w = cal, hold, next; a
+    week may hold purchases of two windows. Stored on disk, as
+    :func:`kamlab.outofcore.sql.period_table`.
+    """
+    sums = []
+    for name, condition in study_windows(windows).items():
+        sums += [f"count(*) FILTER (WHERE {condition}) AS rows_{name}",
+                 f"sum(amount) FILTER (WHERE {condition}) AS revenue_{name}"]
+        sums += [f"sum(cost) FILTER (WHERE {condition}) AS cost_{name}"] if "cost" in cols else []
+    return f"""
+    CREATE TABLE periods AS
+        SELECT customer_id, {WEEK_SQL} AS period, {', '.join(sums)}
+        FROM ({typed_rows(path, cols)})
+        WHERE ts IS NOT NULL
+        GROUP BY customer_id, period
+    """
 
 
-def summary_frames(raw_calhold: pd.DataFrame, raw_next: pd.DataFrame, windows: FileWindows,
-                   cost: bool) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+def study_account_select(cost: bool) -> str:
+    """SQL: one row per account of ``periods``, the columns of both summaries (``next_`` for the next window).
+
+    Per window: weeks with a purchase, first and last such week, revenue,
+    revenue of the first week (``arg_min``) and cost, as
+    :func:`kamlab.outofcore.sql.account_select`; the holdout's weeks,
+    revenue and cost. Every account that bought at all is a row (their
+    number is the report's).
+    """
+    def window(prefix: str, name: str) -> list[str]:
+        bought = f"FILTER (WHERE rows_{name} > 0)"
+        out = [f"count(*) {bought} AS {prefix}periods", f"min(period) {bought} AS {prefix}first_period",
+               f"max(period) {bought} AS {prefix}last_period", f"sum(revenue_{name}) AS {prefix}revenue",
+               f"arg_min(revenue_{name}, period) {bought} AS {prefix}first_spend"]
+        return out + ([f"sum(cost_{name}) AS {prefix}cost"] if cost else [])
+    hold = ["count(*) FILTER (WHERE rows_hold > 0) AS periods_holdout",
+            "coalesce(sum(revenue_hold), 0.0) AS revenue_holdout"]
+    hold += ["coalesce(sum(cost_hold), 0.0) AS cost_holdout"] if cost else []
+    return (f"SELECT customer_id, {', '.join(window('', 'cal') + hold + window('next_', 'next'))} "
+            "FROM periods GROUP BY customer_id")
+
+
+def summary_frames(raw: pd.DataFrame, windows: FileWindows, cost: bool) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """``calhold`` and ``next_summary`` (None when the next window is empty) from the per-account rows."""
     cal, obs = windows.calibration_end, windows.observation_end
-    calhold = holdout_frame(raw_calhold, cal, obs, "W", 1, cost)
-    if raw_next.empty:
+    calhold = holdout_frame(raw.loc[raw["periods"].to_numpy() > 0], cal, obs, "W", 1, cost)
+    later = raw.loc[raw["next_periods"].to_numpy() > 0]
+    if later.empty:
         return calhold, None
+    later = later[["customer_id"] + [c for c in later.columns if c.startswith("next_")]]
     end_period = period_numbers(pd.DatetimeIndex([obs]), "W")[0]
-    return calhold, calibration_frame(raw_next, end_period, 1, True, cost)
+    return calhold, calibration_frame(later.rename(columns=lambda c: c.removeprefix("next_")), end_period, 1,
+                                      True, cost)
 
 
 def summary_dataset(name: str, origin: str, engine: str, windows: FileWindows, frames, cols: dict[str, str],
@@ -131,8 +170,9 @@ def summary_dataset_duckdb(
     Three passes over the file: a table of its days (purchases, revenue,
     first and last instant), the instants of the few days holding the
     quartiles (only when a window end is to be found), then the
-    (account, window, week) sums stored on disk and aggregated per account
-    twice (the split, the next window). See the module docstring for the
+    (account, week) sums of each window stored on disk
+    (:func:`study_period_table`) and aggregated per account once
+    (:func:`study_account_select`). See the module docstring for the
     windows; the tables equal the pandas path's on the same file.
 
     Parameters
@@ -181,11 +221,7 @@ def summary_dataset_duckdb(
             days, lambda wanted: con.sql(instant_select(path, cols, wanted)).to_arrow_table().to_pandas(),
             calibration_end=calibration_end, observation_end=observation_end, today=today)
         check_windows(windows)
-        cost = "cost" in cols
-        con.execute(period_table(path, cols, "W", day_after(windows.calibration_end),
-                                 day_after(windows.observation_end), next_start(windows)))
-        raw_calhold = account_rows(con, scratch, account_select(cost, calhold_source(cost)), "calhold")
-        raw_next = account_rows(con, scratch, account_select(cost, next_source(cost)), "next")
-        n_customers = con.sql("SELECT count(DISTINCT customer_id) FROM periods").fetchall()[0][0]
-    frames = summary_frames(raw_calhold, raw_next, windows, cost)
-    return summary_dataset(path.stem, f"analyst file {path.name}", "DuckDB", windows, frames, cols, int(n_customers))
+        con.execute(study_period_table(path, cols, windows))
+        raw = account_rows(con, scratch, study_account_select("cost" in cols))
+    frames = summary_frames(raw, windows, "cost" in cols)
+    return summary_dataset(path.stem, f"analyst file {path.name}", "DuckDB", windows, frames, cols, len(raw))

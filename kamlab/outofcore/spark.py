@@ -24,7 +24,6 @@ from __future__ import annotations
 from pathlib import PurePath
 
 import pandas as pd
-from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
@@ -100,34 +99,41 @@ def instants(rows: DataFrame, days: list[pd.Timestamp]) -> pd.DataFrame:
     return _collect(rows.where(F.to_date("ts").isin(*wanted)).groupBy("ts").agg(F.count(F.lit(1)).alias("n")))
 
 
+def study_conditions(windows) -> dict[str, object]:
+    """The calibration window, the holdout and the next window as conditions on ``ts`` (whole-day ends)."""
+    ts = F.col("ts")
+    cal_after, obs_after = _ntz(day_after(windows.calibration_end)), _ntz(day_after(windows.observation_end))
+    return {"cal": ts < cal_after, "hold": (ts >= cal_after) & (ts < obs_after),
+            "next": (ts > _ntz(next_start(windows))) & (ts < obs_after)}
+
+
 def period_table(rows: DataFrame, windows) -> DataFrame:
-    """Revenue (and cost) per (account, holdout, after, later, week), as :func:`kamlab.outofcore.sql.period_table`."""
+    """Per (account, week), the purchases, revenue (and cost) of each window (as ``study_period_table``)."""
     days = F.datediff(F.to_date("ts"), F.lit("1970-01-01").cast("date"))
-    flags = [(F.col("ts") >= _ntz(day_after(windows.calibration_end))).alias("holdout"),
-             (F.col("ts") >= _ntz(day_after(windows.observation_end))).alias("after"),
-             (F.col("ts") > _ntz(next_start(windows))).alias("later"),
-             F.floor((days + 3) / 7).cast("long").alias("period")]
-    sums = [F.sum("amount").alias("revenue")] + ([F.sum("cost").alias("cost")] if "cost" in rows.columns else [])
-    return rows.groupBy("customer_id", *flags).agg(*sums)
+    sums = []
+    for name, condition in study_conditions(windows).items():
+        sums += [F.count(F.when(condition, 1)).alias(f"rows_{name}"),
+                 F.sum(F.when(condition, F.col("amount"))).alias(f"revenue_{name}")]
+        if "cost" in rows.columns:
+            sums.append(F.sum(F.when(condition, F.col("cost"))).alias(f"cost_{name}"))
+    return rows.groupBy("customer_id", F.floor((days + 3) / 7).cast("long").alias("period")).agg(*sums)
 
 
-def account_rows(source: DataFrame, cost: bool) -> pd.DataFrame:
-    """One row per account with a calibration purchase, as :func:`kamlab.outofcore.sql.account_select`."""
-    cal, hold, period, revenue = ~F.col("holdout"), F.col("holdout"), F.col("period"), F.col("revenue")
-    aggs = [F.count(F.when(cal, 1)).alias("periods"), F.min(F.when(cal, period)).alias("first_period"),
-            F.max(F.when(cal, period)).alias("last_period"), F.sum(F.when(cal, revenue)).alias("revenue"),
-            F.min_by(revenue, F.when(cal, period)).alias("first_spend"),
-            F.count(F.when(hold, 1)).alias("periods_holdout"),
-            F.coalesce(F.sum(F.when(hold, revenue)), F.lit(0.0)).alias("revenue_holdout")]
-    if cost:
-        aggs += [F.sum(F.when(cal, F.col("cost"))).alias("cost"),
-                 F.coalesce(F.sum(F.when(hold, F.col("cost"))), F.lit(0.0)).alias("cost_holdout")]
-    return _collect(source.groupBy("customer_id").agg(*aggs).where(F.col("periods") > 0), sort="customer_id")
-
-
-def _per_period(periods: DataFrame, keys: list, cost: bool) -> DataFrame:
-    sums = [F.sum("revenue").alias("revenue")] + ([F.sum("cost").alias("cost")] if cost else [])
-    return periods.groupBy(*keys).agg(*sums)
+def account_rows(periods: DataFrame, cost: bool) -> pd.DataFrame:
+    """One row per account, as :func:`kamlab.outofcore.comparison.study_account_select`, sorted by account."""
+    def window(prefix: str, name: str) -> list:
+        bought, period = F.col(f"rows_{name}") > 0, F.col("period")
+        out = [F.count(F.when(bought, 1)).alias(f"{prefix}periods"),
+               F.min(F.when(bought, period)).alias(f"{prefix}first_period"),
+               F.max(F.when(bought, period)).alias(f"{prefix}last_period"),
+               F.sum(f"revenue_{name}").alias(f"{prefix}revenue"),
+               F.min_by(F.col(f"revenue_{name}"), F.when(bought, period)).alias(f"{prefix}first_spend")]
+        return out + ([F.sum(f"cost_{name}").alias(f"{prefix}cost")] if cost else [])
+    hold = [F.count(F.when(F.col("rows_hold") > 0, 1)).alias("periods_holdout"),
+            F.coalesce(F.sum("revenue_hold"), F.lit(0.0)).alias("revenue_holdout")]
+    hold += [F.coalesce(F.sum("cost_hold"), F.lit(0.0)).alias("cost_holdout")] if cost else []
+    return _collect(periods.groupBy("customer_id").agg(*window("", "cal"), *hold, *window("next_", "next")),
+                    sort="customer_id")
 
 
 def summary_dataset_spark(
@@ -169,16 +175,6 @@ def summary_dataset_spark(
     windows = file_windows(day_table(rows), lambda wanted: instants(rows, wanted), calibration_end=calibration_end,
                            observation_end=observation_end, today=today)
     check_windows(windows)
-    cost = "cost" in cols
-    periods = period_table(rows, windows).persist(StorageLevel.MEMORY_AND_DISK)
-    try:
-        raw_calhold = account_rows(_per_period(periods.where(~F.col("after")),
-                                               ["customer_id", "holdout", "period"], cost), cost)
-        later = periods.where(F.col("later") & ~F.col("after"))
-        raw_next = account_rows(_per_period(later, ["customer_id", "period"], cost)
-                                .withColumn("holdout", F.lit(False)), cost)
-        n_customers = periods.select("customer_id").distinct().count()
-    finally:
-        periods.unpersist()
-    frames = summary_frames(raw_calhold, raw_next, windows, cost)
-    return summary_dataset(name, origin, "Spark", windows, frames, cols, int(n_customers))
+    raw = account_rows(period_table(rows, windows), "cost" in cols)
+    frames = summary_frames(raw, windows, "cost" in cols)
+    return summary_dataset(name, origin, "Spark", windows, frames, cols, len(raw))

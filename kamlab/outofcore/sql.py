@@ -28,6 +28,10 @@ _PERIOD_SQL = {
 }
 
 
+#: Monday-to-Sunday week number of ``ts``, as :func:`kamlab.rfm.period_numbers` with ``freq="W"``.
+WEEK_SQL = _PERIOD_SQL["W"]
+
+
 def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -105,7 +109,7 @@ def typed_rows(path: Path, cols: dict[str, str]) -> str:
 
 
 def period_table(path: Path, cols: dict[str, str], freq: str, cal_after: pd.Timestamp,
-                 obs_after: pd.Timestamp, next_start: pd.Timestamp | None = None) -> str:
+                 obs_after: pd.Timestamp) -> str:
     """SQL creating table ``periods``: revenue (and cost) per (account, window, period).
 
     Rows dated before ``cal_after`` are the calibration window
@@ -113,23 +117,15 @@ def period_table(path: Path, cols: dict[str, str], freq: str, cal_after: pd.Time
     holdout; later rows are left out. A period with several purchases is one
     row per window. The table is stored in the database file, so the next
     step reads it from disk rather than holding two hash tables at once.
-
-    With ``next_start`` every row is kept, with two more flags: ``after``
-    (dated from ``obs_after`` on) and ``later`` (dated after the instant
-    ``next_start``: the next window of :func:`kamlab.compare.rescore_next_window`).
     """
     _check_freq(freq)
     cost_period = ", sum(cost) AS cost" if "cost" in cols else ""
-    flags, where = "", f"WHERE ts < TIMESTAMP '{obs_after}'"
-    if next_start is not None:
-        flags = f", ts >= TIMESTAMP '{obs_after}' AS after, ts > TIMESTAMP '{next_start}' AS later"
-        where = "WHERE ts IS NOT NULL"
     return f"""
     CREATE TABLE periods AS
-        SELECT customer_id, ts >= TIMESTAMP '{cal_after}' AS holdout{flags}, {_PERIOD_SQL[freq]} AS period,
+        SELECT customer_id, ts >= TIMESTAMP '{cal_after}' AS holdout, {_PERIOD_SQL[freq]} AS period,
                sum(amount) AS revenue{cost_period}
         FROM ({typed_rows(path, cols)})
-        {where}
+        WHERE ts < TIMESTAMP '{obs_after}'
         GROUP BY ALL
     """
 
@@ -155,11 +151,9 @@ def instant_select(path: Path, cols: dict[str, str], days: list[pd.Timestamp]) -
     """
 
 
-def account_select(cost: bool, source: str = "periods") -> str:
-    """SQL: one row per account of ``source`` with a calibration purchase (in no particular order).
+def account_select(cost: bool) -> str:
+    """SQL: one row per account of ``periods`` with a calibration purchase (in no particular order).
 
-    ``source`` (a table or a subquery) has one row per (account, window,
-    period): ``customer_id``, ``holdout``, ``period``, ``revenue`` (``cost``).
     Calibration: number of periods, first and last period, revenue, revenue of
     the first period (``arg_min``), cost; holdout: number of periods, revenue,
     cost (0 when none). One aggregation, ``FILTER`` by window, no join.
@@ -175,7 +169,7 @@ def account_select(cost: bool, source: str = "periods") -> str:
            arg_min(revenue, period) FILTER (WHERE NOT holdout) AS first_spend,
            count(*) FILTER (WHERE holdout) AS periods_holdout,
            coalesce(sum(revenue) FILTER (WHERE holdout), 0.0) AS revenue_holdout{cost_account}
-    FROM {source}
+    FROM periods
     GROUP BY customer_id
     HAVING count(*) FILTER (WHERE NOT holdout) > 0
     """
