@@ -16,10 +16,11 @@ pytest.importorskip("duckdb")
 from kamlab import datasets, rfm  # noqa: E402
 from kamlab.compare.study import split_windows  # noqa: E402
 from kamlab.data import MissingColumnsError  # noqa: E402
-from kamlab.outofcore import summary_dataset_duckdb  # noqa: E402
+from kamlab.outofcore import revenue_cv_duckdb, summary_dataset_duckdb  # noqa: E402
+from kamlab.segments import revenue_cv  # noqa: E402
 
 NAMES = {"customer_col": "account", "date_col": "order_time", "amount_col": "net", "cost_col": "cogs"}
-COUNTS = ("frequency", "recency", "T", "frequency_cal", "recency_cal", "T_cal", "frequency_holdout",
+COUNTS = ("periods", "frequency", "recency", "T", "frequency_cal", "recency_cal", "T_cal", "frequency_holdout",
           "duration_holdout")
 FIRST = pd.Timestamp("2023-01-02 08:30:00")
 
@@ -168,3 +169,15 @@ def test_the_dataset_goes_through_a_bundle_unchanged(files, tmp_path):
     pd.testing.assert_frame_equal(back.next_summary, got.next_summary)
     assert (back.first_date, back.calibration_end, back.observation_end, back.report) == (
         got.first_date, got.calibration_end, got.observation_end, got.report)
+
+
+@pytest.mark.parametrize("freq", ["W", "M", "Q"])
+def test_revenue_per_period_gives_revenue_cv(files, pandas_path, freq):
+    tx = pandas_path["ds"].transactions
+    expected = revenue_cv(tx, freq=freq)
+    got = revenue_cv_duckdb(files["csv"], freq=freq, **{k: v for k, v in NAMES.items() if k != "cost_col"})
+    assert_same(got, expected)
+    window = {"start": "2023-03-15", "end": "2024-08-31"}
+    assert_same(revenue_cv_duckdb(files["parquet"], freq=freq, **window, **{k: NAMES[k] for k in NAMES
+                                                                            if k != "cost_col"}),
+                revenue_cv(tx, freq=freq, start=pd.Timestamp(window["start"]), end=pd.Timestamp(window["end"])))

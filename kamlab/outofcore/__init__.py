@@ -23,7 +23,8 @@ needs from such a file (the weekly split, the next window's summary, the
 first date and the windows, by default from the bulk of the dates) as a
 :class:`kamlab.datasets.Dataset` without transactions
 (:mod:`kamlab.outofcore.comparison`); :mod:`kamlab.outofcore.spark` computes
-the same on Spark.
+the same on Spark. :func:`revenue_cv_duckdb` gives the per-period revenue
+variability of each account (the XYZ classes of :mod:`kamlab.segments`).
 
 These functions assume a **clean file**: one row per purchase, ids and
 amounts as they should be counted, ISO dates, no returns, duplicates, totals
@@ -36,9 +37,10 @@ removes.
 from __future__ import annotations
 
 from .comparison import summary_dataset_duckdb
+from .periods import revenue_cv_duckdb
 from .sql import PARQUET_SUFFIXES, duckdb_connection
 from .summaries import calibration_holdout_duckdb, summarise_rfm_duckdb
 from .windows import FileWindows, file_windows
 
 __all__ = ["FileWindows", "PARQUET_SUFFIXES", "calibration_holdout_duckdb", "duckdb_connection", "file_windows",
-           "summarise_rfm_duckdb", "summary_dataset_duckdb"]
+           "revenue_cv_duckdb", "summarise_rfm_duckdb", "summary_dataset_duckdb"]
