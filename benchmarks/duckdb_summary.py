@@ -103,9 +103,18 @@ def _timed(function, *args, **kwargs):
     return out, time.perf_counter() - start
 
 
+def _own_peak_gb() -> float:
+    """This process's own peak resident memory (VmHWM: unlike ru_maxrss, not inherited across fork and exec)."""
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) / 1024 ** 2
+    except (OSError, StopIteration):
+        return _peak_gb()
+
+
 def _child(queue, function, args, kwargs) -> None:
     out, wall = _timed(function, *args, **kwargs)
-    queue.put((out, wall, _peak_gb()))
+    queue.put((out, wall, _own_peak_gb()))
 
 
 def _apart(function, *args, **kwargs):
@@ -119,10 +128,14 @@ def _apart(function, *args, **kwargs):
     return out
 
 
-def comparison_inputs_duckdb(path: str, cost_col: str | None, memory_limit: str):
-    """What a comparison needs from the file, through DuckDB (kamlab.outofcore.summary_dataset_duckdb)."""
+def comparison_inputs_duckdb(path: str, cost_col: str | None, memory_limit: str, keep: bool = True):
+    """What a comparison needs from the file, through DuckDB (kamlab.outofcore.summary_dataset_duckdb).
+
+    Without ``keep`` only the number of accounts goes back to the parent (no copy of the frames).
+    """
     ds = summary_dataset_duckdb(path, cost_col=cost_col, memory_limit=memory_limit)
-    return ds.calhold, ds.next_summary, ds.first_date, len(ds.calhold)
+    kept = (ds.calhold, ds.next_summary, ds.first_date) if keep else (None, None, None)
+    return (*kept, len(ds.calhold))
 
 
 def comparison_inputs_pandas(path: str, cost_col: str | None):
@@ -136,7 +149,7 @@ def comparison_inputs_pandas(path: str, cost_col: str | None):
 
 def _comparison_rows(path: Path, cost_col: str | None, memory_limit: str, pandas_too: bool) -> None:
     """Time both paths on one file, each in its own process, check they agree, print a row each."""
-    duck, duck_s, duck_gb = _apart(comparison_inputs_duckdb, str(path), cost_col, memory_limit)
+    duck, duck_s, duck_gb = _apart(comparison_inputs_duckdb, str(path), cost_col, memory_limit, pandas_too)
     size = path.stat().st_size / 1e9
     print(f"  {'DuckDB summary_dataset_duckdb':<44}{duck[3]:>11,}{size:>8.2f}{duck_s:>9.1f}{duck_gb:>9.2f}")
     if pandas_too:
@@ -159,12 +172,13 @@ def main() -> None:
     parser.add_argument("--files", nargs="*", type=Path, default=[],
                         help="existing clean CSVs (customer_id,date,amount,cost) to compare the DuckDB "
                              "comparison inputs with the pandas path on, e.g. those of benchmarks/ledger.py")
+    parser.add_argument("--duckdb-only", action="store_true", help="with --files: leave the pandas path out")
     args = parser.parse_args()
     if args.files:
         print(f"{'comparison inputs (own processes)':<46}{'accounts':>11}{'GB':>8}{'wall s':>9}{'peak GB':>9}")
         for path in args.files:
-            print(path.name)
-            _comparison_rows(path, "cost", args.memory_limit, pandas_too=True)
+            print(f"{path.name}, DuckDB memory_limit {args.memory_limit}")
+            _comparison_rows(path, "cost", args.memory_limit, pandas_too=not args.duckdb_only)
         return
     directory = Path(tempfile.mkdtemp(prefix="kamlab-duckdb-bench-"))
     try:
