@@ -135,7 +135,11 @@ def test_pareto_nbd_does_not_stop_short_where_lifetimes_does():
     assert -nll < nbd - 1e-3  # lifetimes alone stops short of the nested maximum
     ours = clv.fit_pareto_nbd(data)
     assert ours.log_likelihood >= nbd - 1e-6
-    assert "stopped short" in ours.diagnostics.optimiser and len(ours.diagnostics.starts) > 1
+    # kamlab's first fit from lifetimes' start does not end at the maximum either (it stops short or runs
+    # off towards s -> 0): the search from several starts takes over, and says so
+    d = ours.diagnostics
+    assert ("stopped short" in d.optimiser or "found no valid maximum" in d.optimiser) and len(d.starts) > 1
+    assert ours.reduces_to == "nbd"
 
 
 def test_tiny_data_never_raise_and_stay_quiet(capsys):

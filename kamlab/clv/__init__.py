@@ -1,6 +1,6 @@
-"""Customer lifetime value: BTYD models through lifetimes, predictions, holdout checks.
+"""Customer lifetime value: BTYD models, predictions, holdout checks.
 
-Thin, careful adapters over the ``lifetimes`` fitters:
+Careful fits of the models of the ``lifetimes`` package, on compressed patterns:
 
 * BG/NBD (Fader, Hardie & Lee 2005a) and Pareto/NBD (Schmittlein, Morrison &
   Colombo 1987) for the number of future purchases of a non-contractual customer;
@@ -8,13 +8,22 @@ Thin, careful adapters over the ``lifetimes`` fitters:
   average spend per purchase;
 * BG/BB (Fader, Hardie & Shang 2010) for discrete transaction opportunities.
 
+BG/NBD, Pareto/NBD and Gamma-Gamma are maximised on kamlab's own vectorised
+likelihoods (each term once per distinct value it depends on; lifetimes' are the
+oracle of the tests), MBG/NBD, BG/BB and penalised fits by lifetimes; every
+estimate is checked against a restart and, for the counting models, the NBD
+maximum. The fitted object in ``FittedModel.model`` is always a lifetimes fitter.
+
 Modules, one concern each:
 
 =================  =============================================================
 ``summaries``      column names, checks, compression into patterns, weeks
 ``results``        ``FittedModel``, ``FitDiagnostics``, ``FitError``, published estimates
+``patterns``       weighted patterns and their distinct parts; objectives for the optimisers
+``likelihoods``    BG/NBD and Gamma-Gamma log-likelihoods with closed-form gradients
+``pareto``         the Pareto/NBD likelihood, P(alive) and expected purchases
 ``optimise``       multi-start maximisation in log-parameters; gradients, bounds
-``fitting``        lifetimes' fit checked against a restart and a floor; own search
+``fitting``        a first fit checked against a restart and a floor; own search
 ``nbd``            the NBD model (no dropout), the nested reference
 ``counting``       BG/NBD, Pareto/NBD, MBG/NBD: maximum or no-dropout (NBD) limit
 ``discrete``       the BG/BB fit

@@ -1,8 +1,16 @@
 """BG/NBD, Pareto/NBD and MBG/NBD: fits that end at the maximum, or at the no-dropout limit.
 
-Each fit runs lifetimes' fitter, checks its estimate (:func:`kamlab.clv.fitting.search_maximum`)
+Each fit runs a first fit, checks its estimate (:func:`kamlab.clv.fitting.search_maximum`)
 against a restart and against the nested NBD maximum (:mod:`kamlab.clv.nbd`),
-and searches from several starts when lifetimes fails or stops short. When the
+and searches from several starts when the first fit fails or stops short. The
+first fit of BG/NBD is lifetimes' method (BFGS from lifetimes' start) on
+kamlab's own likelihood with its closed-form gradient
+(:mod:`kamlab.clv.likelihoods`), so it reaches lifetimes' estimate; that of
+Pareto/NBD is BFGS from lifetimes' start (r = alpha = s = beta = 1 on time
+rescaled to max T = 1) in log-parameters, with a tighter tolerance, on
+kamlab's own likelihood (:mod:`kamlab.clv.pareto`, each hypergeometric term
+once per distinct (x, t) pair, gradient by central differences); MBG/NBD runs
+lifetimes' fitter. A penalised fit is lifetimes' own. When the
 data show no detectable dropout, the likelihood rises towards the boundary where
 the model becomes NBD (BG/NBD and MBG/NBD: a -> 0 or b -> inf; Pareto/NBD:
 s -> 0 or beta -> inf) and never beats the NBD maximum: the fit then returns
@@ -19,13 +27,16 @@ import numpy as np
 import pandas as pd
 
 from . import optimise
-from .fitting import (GAIN, Search, lifetimes_standard_errors, numerical_standard_errors, penalised_diagnostics,
-                      run_fit, search_maximum)
+from .fitting import (GAIN, OWN_BFGS, Search, gradient_standard_errors, lifetimes_first, lifetimes_standard_errors,
+                      numerical_standard_errors, own_first, penalised_diagnostics, run_fit, search_maximum)
+from .likelihoods import bgnbd_objective
 from .nbd import NbdMaximum, _standard_errors as nbd_standard_errors, nbd_maximum
+from .pareto import pareto_objective
+from .patterns import Patterns
 from .results import FitDiagnostics, FittedModel
 from .summaries import RFM, check_summary, compress
 
-__all__ = ["CountingModel", "MODELS", "fit_counting", "fit_bgnbd", "fit_pareto_nbd", "fit_mbgnbd"]
+__all__ = ["CountingModel", "MODELS", "fit_counting", "fit_patterns", "fit_bgnbd", "fit_pareto_nbd", "fit_mbgnbd"]
 
 
 @dataclass(frozen=True)
@@ -39,7 +50,9 @@ class CountingModel:
     rates: tuple[bool, ...]                   # which parameters are rates (per period)
     toward_nbd: tuple[tuple[int, int], ...]   # (parameter, -1 lower / +1 upper bound) that mean "no dropout"
     limit: tuple[float, float]                # reported dropout parameters at the NBD limit
-    exact: bool                               # likelihood differentiable by autograd
+    exact: bool                               # lifetimes' likelihood differentiable by autograd
+    objective: Callable | None = None         # kamlab's own likelihood of Patterns (an Objective), if any
+    analytic: bool = False                    # whose gradient is in closed form
 
     def lifetimes_class(self):
         import lifetimes
@@ -47,7 +60,10 @@ class CountingModel:
         return getattr(lifetimes, self.fitter)
 
     def nll(self, x, tx, T, w) -> Callable[[np.ndarray], float]:
-        """Total negative log-likelihood of log-parameters, through lifetimes' likelihood."""
+        """Total negative log-likelihood of log-parameters: kamlab's own (an Objective, with ``grad``)
+        where the model has one, else through lifetimes' likelihood."""
+        if self.objective is not None:
+            return self.objective(Patterns.of(x, tx, T, w))
         cls = self.lifetimes_class()
         if self.name == "pareto_nbd":
             return lambda lp: -np.sum(w * cls._conditional_log_likelihood(np.exp(lp), x, tx, T))
@@ -56,11 +72,13 @@ class CountingModel:
 
 MODELS = {
     "bgnbd": CountingModel("bgnbd", "BG/NBD", ("r", "alpha", "a", "b"), "BetaGeoFitter",
-                           (False, True, False, False), ((2, -1), (3, 1)), (0.0, np.inf), True),
+                           (False, True, False, False), ((2, -1), (3, 1)), (0.0, np.inf), True,
+                           bgnbd_objective, True),
     "mbgnbd": CountingModel("mbgnbd", "MBG/NBD", ("r", "alpha", "a", "b"), "ModifiedBetaGeoFitter",
                             (False, True, False, False), ((2, -1), (3, 1)), (0.0, np.inf), True),
     "pareto_nbd": CountingModel("pareto_nbd", "Pareto/NBD", ("r", "alpha", "s", "beta"), "ParetoNBDFitter",
-                                (False, True, False, True), ((2, -1), (3, 1)), (0.0, np.inf), False),
+                                (False, True, False, True), ((2, -1), (3, 1)), (0.0, np.inf), False,
+                                pareto_objective, False),
 }
 
 
@@ -121,18 +139,22 @@ def _interior_fit(model, found: Search, nbd: NbdMaximum, nll, scaled, w, n_patte
     """A counting model at its maximum (interior, or on a bound that is not the NBD limit)."""
     params = pd.Series(np.exp(found.log_params), index=list(model.names), dtype=float)
     fitter = found.fitter
-    if fitter is None:
+    if fitter is None:  # a lifetimes fitter carrying the estimate, for predictions
         fitter = model.lifetimes_class()()
         fitter.params_ = params.copy()
+        fitter.predict = fitter.conditional_expected_number_of_purchases_up_to_time
     if found.fitter is not None and model.exact:
         se = lifetimes_standard_errors(fitter)
+    elif model.analytic:
+        se = gradient_standard_errors(nll.grad, found.log_params, params.index)
     else:
         se = numerical_standard_errors(lambda p: nll(np.log(p)), params.to_numpy(), params.index)
     at = _bounds(model, scaled)
     gain = found.log_likelihood - nbd.log_likelihood
     where = f"boundary solution ({', '.join(at)})" if at else "maximum reached"
     note = f"{model.label}: {where}, log-likelihood {gain:,.3f} above the no-dropout (NBD) maximum"
-    grad = optimise.gradient(nll, found.log_params, exact=model.exact)
+    grad = nll.grad(found.log_params) if model.objective is not None else optimise.gradient(
+        nll, found.log_params, exact=model.exact)
     diagnostics = FitDiagnostics(
         optimiser=found.optimiser, starts=found.starts, gradient_norm=float(np.linalg.norm(grad)),
         bound_active=bool(at), at_bound=at, nested_log_likelihood=nbd.log_likelihood, reduces_to=None, note=note)
@@ -151,6 +173,21 @@ def _penalised_fit(model, x, tx, T, w, penalizer: float, n_patterns: int, nbd: N
                        n_patterns=n_patterns, model=fitter, diagnostics=diagnostics)
 
 
+def _first(model: CountingModel, x, tx, T, w, c: float, scale: np.ndarray):
+    """The first fit, the objectives on both time scales, and how the first fit is named and starts."""
+    if model.objective is None:  # lifetimes' fitter
+        return (lifetimes_first(_lifetimes_fit(model, x, tx, T, w, 0.0)), "lifetimes (BFGS)", np.exp(0.1),
+                model.nll(x, tx, T, w), model.nll(x, tx * c, T * c, w))
+    patterns = Patterns.of(x, tx, T, w)
+    nll, scaled = model.objective(patterns), model.objective(patterns.rescaled(c))
+    if model.analytic:  # lifetimes' BFGS from 0.1 in rescaled log-parameters, on kamlab's likelihood
+        first = own_first(scaled, np.full(4, 0.1), scale, weight=float(w.sum()))
+        return first, OWN_BFGS, np.exp(0.1), nll, scaled
+    # lifetimes' start (its BFGS ran on the parameters, with finite differences); a tight tolerance
+    first = own_first(scaled, np.zeros(4), scale, weight=float(w.sum()), tol=1e-9, strict=False)
+    return first, "BFGS from r = alpha = s = beta = 1", 1.0, nll, scaled
+
+
 def fit_counting(name: str, summary: pd.DataFrame, *, compressed: bool, penalizer: float) -> FittedModel:
     """Shared fitting path of BG/NBD, Pareto/NBD and MBG/NBD (see the module docstring)."""
     model = MODELS[name]
@@ -162,21 +199,28 @@ def fit_counting(name: str, summary: pd.DataFrame, *, compressed: bool, penalize
     nbd = nbd_maximum(x, T, w)
     if penalizer > 0:
         return _penalised_fit(model, x, tx, T, w, penalizer, len(data), nbd)
+    return fit_patterns(name, x, tx, T, w, nbd)
+
+
+def fit_patterns(name: str, x: np.ndarray, tx: np.ndarray, T: np.ndarray, w: np.ndarray,
+                 nbd: NbdMaximum) -> FittedModel:
+    """The maximum-likelihood fit of a counting model on weighted patterns whose NBD maximum is ``nbd``
+    (:func:`kamlab.clv.nbd.nbd_maximum`), as :func:`fit_counting` gives it without a penalty."""
+    model = MODELS[name]
     c = 1.0 / float(T.max()) if T.max() > 0 else 1.0
     scale = np.where(model.rates, np.log(c), 0.0)
-    nll = model.nll(x, tx, T, w)
+    first, label, start, nll, scaled_nll = _first(model, x, tx, T, w, c, scale)
     found = search_maximum(
-        nll, scale=scale, lifetimes_fit=_lifetimes_fit(model, x, tx, T, w, 0.0),
-        lifetimes_label="lifetimes (BFGS from r = alpha = s = beta = 1)" if name == "pareto_nbd" else "lifetimes (BFGS)",
-        lifetimes_start=tuple(float(v) for v in np.exp(np.where(model.rates, -np.log(c), 0.0))
-                              * (1.0 if name == "pareto_nbd" else np.exp(0.1))),
+        nll, scale=scale, first=first, first_label=label,
+        first_start=tuple(float(v) for v in np.exp(np.where(model.rates, -np.log(c), 0.0)) * start),
         starts=_starts(model, nbd, scale), exact=model.exact, floor=nbd.log_likelihood,
-        scaled_nll=model.nll(x, tx * c, T * c, w), offset=float((w * x).sum() * np.log(c)),
+        scaled_nll=scaled_nll, offset=float((w * x).sum() * np.log(c)),
+        grad=getattr(scaled_nll, "grad", None),
     )
     scaled = found.log_params + scale
     if _reduces(model, found, nbd, scaled):
-        return _limit_fit(model, nbd, found, x, T, w, len(data))
-    return _interior_fit(model, found, nbd, nll, scaled, w, len(data))
+        return _limit_fit(model, nbd, found, x, T, w, len(x))
+    return _interior_fit(model, found, nbd, nll, scaled, w, len(x))
 
 
 def fit_bgnbd(summary: pd.DataFrame, *, compressed: bool = True, penalizer: float = 0.0) -> FittedModel:

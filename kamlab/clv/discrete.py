@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .fitting import penalised_diagnostics, run_fit, verified_fit
+from .fitting import lifetimes_first, penalised_diagnostics, run_fit, verified_fit
 from .results import FittedModel
 from .summaries import BGBB, check_summary, compress
 
@@ -57,5 +57,5 @@ def fit_bgbb(summary: pd.DataFrame, *, compressed: bool = True, penalizer: float
                            log_likelihood=-float(nll(np.log(params.to_numpy()))), n_accounts=int(round(w.sum())),
                            n_patterns=len(data), model=fitter,
                            diagnostics=penalised_diagnostics("BG/BB", penalizer))
-    return verified_fit("bgbb", "BG/BB", cls, nll, lifetimes_fit=lambda: cls().fit(x, tx, n, weights=w),
-                        starts=[np.zeros(4), np.array([0.0, 0.0, -2.0, 1.0])], weights=w, n_patterns=len(data))
+    return verified_fit("bgbb", "BG/BB", cls, nll, first=lifetimes_first(lambda: cls().fit(x, tx, n, weights=w)),
+                        first_label="lifetimes (BFGS)", starts=[np.zeros(4), np.array([0.0, 0.0, -2.0, 1.0])], weights=w, n_patterns=len(data))

@@ -25,10 +25,11 @@ from scipy.special import digamma
 from scipy.special import gammaln as sp_gammaln
 
 from . import optimise
+from .patterns import distinct
 from .results import FitDiagnostics, FittedModel
 from .summaries import RFM, check_summary, compress
 
-__all__ = ["fit_nbd", "nbd_log_likelihood", "nbd_expected_purchases", "NbdMaximum", "nbd_maximum"]
+__all__ = ["fit_nbd", "nbd_fit", "nbd_log_likelihood", "nbd_expected_purchases", "NbdMaximum", "nbd_maximum"]
 
 
 def nbd_log_likelihood(r: float, alpha: float, x, T):
@@ -68,9 +69,9 @@ def _total_nll_numpy(x, T, w):
 
 
 def _by_frequency_and_age(x, T, w):
-    """Weights summed over unique (x, T): the NBD likelihood does not depend on the recency."""
-    keys, inverse = np.unique(np.column_stack([x, T]), axis=0, return_inverse=True)
-    return keys[:, 0], keys[:, 1], np.bincount(inverse.ravel(), weights=w)
+    """Weights summed over unique (x, T), sorted by x then T: the NBD likelihood does not depend on the recency."""
+    pairs = distinct(x, T)
+    return pairs.values[0], pairs.values[1], np.bincount(pairs.of, weights=w, minlength=len(pairs))
 
 
 def _total_gradient(x, T, w):
@@ -150,7 +151,12 @@ def fit_nbd(summary: pd.DataFrame, *, compressed: bool = True) -> FittedModel:
     data = compress(summary, ("frequency", "T")) if compressed else summary.assign(
         weights=summary["weights"] if "weights" in summary else 1)
     x, T, w = (data[c].to_numpy(dtype=float) for c in ("frequency", "T", "weights"))
-    best = nbd_maximum(x, T, w)
+    return nbd_fit(nbd_maximum(x, T, w), x, T, w)
+
+
+def nbd_fit(best: NbdMaximum, x: np.ndarray, T: np.ndarray, w: np.ndarray) -> FittedModel:
+    """The NBD fit whose maximum ``best`` was found on the weighted patterns (x, T, w), as :func:`fit_nbd`
+    returns it (standard errors from the autograd Hessian, the diagnostics of the search)."""
     params = pd.Series({"r": best.r, "alpha": best.alpha})
     note = "NBD: purchases at a steady rate per account, no dropout" + (
         f"; boundary solution ({', '.join(best.at_bound)})" if best.at_bound else "")
@@ -160,5 +166,5 @@ def fit_nbd(summary: pd.DataFrame, *, compressed: bool = True) -> FittedModel:
         gradient_norm=best.gradient_norm, bound_active=bool(best.at_bound), at_bound=best.at_bound,
         nested_log_likelihood=best.log_likelihood, reduces_to=None, note=note)
     return FittedModel(name="nbd", params=params, standard_errors=_standard_errors(x, T, w, best.r, best.alpha),
-                       log_likelihood=best.log_likelihood, n_accounts=int(round(w.sum())), n_patterns=len(data),
+                       log_likelihood=best.log_likelihood, n_accounts=int(round(w.sum())), n_patterns=len(x),
                        model=None, diagnostics=diagnostics)

@@ -2,7 +2,11 @@
 
 Each prediction is evaluated once per distinct history and mapped back to the
 accounts, so that a million accounts with a few thousand patterns cost a few
-thousand evaluations. Horizons are in the summary's period.
+thousand evaluations (the distinct histories found by hashing,
+:func:`kamlab.clv.patterns.distinct_rows`). Pareto/NBD predictions are kamlab's
+own (:mod:`kamlab.clv.pareto`, the same expressions as lifetimes', each
+hypergeometric term once per distinct (x, t) pair), P(alive) computed once for
+every step of a discounted sum. Horizons are in the summary's period.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from kamlab.data import format_accounts, require_columns
 
 from .expectations import beta_geo_alive_purchases, pareto_alive_purchases
 from .nbd import nbd_expected_purchases
+from .pareto import pareto_alive
+from .patterns import Patterns, distinct_rows
 from .results import FittedModel
 from .summaries import BGBB, RFM, SummaryError, check_summary
 
@@ -25,14 +31,16 @@ __all__ = ["expected_purchases", "probability_alive", "expected_spend", "discoun
 
 def per_pattern(summary: pd.DataFrame, columns: tuple[str, ...], func) -> pd.Series:
     """Evaluate func(*columns as arrays) once per unique row, mapped back to accounts."""
-    keys = summary.loc[:, list(columns)].astype(float)
-    unique = keys.drop_duplicates()
+    keys = [summary[c].to_numpy(dtype=float) for c in columns]
+    found = distinct_rows(keys)
+    if found is None:  # missing values, or too many distinct values for one integer key
+        rows, of = np.unique(np.column_stack(keys), axis=0, return_inverse=True)
+        found = [rows[:, k] for k in range(len(keys))], of.ravel()
+    values, of = found
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        values = np.asarray(func(*(unique[c].to_numpy() for c in columns)), dtype=float)
-    unique = unique.assign(_value=values)
-    merged = keys.merge(unique, on=list(columns), how="left")
-    return pd.Series(merged["_value"].to_numpy(), index=summary.index)
+        out = np.asarray(func(*values), dtype=float)
+    return pd.Series(np.broadcast_to(out, (len(values[0]),))[of], index=summary.index)
 
 
 def require_fit(fit: FittedModel, names: tuple[str, ...], what: str) -> None:
@@ -48,27 +56,51 @@ COUNTING = ("bgnbd", "pareto_nbd", "mbgnbd", "nbd")
 
 def alive_probability(fit: FittedModel, x, tx, T) -> np.ndarray:
     """P(alive at T | x, t_x, T) of a counting fit, as an array: 1 for NBD and the no-dropout limit,
-    lifetimes' otherwise, and 1 where lifetimes' value is not finite and the last purchase is at T
-    (an account that bought at the end of observation is alive)."""
+    lifetimes' otherwise (kamlab's own expression for Pareto/NBD), and 1 where that value is not finite
+    and the last purchase is at T (an account that bought at the end of observation is alive)."""
     x, tx, T = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (x, tx, T))
     if fit.name == "nbd" or fit.reduces_to == "nbd":
         return np.ones_like(x)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        alive = np.broadcast_to(np.asarray(fit.model.conditional_probability_alive(x, tx, T), dtype=float), x.shape)
+        if fit.name == "pareto_nbd":
+            alive = pareto_alive(_params(fit, ("r", "alpha", "s", "beta")), Patterns.of(x, tx, T))
+        else:
+            alive = np.asarray(fit.model.conditional_probability_alive(x, tx, T), dtype=float)
+        alive = np.broadcast_to(alive, x.shape)
     return np.where(np.isfinite(alive), alive, np.where(tx >= T, 1.0, np.nan))
+
+
+def _params(fit: FittedModel, names: tuple[str, ...]) -> tuple[float, ...]:
+    return tuple(float(fit.params[k]) for k in names)
+
+
+def cumulative_purchases(fit: FittedModel, horizons, x, tx, T) -> list[np.ndarray]:
+    """E[X(T, T + t) | x, t_x, T] of a counting fit for each t in ``horizons`` (:func:`purchases_up_to`);
+    for Pareto/NBD, P(alive) times E[X | alive] with P(alive) computed once for every horizon."""
+    if fit.name != "pareto_nbd" or fit.reduces_to == "nbd":
+        return [purchases_up_to(fit, t, x, tx, T) for t in horizons]
+    x, tx, T = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (x, tx, T))
+    alive = alive_probability(fit, x, tx, T)
+    with np.errstate(all="ignore"):
+        return [alive * pareto_alive_purchases(t, x, T, *_params(fit, ("r", "alpha", "s", "beta"))) for t in horizons]
 
 
 def purchases_up_to(fit: FittedModel, t, x, tx, T) -> np.ndarray:
     """E[X(T, T + t) | x, t_x, T] of a counting fit, as arrays.
 
     NBD's (r + x)/(alpha + T) t for the NBD model and the no-dropout limit;
-    lifetimes' closed forms otherwise, and, for histories where those are not
-    finite (near the boundaries of the parameter space), P(alive) times the
-    expectation of an account alive at T (:mod:`kamlab.clv.expectations`).
+    for Pareto/NBD, P(alive) times the expected purchases of an account alive
+    at T (:mod:`kamlab.clv.expectations`; lifetimes' closed form, eq. 41 of
+    note 009, is the same product and breaks down at s = 1); lifetimes' closed
+    forms otherwise, and, for histories where those are not finite (near the
+    boundaries of the parameter space), P(alive) times the expectation of an
+    account alive at T.
     """
     if fit.name == "nbd" or fit.reduces_to == "nbd":
         return nbd_expected_purchases(t, x, T, float(fit.params["r"]), float(fit.params["alpha"]))
+    if fit.name == "pareto_nbd":
+        return cumulative_purchases(fit, [t], x, tx, T)[0]
     x, tx, T = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (x, tx, T))
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
@@ -77,12 +109,9 @@ def purchases_up_to(fit: FittedModel, t, x, tx, T) -> np.ndarray:
         if bad.any():
             out = np.broadcast_to(out, x.shape).copy()
             alive = alive_probability(fit, x[bad], tx[bad], T[bad])
-            p, tb = fit.params, np.broadcast_to(np.asarray(t, dtype=float), x.shape)[bad]
-            if fit.name == "pareto_nbd":
-                given = pareto_alive_purchases(tb, x[bad], T[bad], *(float(p[k]) for k in ("r", "alpha", "s", "beta")))
-            else:
-                given = beta_geo_alive_purchases(tb, x[bad], T[bad], *(float(p[k]) for k in ("r", "alpha", "a", "b")),
-                                                 extra=int(fit.name == "mbgnbd"))
+            tb = np.broadcast_to(np.asarray(t, dtype=float), x.shape)[bad]
+            given = beta_geo_alive_purchases(tb, x[bad], T[bad], *_params(fit, ("r", "alpha", "a", "b")),
+                                             extra=int(fit.name == "mbgnbd"))
             out[bad] = alive * given
     return out
 
@@ -228,8 +257,7 @@ def discounted_clv(
 
     def discounted_count(x, tx, T):
         previous, total = 0.0, 0.0
-        for end, factor in zip(ends, factors):
-            cum = purchases_up_to(purchases, end, x, tx, T)
+        for cum, factor in zip(cumulative_purchases(purchases, ends, x, tx, T), factors):
             total = total + (cum - previous) * factor
             previous = cum
         return total

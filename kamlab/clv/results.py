@@ -33,8 +33,10 @@ class FitDiagnostics:
     Attributes
     ----------
     optimiser : str
-        What produced the estimate: "lifetimes (BFGS)" when lifetimes' own fit
-        was kept, or kamlab's search, e.g. "L-BFGS-B, then Nelder-Mead".
+        What produced the estimate: the first fit when it was kept ("lifetimes
+        (BFGS)" for lifetimes' own fit, "BFGS as lifetimes runs it, on kamlab's
+        likelihood", "BFGS from r = alpha = s = beta = 1"), or kamlab's search,
+        e.g. "... stopped short; then L-BFGS-B, then Nelder-Mead".
     starts : tuple of tuple of float
         Every starting point tried, in the model's parameters (``params`` order;
         rate parameters in the summary's period).
@@ -83,10 +85,12 @@ class FittedModel:
         (BG/NBD ``a = 0, b = inf``; Pareto/NBD ``s = 0, beta = inf``).
     standard_errors : Series or None
         Asymptotic standard errors from the inverse Hessian of the negative
-        log-likelihood at the estimate: lifetimes' own (autograd) where it has
-        them, a numerical Hessian (statsmodels ``approx_hess``) for Pareto/NBD,
-        where lifetimes has none. None if the Hessian is not positive definite
-        (the estimate sits on a flat ridge; the errors are not available).
+        log-likelihood at the estimate: by central differences of kamlab's
+        closed-form gradient for BG/NBD and Gamma-Gamma (lifetimes takes the same
+        Hessian by autograd), lifetimes' own where its fitter was kept, a
+        numerical Hessian (Richardson-extrapolated central differences) for
+        Pareto/NBD, where lifetimes has none. None if the Hessian is not positive
+        definite (the estimate sits on a flat ridge; the errors are not available).
     log_likelihood : float
         Maximised log-likelihood on the caller's time scale (summed over accounts).
     n_accounts : int
@@ -94,9 +98,9 @@ class FittedModel:
     n_patterns : int
         Distinct rows actually passed to the optimiser after compression.
     model : object
-        The lifetimes fitter carrying the estimate, for anything this module
-        does not wrap; None for the NBD model and the no-dropout limit, which
-        lifetimes does not have.
+        A lifetimes fitter carrying the estimate (its ``params_``), for anything
+        this module does not wrap; None for the NBD model and the no-dropout
+        limit, which lifetimes does not have.
     diagnostics : FitDiagnostics
         Optimiser, starts, gradient norm, bounds and the check against the
         nested no-dropout (NBD) maximum.

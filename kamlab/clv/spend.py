@@ -1,4 +1,4 @@
-"""The Gamma-Gamma model of spend per purchase, through lifetimes."""
+"""The Gamma-Gamma model of spend per purchase: kamlab's likelihood, maximised as lifetimes does."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import pandas as pd
 
 from kamlab.data import format_rows
 
-from .fitting import penalised_diagnostics, run_fit, verified_fit
+from .fitting import OWN_BFGS, own_first, penalised_diagnostics, run_fit, verified_fit
+from .likelihoods import gamma_gamma_objective
 from .results import FittedModel
 from .summaries import SummaryError, check_summary, compress
 
@@ -15,7 +16,7 @@ __all__ = ["fit_gamma_gamma"]
 
 
 def fit_gamma_gamma(summary: pd.DataFrame, *, compressed: bool = True, penalizer: float = 0.0) -> FittedModel:
-    """Fit the Gamma-Gamma model of spend per purchase (lifetimes ``GammaGammaFitter``).
+    """Fit the Gamma-Gamma model of spend per purchase (the model of lifetimes' ``GammaGammaFitter``).
 
     Each purchase of account i has value z ~ Gamma(p, nu_i), nu_i ~ Gamma(q, v);
     the mean spend m_x of x purchases has density (Fader & Hardie 2013, note 025)
@@ -26,7 +27,12 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, compressed: bool = True, penalizer
     Fitted on accounts with at least one repeat purchase (frequency > 0) only,
     whose ``monetary_value`` is the mean value of their repeat purchases; the
     model assumes spend is independent of purchase frequency (check the
-    correlation before relying on it).
+    correlation before relying on it). The likelihood is kamlab's own
+    (:func:`kamlab.clv.likelihoods.gamma_gamma_objective`, closed-form
+    gradient), maximised as lifetimes does (BFGS from p = q = v = e^0.1, on the
+    mean log-likelihood) and checked by a restart (:func:`kamlab.clv.fitting.verified_fit`);
+    ``model`` is a lifetimes ``GammaGammaFitter`` carrying the estimate. A
+    penalised fit is lifetimes' own.
 
     Parameters
     ----------
@@ -49,18 +55,20 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, compressed: bool = True, penalizer
     import lifetimes
 
     summary = check_summary(summary, ("frequency", "monetary_value"), "fit_gamma_gamma")
-    repeat = summary[summary["frequency"] > 0]
-    if len(repeat) == 0:
+    frequency, spend = summary["frequency"].to_numpy(), summary["monetary_value"].to_numpy()
+    repeat = frequency > 0
+    if not repeat.any():
         raise SummaryError("fit_gamma_gamma: no account has a repeat purchase (frequency > 0); nothing to fit.")
-    bad = repeat["monetary_value"] <= 0
+    bad = repeat & (spend <= 0)
     if bad.any():
-        ids = format_rows(repeat.index[bad.to_numpy()])
+        ids = format_rows(summary.index[bad])
         raise SummaryError(
             f"fit_gamma_gamma: {int(bad.sum())} repeat buyer(s) have monetary_value <= 0 ({ids}); "
             "the Gamma-Gamma model needs positive spend per purchase. Net returns against the "
             "purchases they belong to, or leave those accounts out before fitting."
         )
     cols = ("frequency", "monetary_value")
+    repeat = pd.DataFrame({c: summary[c].to_numpy()[repeat] for c in (*cols, "weights") if c in summary})
     data = compress(repeat, cols) if compressed else repeat.assign(
         weights=repeat["weights"] if "weights" in repeat else 1
     )
@@ -81,7 +89,9 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, compressed: bool = True, penalizer
                            n_patterns=len(data), model=fitter,
                            diagnostics=penalised_diagnostics("Gamma-Gamma", penalizer))
     mean = float(np.log(np.average(m, weights=w)))
-    return verified_fit("gamma_gamma", "Gamma-Gamma", cls, nll,
-                        lifetimes_fit=lambda: cls().fit(x, m, weights=w),
+    objective = gamma_gamma_objective(x, m, w)
+    return verified_fit("gamma_gamma", "Gamma-Gamma", cls, objective,
+                        first=own_first(objective, np.full(3, 0.1), np.zeros(3), weight=w.sum()),
+                        first_label=OWN_BFGS, grad=objective.grad,
                         starts=[np.array([0.0, np.log(2.0), mean]), np.array([np.log(5.0), np.log(3.0), mean])],
                         weights=w, n_patterns=len(data))

@@ -29,12 +29,12 @@ import pandas as pd
 
 from kamlab.data import require_columns
 
-from .counting import fit_bgnbd, fit_pareto_nbd
-from .nbd import fit_nbd
+from .counting import fit_patterns
+from .nbd import _by_frequency_and_age, nbd_fit, nbd_maximum
 from .prediction import discounted_clv, expected_purchases, expected_spend, probability_alive
 from .results import FitError, FittedModel
 from .spend import fit_gamma_gamma
-from .summaries import RFM, SummaryError, as_rfm, check_summary
+from .summaries import RFM, SummaryError, as_rfm, check_summary, compress
 
 __all__ = ["AIC_MARGIN", "MIN_REPEAT_BUYERS", "ValueModel", "fit_value_model", "predicted_value", "own_mean_spend",
            "account_values"]
@@ -44,7 +44,6 @@ MIN_REPEAT_BUYERS = 10
 #: Log-likelihood units a four-parameter dropout model must gain over NBD (two parameters) to be chosen.
 AIC_MARGIN = 2.0
 _LABELS = {"bgnbd": "BG/NBD", "pareto_nbd": "Pareto/NBD", "nbd": "NBD"}
-_FITS = {"bgnbd": fit_bgnbd, "pareto_nbd": fit_pareto_nbd}
 
 
 @dataclass(frozen=True)
@@ -107,15 +106,26 @@ def own_mean_spend(summary: pd.DataFrame) -> pd.Series:
     return (s["revenue"].astype(float) / (s["frequency"].astype(float) + 1)).rename("own_mean_spend")
 
 
-def _choose_purchases(summary: pd.DataFrame, models: tuple[str, ...]) -> tuple[FittedModel, str, str, tuple]:
-    """The purchase model by the rule of the module docstring, with the sentence that says why."""
-    nbd = fit_nbd(summary)
-    fits = [nbd]
+def _candidates(summary: pd.DataFrame, models: tuple[str, ...]) -> list[FittedModel]:
+    """NBD and the dropout models that could be fitted, as ``fit_nbd``, ``fit_bgnbd``... give them, from
+    one compression of the summary and one NBD maximum (which every dropout fit is checked against)."""
+    data = compress(summary)
+    x = data["frequency"].to_numpy().astype(int)
+    tx, T, w = (data[c].to_numpy(dtype=float) for c in ("recency", "T", "weights"))
+    nbd = nbd_maximum(x, T, w)
+    fits = [nbd_fit(nbd, *_by_frequency_and_age(x.astype(float), T, w))]
     for name in models:
         try:
-            fits.append(_FITS[name](summary))
+            fits.append(fit_patterns(name, x, tx, T, w, nbd))
         except FitError:  # no maximum found at all: the model is simply not a candidate
             continue
+    return fits
+
+
+def _choose_purchases(summary: pd.DataFrame, models: tuple[str, ...]) -> tuple[FittedModel, str, str, tuple]:
+    """The purchase model by the rule of the module docstring, with the sentence that says why."""
+    fits = _candidates(summary, models)
+    nbd = fits[0]
     dropout = [f for f in fits[1:] if f.reduces_to != "nbd"]
     reduced = [_LABELS[f.name] for f in fits[1:] if f.reduces_to == "nbd"]
     if not dropout:
@@ -131,9 +141,18 @@ def _choose_purchases(summary: pd.DataFrame, models: tuple[str, ...]) -> tuple[F
                                       f"({best.log_likelihood:,.1f}; {others})"), tuple(fits)
 
 
+def _repeat_buyers(summary: pd.DataFrame) -> pd.DataFrame:
+    """Frequency, mean spend (and weights) of the repeat buyers with positive spend, numbered 0..n-1: all
+    that Gamma-Gamma is fitted on (the account ids are not needed, and a million of them are slow to take)."""
+    columns = [c for c in ("frequency", "monetary_value", "weights") if c in summary]
+    values = {c: summary[c].to_numpy() for c in columns}
+    keep = (values["frequency"] > 0) & (values["monetary_value"] > 0)
+    return pd.DataFrame({c: v[keep] for c, v in values.items()})
+
+
 def _choose_spend(summary: pd.DataFrame) -> tuple[FittedModel | pd.Series, str, str, FittedModel | None]:
     """Gamma-Gamma on repeat buyers with positive spend, or each account's own mean spend, and why."""
-    repeat = summary[(summary["frequency"] > 0) & (summary["monetary_value"] > 0)]
+    repeat = _repeat_buyers(summary)
     if len(repeat) < MIN_REPEAT_BUYERS:
         return (own_mean_spend(summary), "own mean spend",
                 f"own mean spend (only {len(repeat)} repeat buyer(s) with positive spend: too few for Gamma-Gamma, "
