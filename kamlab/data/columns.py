@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 
 from .messages import is_not, plural
-from .parsing import control_characters, parse_dates, parse_ids, parse_numbers, placeholder_ids, sniff_decimal
 from .reading import Raw
+from .vectorised import (contract_ids, control_characters, parse_dates, parse_ids, parse_numbers, placeholder_ids,
+                         sniff_decimal)
 
 _NUMERIC = ("amount", "cost", "quantity")
 
@@ -90,7 +91,7 @@ def parse_columns(raw: Raw, mapping: dict[str, str | None], *, dayfirst, date_fo
     if not_date.any() and report_bad:
         problems.append(f"column {date_col!r}: {is_not(int(not_date.sum()), 'a date', 'dates')} "
                         f"({raw.where(not_date, frame[date_col])}){dates.hint}")
-    tx = pd.DataFrame({"customer_id": ids.to_numpy(dtype=object), "date": dates.values.to_numpy()})
+    columns = {"customer_id": contract_ids(ids), "date": dates.values.to_numpy()}
     numeric = {c: col for c, col in used.items() if c in _NUMERIC}
     if decimal is None:
         decimal = sniff_decimal([frame[col] for col in numeric.values()])
@@ -98,7 +99,7 @@ def parse_columns(raw: Raw, mapping: dict[str, str | None], *, dayfirst, date_fo
             notes.append("decimal comma detected")
     bad = missing_id | dates.bad | any_control
     for contract, col in numeric.items():
-        tx[contract], not_number = parse_numbers(frame[col], decimal)
+        columns[contract], not_number = parse_numbers(frame[col], decimal)
         not_number &= ~control[col] & keep
         if not_number.any() and report_bad:
             problems.append(
@@ -108,7 +109,8 @@ def parse_columns(raw: Raw, mapping: dict[str, str | None], *, dayfirst, date_fo
             )
         bad |= not_number
     bad &= keep
-    tx["_row"] = np.arange(len(frame))
+    columns["_row"] = np.arange(len(frame))
+    tx = pd.DataFrame(columns, copy=False)  # one frame, no copy of a column
     return ParsedColumns(tx, bad, problems, notes, dates.tz_converted, trimmed,
                          _bad_reason(placeholders, int(any_control.sum())))
 

@@ -31,8 +31,9 @@ import pandas as pd
 
 from .contract import suggest_column
 from .messages import plural
-from .parsing import as_text, parse_numbers, placeholder_ids, sniff_decimal
+from .parsing import as_text
 from .reading import Raw
+from .vectorised import parse_numbers, placeholder_ids, sniff_decimal
 
 _TOTAL = re.compile(r"((grand|sub)[\s-]?)?totals?(\s+\w{1,4})?:?|sum(me)?:?|gesamt(summe)?:?|total\s+g[ée]n[ée]ral:?",
                     re.IGNORECASE)
@@ -107,10 +108,13 @@ def find_totals_rows(raw: Raw, mapping: dict[str, str | None], markers, decimal:
                 skip: np.ndarray) -> np.ndarray:
     """Mask of trailing totals/summary rows (the rule of the module), among rows not in ``skip``."""
     n, mask = len(raw.frame), np.zeros(len(raw.frame), bool)
-    rows = [i for i in range(n - 1, -1, -1) if not skip[i]][:_TAIL]
+    near_end = max(n - 64, 0)  # the last rows not skipped, found near the end when they are there
+    rows = (np.flatnonzero(~skip[near_end:]) + near_end)[::-1][:_TAIL].tolist()
+    if len(rows) < _TAIL and near_end:
+        rows = np.flatnonzero(~skip)[::-1][:_TAIL].tolist()
     if n < 2 or not rows:
         return mask
-    tail = raw.frame.iloc[rows]
+    tail = pd.concat([raw.frame.iloc[i:i + 1] for i in rows])  # slices: no copy of a column
     ids = as_text(tail[mapping["customer_id"]])
     id_missing = (ids == "").to_numpy() | placeholder_ids(ids, markers)
     id_word = ids.str.fullmatch(_TOTAL).to_numpy(dtype=bool)

@@ -119,7 +119,7 @@ class Dates:
     hint: str
 
 
-def _has_zone(text: pd.Series) -> np.ndarray:
+def has_zone(text: pd.Series) -> np.ndarray:
     """Mask of timestamps that end in a UTC offset or 'Z' after a time of day."""
     zone = np.zeros(len(text), bool)
     long = (text.str.len() > 12).to_numpy()
@@ -175,6 +175,51 @@ def _parse_day_month_dates(text: pd.Series, dayfirst: bool | None) -> tuple[pd.S
     return parsed, notes, hint
 
 
+def parse_date_text(text: pd.Series, zone: np.ndarray, dayfirst: bool | None,
+                    date_format: str | None) -> tuple[pd.Series, list[str], str]:
+    """Stripped date text -> UTC timestamps (NaT where unreadable), the notes and the hint of the day-month step.
+
+    ``zone`` marks the values carrying a UTC offset (:func:`has_zone`). Values
+    may be any subset of a column's: each is read on its own, except that
+    day-first or month-first is detected from all the ``01/02/1997``-style
+    values given.
+    """
+    notes, hint = [], ""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if date_format is not None:
+            return pd.to_datetime(text, format=date_format, errors="coerce", utc=True), notes, hint
+        # ISO 8601 (also YYYYMMDD and YYYY/MM/DD), then the rest
+        parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
+        # zoned and naive values apart: pandas would apply one value's offset to the others
+        # (utc=True converts each offset to UTC and takes naive values as UTC)
+        for part in (zone, ~zone):
+            if part.any():
+                parsed[part] = pd.to_datetime(text[part], format="ISO8601", errors="coerce", utc=True)
+        rest = (parsed.isna() & (text != "")).to_numpy()
+        if rest.any():
+            parsed[rest], notes, hint = _parse_day_month_dates(text[rest], dayfirst)
+    return parsed, notes, hint
+
+
+def bad_dates_hint(shown: pd.Series) -> str:
+    """The fix named after unreadable dates, from the non-empty ones (``shown``)."""
+    if shown.str.fullmatch(r"\d{4,6}(\.\d+)?").any():
+        return ("; numbers like these may be spreadsheet serial days: convert them with "
+                "pd.to_datetime(x, unit='D', origin='1899-12-30') or export dates as text")
+    if len(shown) and (shown.str.match(_NUMERIC_DATE) | shown.str.match(r"^\d{4}-\d{1,2}-\d{1,2}")).all():
+        return "; they are written like dates but name no real day (e.g. 31 February): correct them"
+    return "; set date_format= (e.g. '%d.%m.%Y %H:%M') to say how dates are written"
+
+
+def zone_note(zone: np.ndarray, bad: np.ndarray) -> list[str]:
+    """The note when some timestamps carry a time zone and others, read as UTC, do not."""
+    if zone.any() and (~zone & ~bad).any():
+        return [f"{plural(int((~zone & ~bad).sum()), 'timestamp')} without a time zone taken as UTC, "
+                "because others in the file carry one"]
+    return []
+
+
 def parse_dates(s: pd.Series, dayfirst: bool | None, date_format: str | None) -> Dates:
     """Parse a date column; see :func:`load_transactions` for the forms read."""
     n = len(s)
@@ -185,37 +230,13 @@ def parse_dates(s: pd.Series, dayfirst: bool | None, date_format: str | None) ->
         values = s.astype("datetime64[ns]")
         return Dates(values, values.isna().to_numpy(), np.zeros(n, bool), [], "")
     text = as_text(s)
-    zone = _has_zone(text)
-    notes, hint = [], ""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        if date_format is not None:
-            parsed = pd.to_datetime(text, format=date_format, errors="coerce", utc=True)
-        else:  # ISO 8601 (also YYYYMMDD and YYYY/MM/DD), then the rest
-            parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
-            # zoned and naive values apart: pandas would apply one value's offset to the others
-            # (utc=True converts each offset to UTC and takes naive values as UTC)
-            for part in (zone, ~zone):
-                if part.any():
-                    parsed[part] = pd.to_datetime(text[part], format="ISO8601", errors="coerce", utc=True)
-            rest = (parsed.isna() & (text != "")).to_numpy()
-            if rest.any():
-                parsed[rest], notes, hint = _parse_day_month_dates(text[rest], dayfirst)
+    zone = has_zone(text)
+    parsed, notes, hint = parse_date_text(text, zone, dayfirst, date_format)
     values = parsed.dt.tz_localize(None).astype("datetime64[ns]")
     bad = values.isna().to_numpy()
     if not hint and bad.any():
-        shown = text[bad][text[bad] != ""]
-        if shown.str.fullmatch(r"\d{4,6}(\.\d+)?").any():
-            hint = ("; numbers like these may be spreadsheet serial days: convert them with "
-                    "pd.to_datetime(x, unit='D', origin='1899-12-30') or export dates as text")
-        elif len(shown) and (shown.str.match(_NUMERIC_DATE) | shown.str.match(r"^\d{4}-\d{1,2}-\d{1,2}")).all():
-            hint = "; they are written like dates but name no real day (e.g. 31 February): correct them"
-        else:
-            hint = "; set date_format= (e.g. '%d.%m.%Y %H:%M') to say how dates are written"
-    if zone.any() and (~zone & ~bad).any():
-        notes.append(f"{plural(int((~zone & ~bad).sum()), 'timestamp')} without a time zone taken as UTC, "
-                     "because others in the file carry one")
-    return Dates(values, bad, zone & ~bad, notes, hint)
+        hint = bad_dates_hint(text[bad][text[bad] != ""])
+    return Dates(values, bad, zone & ~bad, notes + zone_note(zone, bad), hint)
 
 
 def parse_ids(s: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:

@@ -19,6 +19,7 @@ from .outliers import date_bulk
 from .reading import Raw
 from .report import LoadedTransactions, ReportItem, ValidationReport
 from .returns import net_returns
+from .ordering import ContractOrder, contract_order, duplicated_rows
 
 
 
@@ -29,6 +30,15 @@ class Ledger:
         self.raw, self.tx, self.problems, self.notes = raw, tx, problems, notes
         self.alive = np.ones(len(tx), bool)
         self.items: list[ReportItem] = []
+        self._order: ContractOrder | None = None
+
+    @property
+    def order(self) -> ContractOrder:
+        """The rows in contract order (ids and dates never change after parsing, so it is computed once)."""
+        if self._order is None:
+            tx = self.tx if self.tx["_row"].is_monotonic_increasing else self.tx.sort_values("_row")
+            self._order = contract_order(tx["customer_id"], tx["date"].to_numpy())
+        return self._order
 
     def _revenue(self, mask: np.ndarray) -> float:
         return float(self.tx["amount"].to_numpy()[mask].sum())
@@ -56,9 +66,16 @@ class Ledger:
         """The kept rows in contract order, with the report; refuses if problems remain or nothing is left."""
         self.refuse_if_problems()
         name, tx = self.raw.name, self.tx
-        out = tx[self.alive[tx["_row"].to_numpy()]]
-        out = out.sort_values(["customer_id", "date", "_row"], kind="mergesort").drop(columns="_row")
-        out = out.reset_index(drop=True)
+        order = self.order
+        if order.in_place and self.alive.all() and tx["_row"].is_monotonic_increasing:
+            out, n_customers = tx, order.n_ids  # already in contract order, every row kept
+        else:
+            kept = order.rows[self.alive[order.rows]]   # input rows, in contract order
+            position = np.empty(len(tx), np.int64)
+            position[tx["_row"].to_numpy()] = np.arange(len(tx))
+            out = tx.iloc[position[kept]]
+            n_customers = int(np.count_nonzero(np.bincount(order.codes[kept]))) if len(kept) else 0
+        out = out.drop(columns="_row").reset_index(drop=True)
         out["date"] = out["date"].astype("datetime64[ns]")
         if "quantity" in out and np.array_equal(out["quantity"], np.round(out["quantity"])):
             out["quantity"] = out["quantity"].astype(np.int64)
@@ -72,7 +89,7 @@ class Ledger:
         report = ValidationReport(
             source=name, rows_read=len(self.raw.frame), rows_kept=len(out), items=tuple(self.items),
             columns=tuple((c, col) for c, col in mapping.items() if col is not None),
-            notes=tuple(notes), n_customers=int(out["customer_id"].nunique()),
+            notes=tuple(notes), n_customers=n_customers,
             first_date=out["date"].min(), last_date=out["date"].max(),
             revenue_kept=round(float(out["amount"].sum()), 2),
         )
@@ -110,7 +127,7 @@ def apply_credit_notes(ledger: Ledger, rules: DocumentRules) -> None:
 
 def apply_duplicates(ledger: Ledger, policy: str) -> None:
     """Exact duplicates: identical in every input column (first copy is the original)."""
-    dup = ledger.raw.frame.duplicated(keep="first").to_numpy() & ledger.alive
+    dup = duplicated_rows(ledger.raw.frame, ledger.order) & ledger.alive
     if not dup.any():
         return
     if policy == "error":

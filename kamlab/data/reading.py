@@ -54,8 +54,6 @@ class Raw:
         return f"{word} {', '.join(str(v) for v in labels)}{more}: {vals}"
 
 
-
-
 def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, list[str]]:
     """Bytes -> text, detecting the encoding when not given; notes say what was done."""
     if encoding is not None:
@@ -262,8 +260,13 @@ def _csv_records(text: str, sep: str, name: str, offset: int = 0) -> tuple[list[
     return records, starts
 
 
-def _read_csv_text(text: str, sep: str | None, name: str, header_line: int | None = None) -> Raw:
-    """Parse CSV text into strings, recording each record's first line number."""
+def csv_layout(text: str, sep: str | None, name: str, header_line: int | None = None):
+    """The delimiter (given or sniffed), title lines and notes of CSV text, and the text from the header on.
+
+    Returns ``(text, lines, sep, sniffed, offset, notes)``: ``offset`` lines
+    above the header were cut (titles, or ``header_line``). Shared by
+    :func:`read_source` and the columnar reader (:mod:`kamlab.data.arrow`).
+    """
     notes = []
     all_lines = text.splitlines()
     sample = [ln for ln in all_lines[:200] if ln.strip()]
@@ -281,6 +284,12 @@ def _read_csv_text(text: str, sep: str | None, name: str, header_line: int | Non
     if offset:
         text, all_lines, note = _cut_titles(text, all_lines, offset, name, sep)
         notes.append(note)
+    return text, all_lines, sep, sniffed, offset, notes
+
+
+def _read_csv_text(text: str, sep: str | None, name: str, header_line: int | None = None) -> Raw:
+    """Parse CSV text into strings, recording each record's first line number."""
+    text, all_lines, sep, sniffed, offset, notes = csv_layout(text, sep, name, header_line)
     # no quoting: one record per line, parsed by pandas' C reader (which, before pandas 3,
     # ends a value at a NUL byte: such text goes to the csv module, which keeps it)
     if '"' not in text and "\x00" not in text:
@@ -355,8 +364,6 @@ def read_source(source, sep: str | None = None, encoding: str | None = None,
     raw.notes[:0] = notes + decoded
     raw.controls = CONTROL.search(text) is not None  # one scan of the text spares one per column
     return raw
-
-
 
 
 #: Files larger than this (bytes) get their header checked before the body is read.

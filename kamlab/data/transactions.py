@@ -17,6 +17,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from .arrow import read_arrow
 from .columns import parse_columns
 from .contract import mapping_problems
 from .documents import DocumentRules, as_values, excluded_rows, find_totals_rows
@@ -42,7 +43,8 @@ _POLICIES = {
 
 def _read(source, sep, encoding, source_name, header_line, sheet) -> Raw:
     """The source as a text table: a workbook (named .xlsx/.xlsm/.xls/.ods, or any file when ``sheet``
-    is given) by :func:`kamlab.data.spreadsheet.read_table`, anything else by :func:`read_source`."""
+    is given) by :func:`kamlab.data.spreadsheet.read_table`, a plain CSV file by
+    :func:`kamlab.data.arrow.read_arrow`, anything else by :func:`read_source`."""
     if isinstance(source, (str, Path)) and Path(source).is_file():
         path = Path(source)
         if path.suffix.lower() in _WORKBOOKS or (sheet is not None and spreadsheet_kind(path) is not None):
@@ -51,7 +53,9 @@ def _read(source, sep, encoding, source_name, header_line, sheet) -> Raw:
                 raw.notes.append(f"header_line={header_line} ignored: a workbook's header is the first row "
                                  "with two or more filled cells")
             return raw
-    raw = read_source(source, sep, encoding, source_name, header_line)
+    # the common plain file by the columnar reader; anything else (or a refusal) by the careful reader
+    raw = read_arrow(source, sep, encoding, source_name, header_line) or \
+        read_source(source, sep, encoding, source_name, header_line)
     if sheet is not None:
         raw.notes.append(f"sheet={sheet!r} ignored: {raw.name} is not a workbook")
     return raw

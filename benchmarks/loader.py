@@ -1,0 +1,128 @@
+"""Speed and peak memory of kamlab.data.load_transactions against pandas and pyarrow readers, in the same run.
+
+Writes a ledger with ``benchmarks/ledger.py`` (``--accounts``, default 1,000,000
+accounts, about 5.4 M rows; customer_id, date with a time of day, amount,
+cost) into a temporary directory, then times, best of ``--repeats``:
+
+- ``load_transactions(path, cost_col="cost", export_date=...)``: every check;
+- ``pandas.read_csv(path, dtype={customer_id: str, amount: float, cost: float},
+  parse_dates=["date"])``: the reference of issue 16 ("within 3x");
+- ``pyarrow.csv.read_csv(path)``: a columnar reader with no checks at all.
+
+Each one runs in its own child process (multiprocessing, spawn), so that
+peak resident memory (``resource.getrusage`` in the child, after its runs)
+is its own; the child also checks what it read (rows, and for the loader
+that nothing was dropped). Prints seconds, the ratios to pandas and pyarrow,
+and each one's peak memory. Usage::
+
+    .venv/bin/python benchmarks/loader.py                  # 1,000,000 accounts
+    .venv/bin/python benchmarks/loader.py --accounts 50000
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+EXPORT_DATE = "2024-01-01"
+
+
+def _kamlab(path: str) -> int:
+    from kamlab.data import load_transactions
+
+    loaded = load_transactions(path, cost_col="cost", export_date=EXPORT_DATE)
+    assert loaded.report.rows_kept == loaded.report.rows_read, "the benchmark ledger is clean"
+    return len(loaded.transactions)
+
+
+def _pandas(path: str) -> int:
+    import pandas as pd
+
+    frame = pd.read_csv(path, dtype={"customer_id": str, "amount": float, "cost": float}, parse_dates=["date"])
+    assert str(frame["date"].dtype).startswith("datetime64")
+    return len(frame)
+
+
+def _pyarrow(path: str) -> int:
+    import pyarrow.csv as pacsv
+
+    return pacsv.read_csv(path).num_rows
+
+
+READERS = {
+    "kamlab load_transactions": _kamlab,
+    "pandas.read_csv with dtypes": _pandas,
+    "pyarrow.csv.read_csv": _pyarrow,
+}
+
+
+def _child(reader: str, path: str, repeats: int, out) -> None:
+    """Run one reader ``repeats`` times; send (best seconds, rows, peak GB) back."""
+    times, rows = [], 0
+    for _ in range(repeats):
+        start = time.perf_counter()
+        rows = READERS[reader](path)
+        times.append(time.perf_counter() - start)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2  # KiB on Linux
+    out.send((min(times), rows, peak))
+    out.close()
+
+
+def measure(reader: str, path: Path, repeats: int) -> tuple[float, int, float]:
+    """Best time, rows and peak memory of ``reader`` on ``path``, in a fresh process."""
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(reader, str(path), repeats, send))
+    child.start()
+    result = receive.recv()
+    child.join()
+    if child.exitcode != 0:
+        raise SystemExit(f"{reader} failed (exit code {child.exitcode})")
+    return result
+
+
+def _write(path: str, accounts: int) -> None:
+    from ledger import write_ledger
+
+    write_ledger(path, accounts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=1_000_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+
+    directory = Path(tempfile.mkdtemp(prefix="kamlab-loader-bench-"))
+    try:
+        path = directory / "ledger.csv"
+        writer = multiprocessing.get_context("spawn").Process(target=_write, args=(str(path), args.accounts))
+        writer.start()
+        writer.join()
+        if writer.exitcode != 0:
+            raise SystemExit("writing the ledger failed")
+        print(f"ledger: {args.accounts:,} accounts, {path.stat().st_size / 1e6:,.0f} MB "
+              f"(best of {args.repeats}, each reader in its own process)")
+        results = {reader: measure(reader, path, args.repeats) for reader in READERS}
+        rows = {r for _, r, _ in results.values()}
+        assert len(rows) == 1, f"the readers read different numbers of rows: {results}"
+        pandas_s = results["pandas.read_csv with dtypes"][0]
+        arrow_s = results["pyarrow.csv.read_csv"][0]
+        print(f"{'reader':<30}{'rows':>12}{'seconds':>9}{'/ pandas':>10}{'/ pyarrow':>11}{'peak GB':>9}")
+        for reader, (seconds, n, peak) in results.items():
+            print(f"{reader:<30}{n:>12,}{seconds:>9.2f}{seconds / pandas_s:>9.2f}x{seconds / arrow_s:>10.2f}x"
+                  f"{peak:>9.2f}")
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,213 @@
+"""The columnar fast path: a plain CSV file read once by pyarrow's reader, or not at all.
+
+:func:`read_arrow` reads the common file (UTF-8, one record per line, no
+quotes, no blank lines, no control characters) with ``pyarrow.csv`` into
+Arrow strings, one column per source column: exactly the strings, line
+numbers and notes :func:`kamlab.data.reading.read_source` gives. For anything
+else it returns None, and the loader takes the careful path, which words
+today's messages: a file pyarrow refuses (ragged rows, text that is not
+UTF-8), one with double quotes (quoted values may span lines), blank lines
+(the careful path counts them, and they move line numbers), another encoding,
+control characters, or a line break that Python's ``str.splitlines`` counts
+and pyarrow does not (``U+0085``, ``U+2028``, ``U+2029``).
+
+The head of the file goes through the careful path's delimiter sniffing and
+title-line rules (:func:`kamlab.data.reading.csv_layout`); pyarrow parses the
+body from the byte after the header line, streamed from the file (a ``.gz``
+file is decompressed in memory first), and the checks run on the bytes of
+the parsed columns.
+
+:data:`ENABLED` switches the fast path (this reader and the vectorised
+parsing of :mod:`kamlab.data.vectorised`) off, e.g. to compare it with the
+careful path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from .errors import TransactionDataError
+from .filetypes import file_kind, read_bytes
+from .parsing import CONTROL
+from .reading import _EOL, Raw, csv_layout
+
+#: Use the columnar reader and the vectorised parsers (False: always the careful path).
+ENABLED = True
+#: Bytes of the head read for delimiter and title detection.
+_HEAD = 1 << 20
+#: Lines the head must hold (the careful path sniffs 200 and looks for titles in 40).
+_HEAD_LINES = 240
+#: Characters Python's str.splitlines breaks lines at and pyarrow does not (controls aside).
+_PYTHON_BREAKS = "[\\x{85}\\x{2028}\\x{2029}]"
+#: What Python's str.strip() removes: every character for which str.isspace() holds.
+WHITESPACE = "".join(ch for ch in map(chr, range(0x10000)) if ch.isspace())  # none lies beyond
+
+
+def is_text(s: pd.Series) -> bool:
+    """Whether ``s`` holds Arrow strings (pyarrow-backed ``str``/``string`` or ``ArrowDtype`` string)."""
+    if not ENABLED:
+        return False
+    dtype = s.dtype
+    if isinstance(dtype, pd.ArrowDtype):
+        return pa.types.is_string(dtype.pyarrow_dtype) or pa.types.is_large_string(dtype.pyarrow_dtype)
+    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
+
+
+def text_array(s: pd.Series) -> pa.ChunkedArray:
+    """The Arrow strings behind a Series for which :func:`is_text` holds."""
+    arr = pa.array(s.array)
+    return arr if isinstance(arr, pa.ChunkedArray) else pa.chunked_array([arr])
+
+
+def text_series(arr: pa.ChunkedArray | pa.Array, index=None) -> pd.Series:
+    """Arrow strings as a Series of ``ArrowDtype`` string (no copy)."""
+    return pd.Series(pd.arrays.ArrowExtensionArray(arr), index=index, copy=False)
+
+
+def chunk_bytes(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The value offsets (``len + 1``) and the data bytes of a string array, as numpy views."""
+    if not len(chunk):
+        return np.zeros(1, np.int64), np.zeros(0, np.uint8)
+    wide = pa.types.is_large_string(chunk.type)
+    offsets = np.frombuffer(chunk.buffers()[1], np.int64 if wide else np.int32)
+    data = chunk.buffers()[2]
+    return (offsets[chunk.offset: chunk.offset + len(chunk) + 1],
+            np.zeros(0, np.uint8) if data is None else np.frombuffer(data, np.uint8))
+
+
+def take(arr: pa.ChunkedArray, positions: np.ndarray) -> pa.Array:
+    """``arr[positions]`` (ascending positions), chunk by chunk: pyarrow's take would join the chunks first."""
+    starts = np.cumsum([0] + [len(c) for c in arr.chunks])
+    which = np.searchsorted(starts, positions, side="right") - 1
+    pieces = [arr.chunk(k).take(pa.array(positions[which == k] - starts[k])) for k in np.unique(which)]
+    return pa.concat_arrays(pieces) if pieces else pa.array([], arr.type)
+
+
+def _head(data: bytes, start: int, name: str, sep, header_line):
+    """The layout of the file's head (sep, offset, notes, header fields) and the body's first byte; None to decline."""
+    end = len(data) if len(data) - start <= _HEAD else data.rfind(b"\n", start, start + _HEAD) + 1
+    if end <= start:
+        return None
+    try:
+        text = data[start:end].decode("utf-8")
+        cut, lines, sep, sniffed, offset, notes = csv_layout(text, sep, name, header_line)
+    except (UnicodeDecodeError, TransactionDataError):
+        return None
+    if end < len(data) and len(lines) + offset < _HEAD_LINES + (header_line or 0):
+        return None
+    if len(sep) != 1 or sep.isspace() and sep != "\t" or sep in "\"\r\n" or not sep.isascii():
+        return None
+    if not lines or not lines[0].strip() or '"' in lines[0] or CONTROL.search(lines[0]):
+        return None  # a blank line before the header (the careful path counts it), a quoted header
+    header = [h.strip() for h in lines[0].split(sep)]
+    eol = _EOL.search(cut)
+    if eol is None or cut[:eol.start()] != lines[0] or len(set(header)) < len(header):
+        return None
+    body = start + len(text[:len(text) - len(cut) + eol.end()].encode("utf-8"))
+    return sep, offset, notes, header, body
+
+
+def _parse(body, sep: str, header: list[str]) -> pa.Table | None:
+    """The body (a file positioned after the header line, or a buffer) as Arrow strings; None if pyarrow refuses it."""
+    names = [f"c{i}" for i in range(len(header))]
+    try:
+        return pacsv.read_csv(
+            body, pacsv.ReadOptions(column_names=names, block_size=1 << 22),
+            pacsv.ParseOptions(delimiter=sep, quote_char=False, double_quote=False, escape_char=False,
+                               newlines_in_values=False, ignore_empty_lines=False),
+            pacsv.ConvertOptions(column_types={c: pa.string() for c in names}, null_values=[],
+                                 strings_can_be_null=False, quoted_strings_can_be_null=False, check_utf8=True))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None  # ragged rows, text that is not UTF-8, no rows: the careful path says which
+
+
+def _plain_values(column: pa.ChunkedArray) -> bool:
+    """No control character (tab aside), no double quote, no line break Python sees and pyarrow does not."""
+    wide = False
+    for chunk in column.chunks:
+        offsets, data = chunk_bytes(chunk)
+        used = data[offsets[0]:offsets[-1]]
+        if not used.size:
+            continue
+        if used.min() < 32 and np.any((used < 32) & (used != 9)) or used.max() >= 127 and np.any(used == 127):
+            return False
+        if np.any(used == 34):
+            return False
+        wide = wide or used.max() >= 128
+    return not wide or not pc.any(pc.match_substring_regex(column, _PYTHON_BREAKS)).as_py()
+
+
+def _same_as_careful(table: pa.Table, sep: str) -> bool:
+    """Every value plain (:func:`_plain_values`) and no blank line (pyarrow gives it as a row of empty values)."""
+    def blank(column):  # a tab-separated line of spaces and tabs is blank too
+        return pc.equal(pc.utf8_trim(column, WHITESPACE) if sep.isspace() else column, "")
+
+    rows = blank(table.column(0))
+    for column in table.columns[1:]:
+        if not pc.any(rows).as_py():
+            break
+        rows = pc.and_(rows, blank(column))
+    return not pc.any(rows).as_py() and all(_plain_values(column) for column in table.columns)
+
+
+def _open(path: Path, name: str):
+    """The file's first bytes, its notes, and its body from a given byte as a pyarrow stream; None if not text.
+
+    A ``.gz`` file is decompressed in memory (by :func:`kamlab.data.filetypes.read_bytes`,
+    which also raises what the careful path raises for a damaged one); a plain file is
+    streamed. Anything but text is left to the careful path, which names what it is.
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".gz":
+        data, kind, notes = read_bytes(path, name)
+        if kind != "text":
+            return None
+        return data[:_HEAD + 8], notes, lambda at: pa.BufferReader(pa.py_buffer(data).slice(at))
+    with path.open("rb") as handle:
+        first = handle.read(_HEAD + 8)
+    if suffix in (".parquet", ".pq") or file_kind(first) != "text":
+        return None
+
+    def body(at: int):
+        handle = pa.OSFile(str(path))
+        handle.seek(at)
+        return handle
+    return first, [], body
+
+
+def read_arrow(source, sep: str | None = None, encoding: str | None = None, source_name: str | None = None,
+               header_line: int | None = None) -> Raw | None:
+    """A plain CSV file as a :class:`Raw` table of Arrow strings, or None when the careful path must read it.
+
+    Same strings, line numbers and notes as :func:`kamlab.data.reading.read_source`
+    (see the module for what is declined); ``raw.controls`` is False (the
+    values were checked). Errors that name the file (a damaged gzip file)
+    are raised as the careful path raises them.
+    """
+    if not ENABLED or encoding is not None or not isinstance(source, (str, Path)) or not Path(source).is_file():
+        return None
+    path = Path(source)
+    name = source_name or path.name
+    opened = _open(path, name)
+    if opened is None or opened[0].startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    first, notes, body = opened
+    start = 3 if first.startswith(b"\xef\xbb\xbf") else 0
+    head = _head(first, start, name, sep, header_line)
+    if head is None:
+        return None
+    sep, offset, layout_notes, header, body_byte = head
+    with body(body_byte) as stream:
+        table = _parse(stream, sep, header)
+    if table is None or table.num_rows == 0 or not _same_as_careful(table, sep):
+        return None
+    frame = pd.DataFrame({h: text_series(column) for h, column in zip(header, table.columns)})
+    labels = np.arange(offset + 2, offset + 2 + table.num_rows, dtype=np.int64)
+    notes = notes + (["UTF-8 byte-order mark removed"] if start else [])
+    return Raw(frame, name, labels, ("line", "lines"), notes + layout_notes, controls=False)
