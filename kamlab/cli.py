@@ -37,6 +37,7 @@ from kamlab import reports
 from kamlab.reports import Job, ReportConfigError, ReportParameterError
 from kamlab.reports import loader_options as lo
 from kamlab.reports.arguments import EXPORT_NOTEBOOK, build_parser
+from kamlab.reports.engine import choose_engine
 from kamlab.reports.export_folder import (export_after_render, exports_link, replaceable, summary_lines,
                                           write_export_folder)
 from kamlab.reports.one_off import (
@@ -146,7 +147,8 @@ def _custom_job(args: argparse.Namespace, config: Path | None, matrix: list[Job]
     if own is None and (policies or accounts):
         raise ReportConfigError("loading options and --accounts apply only to your own files (--data FILE); "
                                 f"{values.get('dataset', 'this notebook')!r} is not one")
-    defaulted = set() if own is None or "returns" in policies else {"returns"}
+    engine = choose_engine(getattr(args, "engine", "auto"), own, notebook, policies) if own else "pandas"
+    defaulted = set() if own is None or "returns" in policies or engine == "duckdb" else {"returns"}
     if defaulted:
         policies["returns"] = OWN_DATA_RETURNS
     values, shown = own_data_values(values, accounts, params, own)
@@ -162,7 +164,8 @@ def _custom_job(args: argparse.Namespace, config: Path | None, matrix: list[Job]
               kind="custom", shown=shown, own_data=own is not None,
               data_options=shown_data_options(policies, accounts, RETURNS_NOTE if defaulted else "") if own else {})
     columns = {k: shown.get(k) for k in COLUMN_KEYS}
-    return job, ({"path": own, "columns": columns, "load_options": policies, "accounts": accounts} if own else {})
+    return job, ({"path": own, "columns": columns, "load_options": policies, "accounts": accounts,
+                  "engine": engine} if own else {})
 
 
 def _refusal(err: Exception) -> Exception:
@@ -181,7 +184,8 @@ def _validate_own_data(job: Job, spec: dict, out: Path, listed: list[Job]) -> Jo
     A data error is printed whole, recorded on the index, and ends the command (exit 2)."""
     try:
         prepared = prepare_data(spec["path"], columns=spec["columns"], load_options=spec["load_options"],
-                                accounts=spec["accounts"], out_dir=out, name=job.name)
+                                accounts=spec["accounts"], out_dir=out, name=job.name,
+                                engine=spec.get("engine", "pandas"))
     except (ValueError, KeyError, TypeError) as err:  # DataContractError is a ValueError
         refused = _refusal(err)
         if isinstance(refused, DataRefused):
@@ -308,11 +312,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     own = own_file(values.get("dataset")) if "dataset" in values else None
     if own is None:
         raise ReportConfigError("kamlab export writes the exports of your own file: give --data FILE")
-    policies.setdefault("returns", OWN_DATA_RETURNS)
+    engine = choose_engine(args.engine, own, notebook, policies)
+    if engine == "pandas":
+        policies.setdefault("returns", OWN_DATA_RETURNS)
     values, shown = own_data_values(values, accounts, params, own)
     try:
         ds = load_own_data(own, columns={k: shown.get(k) for k in COLUMN_KEYS}, load_options=policies,
-                           accounts=accounts)
+                           accounts=accounts, engine=engine)
     except (ValueError, KeyError, TypeError) as err:  # nothing is written
         raise _refusal(err) from None
     defaults = {p.name: p.default for p in params.values() if p.type_name != "expr"}

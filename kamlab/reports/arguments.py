@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import clean
 from . import loader_options as lo
+from .engine import ENGINES
 from .own_data import OWN_DATA_RETURNS
 
 #: The notebook whose parameters (-p, -f) `kamlab export` takes: it writes what this report's run would.
@@ -27,6 +28,10 @@ def data_arguments(parser) -> argparse._ArgumentGroup:
     data.add_argument("--date-col", metavar="COL", help="column holding the order date")
     data.add_argument("--amount-col", metavar="COL", help="column holding the revenue")
     data.add_argument("--cost-col", metavar="COL", help="column holding the cost (profit = amount - cost)")
+    data.add_argument("--engine", choices=ENGINES, default="auto",
+                      help="read the file with the validating loader (pandas, in memory) or summarise it out of "
+                           "core (duckdb: a clean file larger than memory, capstone only); auto: duckdb above "
+                           "1 GiB (or an eighth of the memory) when no loading policy is given")
     acc = parser.add_argument_group("accounts / CRM file (one row per customer)")
     acc.add_argument("--accounts", metavar="FILE", help="CSV, parquet or Excel accounts file")
     acc.add_argument("--account-id-col", metavar="COL", help="its column holding the customer id")

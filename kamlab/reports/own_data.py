@@ -57,10 +57,15 @@ def _replace_dir(new: Path, target: Path) -> None:
 
 
 def load_own_data(path: str | Path, *, columns: Mapping[str, Any], load_options: Mapping[str, Any],
-                  accounts: Mapping[str, Any]):
+                  accounts: Mapping[str, Any], engine: str = "pandas"):
     """The analyst's file (and accounts file) read and validated here, as a ``kamlab.datasets.Dataset``
     (arguments as :func:`prepare_data`); raises ``kamlab.data.DataContractError`` with every problem."""
     from kamlab import datasets
+
+    if engine == "duckdb":  # out of core: per-account summaries, no transactions (kamlab.reports.engine)
+        from .engine import summary_dataset
+
+        return summary_dataset(path, columns=columns, accounts=accounts)
 
     return datasets.resolve(str(path), **{k: v for k, v in columns.items() if v is not None},
                             **{k: v for k, v in accounts.items() if v is not None}, **load_options)
@@ -74,6 +79,7 @@ def prepare_data(
     accounts: Mapping[str, Any],
     out_dir: str | Path,
     name: str,
+    engine: str = "pandas",
 ) -> PreparedData:
     """Validate an analyst's file in this process and write its bundle.
 
@@ -91,6 +97,9 @@ def prepare_data(
         ``decimal``, ...) when given (passed to :func:`kamlab.datasets.resolve`
         only then).
     out_dir, name : the output folder and the job name (the bundle's place).
+    engine : {"pandas", "duckdb"}
+        The validating loader, or DuckDB's per-account summaries of a file
+        larger than memory (:mod:`kamlab.reports.engine`).
 
     Raises
     ------
@@ -99,7 +108,7 @@ def prepare_data(
     """
     from kamlab import datasets
 
-    ds = load_own_data(path, columns=columns, load_options=load_options, accounts=accounts)
+    ds = load_own_data(path, columns=columns, load_options=load_options, accounts=accounts, engine=engine)
     target = bundle_dir(out_dir, name)
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".tmp-{name}.bundle-", dir=target.parent))

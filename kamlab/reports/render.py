@@ -69,6 +69,8 @@ def _kamlab_report_meta():
             if tx is not None and len(tx):
                 info["shape"] = (f"{{len(tx):,}} transactions, {{tx['customer_id'].nunique():,}} accounts, "
                                  f"{{tx['date'].min():%Y-%m-%d}} to {{tx['date'].max():%Y-%m-%d}}")
+            elif getattr(value, "calhold", None) is not None:
+                info["shape"] = f"per-account summaries of {{len(value.calhold):,}} accounts"
             elif value.summary is not None:
                 info["shape"] = f"summary of {{len(value.summary):,}} rows"
             break
