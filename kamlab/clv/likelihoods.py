@@ -95,32 +95,33 @@ def gamma_gamma_objective(x, m, w) -> Objective:
 
     ln f(m_x | x) = ln Gamma(px+q) - ln Gamma(px) - ln Gamma(q) + q ln v + (px-1) ln m_x + px ln x
                     - (px+q) ln(v + x m_x)                       (Fader & Hardie 2013, note 025)
+                  = G(x) + px ln(x m_x / (v + x m_x)) + q ln(v / (v + x m_x)) - ln m_x,
 
-    summed with weights w. The terms in m_x alone enter through the two sums
-    sum w x ln m and sum w ln m, the terms in x alone through the distinct x;
-    only ln(v + x m_x) is evaluated per pattern. Gradient:
+    summed with weights w, G(x) = ln Gamma(px+q) - ln Gamma(px) - ln Gamma(q) once per distinct x. The
+    second form has no large terms that cancel (the first sums p x ln m and p x ln(v + x m)
+    separately), so the value is as precise as lifetimes' sum over patterns and BFGS's line
+    search ends where lifetimes' does. Gradient:
 
-    d/dp = x [psi(px+q) - psi(px) + ln m_x + ln x - ln(v + x m_x)]
-    d/dq = psi(px+q) - psi(q) + ln v - ln(v + x m_x)
-    d/dv = q / v - (px+q) / (v + x m_x)
+    d/dp = x [psi(px+q) - psi(px) + ln(x m_x / (v + x m_x))]
+    d/dq = psi(px+q) - psi(q) + ln(v / (v + x m_x))
+    d/dv = (q x m_x / v - p x) / (v + x m_x)
     """
     x, m, w = (np.asarray(v, dtype=float) for v in (x, m, w))
     by_x = distinct(x)
     xs, wx = by_x.values[0], np.bincount(by_x.of, weights=w)
     spent, wxs = x * m, w * x
-    sum_x_log_m, sum_log_m, total = _dot(wxs, np.log(m)), _dot(w, np.log(m)), w.sum()
-    log_xs = np.log(xs)
+    log_spent, sum_log_m = np.log(spent), _dot(w, np.log(m))
 
     def both(theta):
         p, q, v = np.exp(theta)
-        log_spend, inverse = np.log(spent + v), 1.0 / (spent + v)
+        log_total = np.log(spent + v)
+        own, prior = log_spent - log_total, np.log(v) - log_total  # ln(x m / (v + x m)), ln(v / (v + x m))
         px = p * xs
-        terms = gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(v) + px * log_xs
-        wl, wxl = _dot(w, log_spend), _dot(wxs, log_spend)
-        ll = _dot(wx, terms) + p * sum_x_log_m - sum_log_m - p * wxl - q * wl
-        d_p = _dot(wx, xs * (digamma(px + q) - digamma(px) + log_xs)) + sum_x_log_m - wxl
-        d_q = _dot(wx, digamma(px + q) - digamma(q) + np.log(v)) - wl
-        d_v = total * q / v - p * _dot(wxs, inverse) - q * _dot(w, inverse)
+        ll = (_dot(wx, gammaln(px + q) - gammaln(px) - gammaln(q)) + p * _dot(wxs, own) + q * _dot(w, prior)
+              - sum_log_m)
+        d_p = _dot(wx, xs * (digamma(px + q) - digamma(px))) + _dot(wxs, own)
+        d_q = _dot(wx, digamma(px + q) - digamma(q)) + _dot(w, prior)
+        d_v = _dot(w, (q * spent / v - p * x) / (spent + v))
         return -ll, -np.array([p * d_p, q * d_q, v * d_v])
 
     return Objective(both)

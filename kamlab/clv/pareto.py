@@ -11,9 +11,9 @@ and mu ~ Gamma(s, beta),
 
 where m = max(alpha, beta) and b' = s+1 if alpha >= beta, r+x otherwise. F is
 the only costly part (a Gauss hypergeometric function, ``scipy.special.hyp2f1``)
-and depends on (x, t) only: it is evaluated once per distinct (x, t_x) and
-(x, T) pair of the patterns (:class:`kamlab.clv.patterns.Patterns`) and gathered
-back, the terms in x alone once per distinct x. lifetimes'
+and depends on (x, t) only: it is evaluated once per distinct (x, t) pair, t a
+recency or an age of the patterns (:class:`kamlab.clv.patterns.Patterns`), and
+gathered back, the terms in x alone once per distinct x. lifetimes'
 ``ParetoNBDFitter._conditional_log_likelihood`` evaluates the same expression
 on every pattern; it is the oracle of ``tests/test_clv_likelihoods.py``.
 
@@ -48,14 +48,14 @@ def _parts(params, p: Patterns) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
     first = -(r+x) ln(alpha+T) - s ln(beta+T), recent = ln(s / (r+s+x)) + ln F(x, t_x) and
     first + aged = ln(s / (r+s+x)) + ln F(x, T), so that e^recent - e^(first + aged) = s A_0 / (r+s+x) >= 0.
-    ``first`` and ``aged`` depend on (x, T), ``recent`` on (x, t_x).
+    Each is computed once per distinct (x, t) pair, t a recency or an age.
     """
     r, alpha, s, beta = params
-    (xr, tr), (xa, ta) = p.by_recency.values, p.by_age.values
-    first = -(r + xa) * np.log(alpha + ta) - s * np.log(beta + ta)
-    aged = np.log(s) - np.log(r + s + xa) + _log_f(params, xa, ta) - first
-    recent = np.log(s) - np.log(r + s + xr) + _log_f(params, xr, tr)
-    return first[p.by_age.of], recent[p.by_recency.of], aged[p.by_age.of]
+    xt, t = p.by_time.values
+    first = -(r + xt) * np.log(alpha + t) - s * np.log(beta + t)
+    later = np.log(s) - np.log(r + s + xt) + _log_f(params, xt, t)  # ln(s F(x, t) / (r+s+x))
+    age = p.age_at
+    return first[age], later[p.recency_at], (later - first)[age]
 
 
 def _log_bracket(first: np.ndarray, recent: np.ndarray, aged: np.ndarray) -> np.ndarray:

@@ -93,10 +93,13 @@ class Patterns:
         Repeat purchases, recency and age (one time unit) and the number of accounts of each pattern.
     by_x : Distinct
         The distinct x; ``weight_by_x`` the summed weights of each.
-    by_recency, by_age : Distinct
-        The distinct (x, t_x) and (x, T) pairs.
-    ages, recencies : Distinct
-        The distinct T and the distinct t_x.
+    by_time : Distinct
+        The distinct (x, t) pairs where t is a recency or an age of a pattern
+        with x: ``by_time.of[recency_at]`` and ``by_time.of[age_at]`` give each
+        pattern's (x, t_x) and (x, T) pair (many t_x of some patterns are the T
+        of others, so the union is smaller than both sets of pairs).
+    recencies, ages : Distinct
+        The distinct t_x and the distinct T.
     """
 
     x: np.ndarray
@@ -105,34 +108,39 @@ class Patterns:
     w: np.ndarray
     by_x: Distinct
     weight_by_x: np.ndarray
-    by_recency: Distinct
-    by_age: Distinct
+    by_time: Distinct
     recencies: Distinct
     ages: Distinct
 
     @classmethod
     def of(cls, x, tx, T, w=None) -> "Patterns":
         """Patterns of arrays (weights 1 when ``w`` is None)."""
-        x, tx, T = (np.asarray(v, dtype=float) for v in (x, tx, T))
+        x, tx, T = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (x, tx, T))
         w = np.ones(len(x)) if w is None else np.asarray(w, dtype=float)
         by_x = distinct(x)
         return cls(x=x, tx=tx, T=T, w=w, by_x=by_x, weight_by_x=np.bincount(by_x.of, weights=w),
-                   by_recency=distinct(x, tx), by_age=distinct(x, T), recencies=distinct(tx), ages=distinct(T))
+                   by_time=distinct(np.concatenate([x, x]), np.concatenate([tx, T])), recencies=distinct(tx),
+                   ages=distinct(T))
 
     @property
-    def total_weight(self) -> float:
-        return float(self.w.sum())
+    def recency_at(self) -> np.ndarray:
+        """Each pattern's (x, t_x) among ``by_time``."""
+        return self.by_time.of[: len(self.x)]
+
+    @property
+    def age_at(self) -> np.ndarray:
+        """Each pattern's (x, T) among ``by_time``."""
+        return self.by_time.of[len(self.x):]
 
     def rescaled(self, c: float) -> "Patterns":
         """The same patterns with time multiplied by ``c`` (> 0): the distinct structure is kept, so
         the gathered values equal ``tx * c`` and ``T * c`` exactly."""
 
-        def times(d: Distinct, columns: tuple[int, ...]) -> Distinct:
-            return Distinct(tuple(v * c if k in columns else v for k, v in enumerate(d.values)), d.of)
+        def times(d: Distinct, column: int) -> Distinct:
+            return Distinct(tuple(v * c if k == column else v for k, v in enumerate(d.values)), d.of)
 
-        return replace(self, tx=self.tx * c, T=self.T * c, by_recency=times(self.by_recency, (1,)),
-                       by_age=times(self.by_age, (1,)), recencies=times(self.recencies, (0,)),
-                       ages=times(self.ages, (0,)))
+        return replace(self, tx=self.tx * c, T=self.T * c, by_time=times(self.by_time, 1),
+                       recencies=times(self.recencies, 0), ages=times(self.ages, 0))
 
 
 class Objective:
