@@ -202,7 +202,8 @@ DECLINED = {
     "a ragged line": lambda text: _ragged(text),
     "a blank line": lambda text: text.replace("\n", "\n\n", 3),
     "a blank line at the end": lambda text: text + "\n",
-    "double quotes": lambda text: text.replace("C000003", '"C000003"'),
+    "a quoted value over two lines": lambda text: text.replace("C000003", '"C0000\n03"', 1),
+    "a stray quote": lambda text: text.replace("C000003", '"C000003', 1),
     "a NUL byte": lambda text: text.replace("C000003", "C00\x000003", 1),
     "a line separator U+2028": lambda text: text.replace("C000003", "C00\u20280003", 1),
     "windows line ends": lambda text: text.replace("\n", "\r\n"),
@@ -220,6 +221,21 @@ def test_files_pyarrow_must_not_read_take_the_careful_path_and_its_messages(tmp_
         assert "1 line has 5 fields but the header has 4 (line 6)" in result[1]
     if case == "a blank line":
         assert "3 blank lines skipped" in result[1]["notes"]
+
+
+def test_quoted_values_are_read_as_the_csv_module_reads_them(tmp_path, monkeypatch):
+    frame = ledger()
+    frame["note"] = "plain"
+    frame.loc[[3, 4, 5], "note"] = ['say "hi"', "a, b", ""]
+    cells = {(10, "amount"): "$1,234.50", (11, "cost"): "1,000", (12, "customer_id"): " C000001 "}
+    path = write(tmp_path, frame, cells=cells)
+    text = path.read_text()
+    assert '"$1,234.50"' in text and '"say ""hi"""' in text
+    path.write_text('"customer_id","date","amount","cost","note"\n' + text.split("\n", 1)[1])
+    raw = arrow.read_arrow(path)
+    assert raw is not None and raw.frame["note"].iloc[3:6].tolist() == ['say "hi"', "a, b", ""]
+    tx, report, _ = both(monkeypatch, path, **OPTIONS)
+    assert "columns not used: 'note'" in report["notes"] and tx["amount"].max() == 1234.5
 
 
 def test_text_that_is_not_utf8_is_read_as_before(tmp_path, monkeypatch):
@@ -245,3 +261,26 @@ def test_dataframes_of_arrow_strings_with_missing_values(monkeypatch):
     both(monkeypatch, frame, bad_rows="drop", **OPTIONS)
     message = both(monkeypatch, frame, **OPTIONS)[1]
     assert "index 5, 6: '', ''" in message and "index 7" in message and "index 8: ''" in message
+
+
+@pytest.mark.parametrize("sep", [",", ";", "\t"])
+def test_pyarrow_reads_quoted_lines_as_the_csv_module_does(sep):
+    """Random lines of letters, delimiters, quotes and spaces: wherever the fast path accepts pyarrow's
+    rows (it parses them, no value spans lines, no row is blank), they are the csv module's records."""
+    import csv
+    import io
+    import random
+
+    rng, accepted = random.Random(7), 0
+    alphabet = ["a", "é", sep, sep, '"', '"', '""', " ", "'"]
+    for _ in range(6_000):
+        lines = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 10))) for _ in range(2)]
+        text = rng.choice(["\n", "\r\n"]).join(lines) + rng.choice(["", "\n"])
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+        width = len(records[0]) if records else 1
+        table = arrow._parse(pa.BufferReader(text.encode()), sep, [f"h{i}" for i in range(width)])
+        if table is None or not arrow._same_as_careful(table, sep):
+            continue
+        accepted += 1
+        assert [list(row) for row in zip(*(c.to_pylist() for c in table.columns))] == records, repr(text)
+    assert accepted > 500

@@ -1,15 +1,19 @@
 """The columnar fast path: a plain CSV file read once by pyarrow's reader, or not at all.
 
 :func:`read_arrow` reads the common file (UTF-8, one record per line, no
-quotes, no blank lines, no control characters) with ``pyarrow.csv`` into
-Arrow strings, one column per source column: exactly the strings, line
-numbers and notes :func:`kamlab.data.reading.read_source` gives. For anything
-else it returns None, and the loader takes the careful path, which words
-today's messages: a file pyarrow refuses (ragged rows, text that is not
-UTF-8), one with double quotes (quoted values may span lines), blank lines
-(the careful path counts them, and they move line numbers), another encoding,
-control characters, or a line break that Python's ``str.splitlines`` counts
-and pyarrow does not (``U+0085``, ``U+2028``, ``U+2029``).
+blank lines, no control characters; values may be quoted) with ``pyarrow.csv``
+into Arrow strings, one column per source column: exactly the strings, line
+numbers and notes :func:`kamlab.data.reading.read_source` gives. Pyarrow reads
+quotes (doubled quotes inside quoted values, quotes inside unquoted values)
+as Python's csv module does, which the careful path uses for quoted text;
+tests/test_data_arrow.py checks it on every kind of line. For anything else
+:func:`read_arrow` returns None, and the loader takes the careful path, which
+words today's messages: a file pyarrow refuses (ragged rows, text that is not
+UTF-8), a quoted value holding a line break (the record spans lines), blank
+lines (the careful path counts them, and they move line numbers), another
+encoding, control characters, or a line break that Python's
+``str.splitlines`` counts and pyarrow does not (``U+0085``, ``U+2028``,
+``U+2029``).
 
 The head of the file goes through the careful path's delimiter sniffing and
 title-line rules (:func:`kamlab.data.reading.csv_layout`); pyarrow parses the
@@ -24,6 +28,7 @@ careful path.
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +40,7 @@ import pyarrow.csv as pacsv
 from .errors import TransactionDataError
 from .filetypes import file_kind, read_bytes
 from .parsing import CONTROL
-from .reading import _EOL, Raw, csv_layout
+from .reading import _EOL, Raw, _no_field_limit, csv_layout
 
 #: Use the columnar reader and the vectorised parsers (False: always the careful path).
 ENABLED = True
@@ -103,11 +108,15 @@ def _head(data: bytes, start: int, name: str, sep, header_line):
         return None
     if len(sep) != 1 or sep.isspace() and sep != "\t" or sep in "\"\r\n" or not sep.isascii():
         return None
-    if not lines or not lines[0].strip() or '"' in lines[0] or CONTROL.search(lines[0]):
-        return None  # a blank line before the header (the careful path counts it), a quoted header
-    header = [h.strip() for h in lines[0].split(sep)]
+    if not lines or not lines[0].strip() or CONTROL.search(lines[0]):
+        return None  # a blank line before the header (the careful path counts it)
+    with _no_field_limit():  # the header's record must end on its line
+        records = list(csv.reader([lines[0], "\x01"], delimiter=sep))
     eol = _EOL.search(cut)
-    if eol is None or cut[:eol.start()] != lines[0] or len(set(header)) < len(header):
+    if eol is None or cut[:eol.start()] != lines[0] or len(records) != 2 or records[1] != ["\x01"]:
+        return None
+    header = [h.strip() for h in records[0]]
+    if len(set(header)) < len(header):
         return None
     body = start + len(text[:len(text) - len(cut) + eol.end()].encode("utf-8"))
     return sep, offset, notes, header, body
@@ -119,8 +128,8 @@ def _parse(body, sep: str, header: list[str]) -> pa.Table | None:
     try:
         return pacsv.read_csv(
             body, pacsv.ReadOptions(column_names=names, block_size=1 << 22),
-            pacsv.ParseOptions(delimiter=sep, quote_char=False, double_quote=False, escape_char=False,
-                               newlines_in_values=False, ignore_empty_lines=False),
+            pacsv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True, escape_char=False,
+                               newlines_in_values=True, ignore_empty_lines=False),
             pacsv.ConvertOptions(column_types={c: pa.string() for c in names}, null_values=[],
                                  strings_can_be_null=False, quoted_strings_can_be_null=False, check_utf8=True))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -128,7 +137,7 @@ def _parse(body, sep: str, header: list[str]) -> pa.Table | None:
 
 
 def _plain_values(column: pa.ChunkedArray) -> bool:
-    """No control character (tab aside), no double quote, no line break Python sees and pyarrow does not."""
+    """No control character (tab aside; a line end, so no record spans lines), no line break Python sees."""
     wide = False
     for chunk in column.chunks:
         offsets, data = chunk_bytes(chunk)
@@ -136,8 +145,6 @@ def _plain_values(column: pa.ChunkedArray) -> bool:
         if not used.size:
             continue
         if used.min() < 32 and np.any((used < 32) & (used != 9)) or used.max() >= 127 and np.any(used == 127):
-            return False
-        if np.any(used == 34):
             return False
         wide = wide or used.max() >= 128
     return not wide or not pc.any(pc.match_substring_regex(column, _PYTHON_BREAKS)).as_py()
