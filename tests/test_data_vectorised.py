@@ -166,6 +166,16 @@ def test_contract_order_without_missing_dates_in_place_and_overflowing_a_key():
     np.testing.assert_array_equal(got.rows, expected)
 
 
+def test_contract_order_of_dates_centuries_apart():
+    frame = frame_of(10, n=3_000)
+    frame.loc[[5, 6, 7], "date"] = pd.to_datetime(["1678-01-02", "2261-12-30", "1900-01-01"])
+    got = contract_order(frame["customer_id"], frame["date"].to_numpy())
+    expected = frame.assign(_row=np.arange(len(frame))).sort_values(["customer_id", "date", "_row"],
+                                                                    kind="mergesort").index.to_numpy()
+    keep = frame["date"].notna().to_numpy()  # where missing dates go does not matter: they are never kept
+    np.testing.assert_array_equal(got.rows[keep[got.rows]], expected[keep[expected]])
+
+
 @pytest.mark.parametrize("arrow_text", [False, True])
 def test_duplicated_rows_equal_pandas_duplicated(arrow_text):
     rng = np.random.default_rng(11)

@@ -75,6 +75,11 @@ def text_series(arr: pa.ChunkedArray | pa.Array, index=None) -> pd.Series:
     return pd.Series(pd.arrays.ArrowExtensionArray(arr), index=index, copy=False)
 
 
+def release() -> None:
+    """Hand back to the system the memory pyarrow's pool keeps after a large read (it keeps freed blocks)."""
+    pa.default_memory_pool().release_unused()
+
+
 def chunk_bytes(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """The value offsets (``len + 1``) and the data bytes of a string array, as numpy views."""
     if not len(chunk):
@@ -215,6 +220,7 @@ def read_arrow(source, sep: str | None = None, encoding: str | None = None, sour
     if table is None or table.num_rows == 0 or not _same_as_careful(table, sep):
         return None
     frame = pd.DataFrame({h: text_series(column) for h, column in zip(header, table.columns)})
+    release()
     labels = np.arange(offset + 2, offset + 2 + table.num_rows, dtype=np.int64)
     notes = notes + (["UTF-8 byte-order mark removed"] if start else [])
     return Raw(frame, name, labels, ("line", "lines"), notes + layout_notes, controls=False)

@@ -44,12 +44,17 @@ class ContractOrder:
 
 
 def _date_key(dates: np.ndarray) -> tuple[np.ndarray, int]:
-    """Dates as small non-negative integers in the same order (NaT last), and their span."""
+    """Dates as small non-negative integers in the same order (NaT last), and their span.
+
+    Dates more than 2**62 ns (146 years) apart keep their nanoseconds (span 2**63).
+    """
     nat = dates == _NAT
     known = dates[~nat]
     if not len(known):
         return np.zeros(len(dates), np.int64), 1
     low = known.min()
+    if int(known.max()) - int(low) >= 2 ** 62:
+        return dates, 2 ** 63
     unit = _SECOND if not np.any((known - low) % _SECOND) else 1
     span = int((known.max() - low) // unit) + 2
     return np.where(nat, span - 1, (dates - low) // unit), span

@@ -17,7 +17,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .arrow import read_arrow
+from .arrow import read_arrow, release
 from .columns import parse_columns
 from .contract import mapping_problems
 from .documents import DocumentRules, as_values, excluded_rows, find_totals_rows
@@ -268,6 +268,7 @@ def load_transactions(
               else np.zeros(len(raw.frame), bool))
     parsed = parse_columns(raw, mapping, dayfirst=dayfirst, date_format=date_format, decimal=decimal,
                            missing_ids=markers, report_bad=bad_rows == "error", skip=excluded | totals)
+    release()  # the text parsed, pyarrow's pool keeps blocks it no longer uses
     ledger = Ledger(raw, parsed.tx, list(parsed.problems), list(raw.notes) + list(parsed.notes))
     apply_document_rows(ledger, rules, excluded, totals)
     apply_duplicates(ledger, duplicates)
