@@ -183,8 +183,9 @@ def _first(model: CountingModel, x, tx, T, w, c: float, scale: np.ndarray):
     if model.analytic:  # lifetimes' BFGS from 0.1 in rescaled log-parameters, on kamlab's likelihood
         first = own_first(scaled, np.full(4, 0.1), scale, weight=float(w.sum()))
         return first, OWN_BFGS, np.exp(0.1), nll, scaled
-    # lifetimes' start (its BFGS ran on the parameters, with finite differences); a tight tolerance
-    first = own_first(scaled, np.zeros(4), scale, weight=float(w.sum()), tol=1e-9, strict=False)
+    # lifetimes' start (its BFGS ran on the parameters, with finite differences), a tighter tolerance
+    # (lifetimes': 1e-6), and a budget for when the gradient's noise stalls the last line search
+    first = own_first(scaled, np.zeros(4), scale, weight=float(w.sum()), tol=1e-8, strict=False, budget=50)
     return first, "BFGS from r = alpha = s = beta = 1", 1.0, nll, scaled
 
 
@@ -215,7 +216,7 @@ def fit_patterns(name: str, x: np.ndarray, tx: np.ndarray, T: np.ndarray, w: np.
         first_start=tuple(float(v) for v in np.exp(np.where(model.rates, -np.log(c), 0.0)) * start),
         starts=_starts(model, nbd, scale), exact=model.exact, floor=nbd.log_likelihood,
         scaled_nll=scaled_nll, offset=float((w * x).sum() * np.log(c)),
-        grad=getattr(scaled_nll, "grad", None),
+        grad=getattr(scaled_nll, "grad", None), restart_budget=None if model.analytic or model.objective is None else 10,
     )
     scaled = found.log_params + scale
     if _reduces(model, found, nbd, scaled):

@@ -131,7 +131,7 @@ def lifetimes_first(fit: Callable[[], Any]) -> First:
 
 
 def own_first(objective, start: np.ndarray, scale: np.ndarray, *, weight: float = 1.0, tol: float = 1e-7,
-              strict: bool = True) -> First:
+              strict: bool = True, budget: int | None = None) -> First:
     """A first fit on kamlab's own likelihood (rescaled time), from ``start`` (rescaled log-parameters).
 
     scipy's BFGS on the *mean* negative log-likelihood (the total divided by the
@@ -139,25 +139,43 @@ def own_first(objective, start: np.ndarray, scale: np.ndarray, *, weight: float 
     BG/NBD and Gamma-Gamma (lifetimes differentiates by autograd, ``objective``
     in closed form), so the estimate is the one lifetimes reaches. (On the total,
     the first quasi-Newton step from a distant start scales with the number of
-    accounts and overshoots.) Returns log-parameters on the caller's scale, or
-    None when the point is not finite, lies outside the search box of
-    :mod:`kamlab.clv.optimise` (where ln Gamma(r + x) - ln Gamma(r) and the like
-    are all roundoff) or, if ``strict`` (lifetimes raises then), BFGS reports no
-    convergence; :func:`search_maximum` checks the rest.
+    accounts and overshoots.) ``budget`` caps the evaluations of value and
+    gradient, after which the best point seen is the estimate: with gradients
+    by finite differences, a line search that cannot find a decrease below the
+    noise of the likelihood otherwise spends a hundred of them. Returns
+    log-parameters on the caller's scale, or None when the point is not
+    finite, lies outside the search box of :mod:`kamlab.clv.optimise` (where
+    ln Gamma(r + x) - ln Gamma(r) and the like are all roundoff) or, if
+    ``strict`` (lifetimes raises then), BFGS reports no convergence;
+    :func:`search_maximum` checks the rest.
     """
     from scipy.optimize import minimize
 
+    best: list = [np.inf, None]
+
+    class _Spent(Exception):
+        pass
+
     def mean(theta):
+        if budget is not None and mean.calls >= budget:
+            raise _Spent
+        mean.calls += 1
         value, slope = objective.value_and_grad(theta)
+        if value < best[0]:
+            best[:] = [value, np.array(theta, dtype=float)]
         return value / weight, slope / weight
 
     def first():
+        mean.calls = 0
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            out = minimize(mean, start, jac=True, method="BFGS", tol=tol)
-        x = np.asarray(out.x, dtype=float)
-        inside = np.all(np.abs(x) <= optimise.BOUND)  # beyond the search box the likelihood is only roundoff
-        ok = (out.success or not strict) and inside and np.isfinite(optimise.evaluate(objective, x))
+            try:
+                out = minimize(mean, start, jac=True, method="BFGS", tol=tol)
+                x, success = np.asarray(out.x, dtype=float), bool(out.success)
+            except _Spent:
+                x, success = best[1], False
+        inside = x is not None and np.all(np.abs(x) <= optimise.BOUND)  # beyond the box: only roundoff
+        ok = (success or not strict) and inside and np.isfinite(optimise.evaluate(objective, x))
         return (x - scale, None) if ok else None
 
     return first
@@ -190,6 +208,7 @@ def search_maximum(
     scaled_nll: Callable[[np.ndarray], float] | None = None,
     offset: float = 0.0,
     grad: Callable[[np.ndarray], np.ndarray] | None = None,
+    restart_budget: int | None = None,
 ) -> Search:
     """The maximum of a likelihood: the first fit's estimate if it is one, else kamlab's own search.
 
@@ -216,6 +235,9 @@ def search_maximum(
     grad : callable or None
         Gradient of ``scaled_nll`` for the restart and the search (None: autograd
         when ``exact``, central differences otherwise).
+    restart_budget : int or None
+        Most evaluations the restart may spend (it only has to show a gain over
+        ``GAIN``; the search from several starts continues from where it stopped).
     """
     scaled_nll = scaled_nll or nll
     got = first() if first is not None else None
@@ -223,7 +245,8 @@ def search_maximum(
     tried: list[np.ndarray] = []
     if at is not None:
         ll_first = -optimise.evaluate(nll, at)
-        restart = optimise.maximise(scaled_nll, [at + scale], exact=exact, polish=False, grad=grad)
+        restart = optimise.maximise(scaled_nll, [at + scale], exact=exact, polish=False, grad=grad,
+                                    budget=restart_budget)
         gained = -optimise.evaluate(nll, restart.log_params - scale) - ll_first
         if np.isfinite(ll_first) and gained <= GAIN and ll_first >= floor - GAIN:
             shown = (tuple(first_start), tuple(float(v) for v in np.exp(at)))

@@ -112,12 +112,15 @@ def at_bound(log_params: np.ndarray) -> np.ndarray:
     return np.where(lp <= -BOUND + _EDGE, -1, np.where(lp >= BOUND - _EDGE, 1, 0))
 
 
-def _lbfgsb(nll, grad, start: np.ndarray):
+def _lbfgsb(nll, grad, start: np.ndarray, budget: int | None = None):
     bounds = [(-BOUND, BOUND)] * start.size
+    options = {"maxiter": 5000, "ftol": 1e-15, "gtol": 1e-9}
+    if budget is not None:  # scipy checks maxfun between line searches: cap these too
+        options.update(maxfun=budget, maxls=max(min(budget // 2, 20), 2))
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return minimize(nll, np.clip(start, -BOUND, BOUND), jac=grad, method="L-BFGS-B", bounds=bounds,
-                        options={"maxiter": 5000, "ftol": 1e-15, "gtol": 1e-9})
+                        options=options)
 
 
 def _nelder_mead(nll, start: np.ndarray):
@@ -129,7 +132,8 @@ def _nelder_mead(nll, start: np.ndarray):
 
 
 def maximise(nll: Callable[[np.ndarray], float], starts: list[np.ndarray], *, exact: bool = False,
-             polish: bool = True, grad: Callable[[np.ndarray], np.ndarray] | None = None) -> Optimum:
+             polish: bool = True, grad: Callable[[np.ndarray], np.ndarray] | None = None,
+             budget: int | None = None) -> Optimum:
     """Minimise a total negative log-likelihood over log-parameters from several starts.
 
     L-BFGS-B (box ``[-BOUND, BOUND]``; gradient ``grad`` when given, by
@@ -138,7 +142,8 @@ def maximise(nll: Callable[[np.ndarray], float], starts: list[np.ndarray], *, ex
     away from the box) is steeper than ``GRADIENT_TOLERANCE`` (or 1e-8 of |nll|,
     the precision of a finite difference), Nelder-Mead continues from there
     (``polish``), then L-BFGS-B once more. The point with the lowest ``nll`` is returned with the
-    optimisers that produced it and every start tried.
+    optimisers that produced it and every start tried. ``budget`` caps the evaluations of each
+    L-BFGS-B run from a start (None: until it converges).
     """
     safe = _finite(nll)
     if grad is None and exact:
@@ -146,7 +151,7 @@ def maximise(nll: Callable[[np.ndarray], float], starts: list[np.ndarray], *, ex
     tried = tuple(tuple(float(v) for v in s) for s in starts)
     best, best_value, used = np.asarray(starts[0], dtype=float), np.inf, "L-BFGS-B"
     for start in starts:
-        result = _lbfgsb(safe, grad, np.asarray(start, dtype=float))
+        result = _lbfgsb(safe, grad, np.asarray(start, dtype=float), budget)
         if np.isfinite(result.fun) and result.fun < best_value:
             best, best_value = np.asarray(result.x, dtype=float), float(result.fun)
     free = at_bound(best) == 0
