@@ -45,7 +45,7 @@ from .pilot import pilot_outcomes
 from .registry import BASELINES, DEFINITIONS, REGISTRY, RESCORABLE, RISKS, check_registry, score_all
 from .revenue import biggest, mustnt_lose
 from .scorecard import STRATEGIC_WEIGHTS, StrategicScore, scorecard_signals, strategic, weight_sensitivity
-from .selection import key_account_count, ranking, select
+from .selection import key_account_count, ranking, ranking_positions, select, tie_ranks, top_positions
 from .uplift import UPLIFT_COVARIATES, ExtraEffortScore, extra_effort
 from .value import FutureProfitScore, future_profit
 
@@ -54,6 +54,6 @@ __all__ = [
     "UPLIFT_COVARIATES", "Definition", "DefinitionScore", "ExtraEffortScore", "FutureProfitScore",
     "NotComputable", "OracleScore", "StrategicScore", "abc_a", "biggest", "check_registry", "demanding",
     "extra_effort", "future_profit", "key_account_count", "mustnt_lose", "oracle", "oracle_column",
-    "pilot_outcomes", "random_pick", "ranking", "score_all", "scorecard_signals", "select", "staff_focus",
+    "pilot_outcomes", "random_pick", "ranking", "ranking_positions", "score_all", "tie_ranks", "top_positions", "scorecard_signals", "select", "staff_focus",
     "strategic", "weight_sensitivity",
 ]

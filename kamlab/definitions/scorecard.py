@@ -9,7 +9,10 @@ import numpy as np
 import pandas as pd
 
 from .base import Definition, DefinitionScore, attributes
-from .selection import select
+from .selection import key_account_count, tie_ranks, top_positions
+
+#: Largest accounts x draws block of perturbed scores weight_sensitivity holds at once (20 M floats, 160 MB).
+SENSITIVITY_CELLS = 20_000_000
 
 #: Default weights of the strategic scorecard (each signal a percentile rank).
 STRATEGIC_WEIGHTS = {"growth_potential": 0.25, "influence": 0.25, "strategic_fit": 0.25, "profit": 0.25}
@@ -112,6 +115,12 @@ def weight_sensitivity(
 
         turnover = 1 - |S* & S| / k    (share of key accounts replaced)
 
+    The top-k sets are found on arrays (:func:`kamlab.definitions.selection.top_positions`,
+    ties by ``customer_id`` as in :func:`kamlab.definitions.select`), the
+    perturbed scores computed for blocks of draws of at most
+    :data:`SENSITIVITY_CELLS` accounts x draws (all draws at once up to
+    100,000 accounts).
+
     Parameters
     ----------
     k : int
@@ -137,15 +146,17 @@ def weight_sensitivity(
     w = w / w.sum()
     if concentration <= 0:
         raise ValueError(f"concentration must be > 0, got {concentration}")
-    base_set = select(base.scores, k=k)
+    k = key_account_count(len(summary), k=k)
+    ties = tie_ranks(summary.index)
+    in_base = np.zeros(len(summary), dtype=bool)
+    in_base[top_positions(base.scores.to_numpy(), k, ties)] = True
     draws = np.random.default_rng(seed).dirichlet(concentration * w, size=n_draws)
-    scores = signals @ draws.T  # accounts x draws
-    in_base = summary.index.isin(base_set)
-    ids = summary.index.astype(str).to_numpy()
     turnover = np.empty(n_draws)
-    for j in range(n_draws):
-        top = np.lexsort((ids, -scores[:, j]))[:k]
-        turnover[j] = 1 - in_base[top].sum() / k
+    step = max(1, SENSITIVITY_CELLS // max(len(summary), 1))
+    for start in range(0, n_draws, step):  # accounts x draws scores, a block of draws at a time
+        scores = signals @ draws[start:start + step].T
+        for j in range(scores.shape[1]):
+            turnover[start + j] = 1 - in_base[top_positions(scores[:, j], k, ties)].sum() / k
     out = pd.DataFrame(draws, columns=list(used))
     out["turnover"] = turnover
     return out

@@ -131,6 +131,14 @@ def _baseline(design: _Design, index: pd.Index, baseline, future_profit, days: f
     return run_rate, "run-rate of the pre-period and the pilot"
 
 
+#: Why the pilot cannot be described without each input (the detail of extra_effort's NotComputable).
+_MISSING_PILOT = {
+    "pilot_days": "the length of the pilot in days",
+    "transactions": "the pilot's orders before and during it come from the transactions; "
+                    "a precomputed summary does not carry them",
+}
+
+
 def extra_effort(
     summary: pd.DataFrame,
     accounts: pd.DataFrame | None = None,
@@ -195,9 +203,10 @@ def extra_effort(
     covariates : sequence of str
         Candidate covariates (accounts-table columns).
     missing_pilot : str, optional
-        What the caller could not give to describe the pilot (e.g.
-        "pilot_days" when the data document no pilot length): then the
-        definition is not computable and says so.
+        What the caller could not give to describe the pilot ("pilot_days"
+        when the data document no pilot length, "transactions" when the
+        data are a precomputed summary, which has no orders before and
+        during the pilot): then the definition is not computable and says so.
 
     Returns
     -------
@@ -209,7 +218,7 @@ def extra_effort(
     attrs = attributes(accounts, summary.index)
     require(EXTRA_EFFORT, attrs, ("kam_pilot",), "a randomised pilot flag")
     if missing_pilot:
-        raise EXTRA_EFFORT.not_computable((missing_pilot,), "the length of the pilot in days",
+        raise EXTRA_EFFORT.not_computable((missing_pilot,), _MISSING_PILOT.get(missing_pilot, ""),
                                           needs=("kam_pilot", missing_pilot))
     if pilot is None:
         raise EXTRA_EFFORT.not_computable(
