@@ -82,3 +82,16 @@ def test_weight_sensitivity_in_blocks_is_the_string_lexsort_of_every_draw(monkey
     expected = [1 - len(base & set(index[np.lexsort((ids, -(signals @ w)))[:40]])) / 40 for w in draws]
     np.testing.assert_array_equal(whole["turnover"], expected)
     assert whole["turnover"].max() > 0
+
+
+@pytest.mark.parametrize("ids", ["str", "int"])
+def test_random_baseline_places_its_draws_in_sorted_id_order(ids):
+    from kamlab.definitions import random_pick
+
+    rng = np.random.default_rng(1)
+    labels = rng.choice(10_000, 300, replace=False)
+    index = pd.Index([f"R{x}" for x in labels] if ids == "str" else labels, name="customer_id")
+    for summary in (pd.DataFrame({"revenue": 1.0}, index=index), pd.DataFrame({"revenue": 1.0}, index=index.sort_values())):
+        ordered = summary.index.sort_values()  # the reference: draws along the sorted ids, then back in place
+        expected = pd.Series(np.random.default_rng(5).random(len(ordered)), index=ordered).reindex(summary.index)
+        np.testing.assert_array_equal(random_pick(summary, seed=5).scores.to_numpy(), expected.to_numpy())

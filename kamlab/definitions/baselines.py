@@ -18,9 +18,13 @@ def random_pick(summary: pd.DataFrame, accounts: pd.DataFrame | None = None, *, 
     The scores follow the sorted ``customer_id`` order, so the same accounts
     and seed always give the same selection.
     """
-    ordered = summary.index.sort_values()
-    values = np.random.default_rng(seed).random(len(ordered))
-    return RANDOM.result(pd.Series(values, index=ordered).reindex(summary.index))
+    index = summary.index
+    values = np.random.default_rng(seed).random(len(index))  # the i-th draw goes to the i-th id in sorted order
+    if not index.is_monotonic_increasing:
+        placed = np.empty(len(index))
+        placed[index.argsort()] = values
+        values = placed
+    return RANDOM.result(pd.Series(values, index=index))
 
 
 RANDOM = Definition(

@@ -39,19 +39,20 @@ def scorecard_signals(summary: pd.DataFrame, accounts: pd.DataFrame | None, colu
     values get rank 0. Raises :class:`NotComputable` listing absent columns.
     """
     attrs = attributes(accounts, summary.index)
-    signals, missing = {}, []
+    found, missing = {}, []
     for name in columns:
         source = summary if name in ("profit", "revenue") else attrs
         column = name
         if name == "influence" and name not in source.columns and "referrals" in source.columns:
             column = "referrals"
-        if column not in source.columns:
+        if column in source.columns:
+            found[name] = source[column]
+        else:
             missing.append("cost" if name == "profit" else name)
-            continue
-        values = pd.to_numeric(source[column], errors="coerce").astype(float)
-        signals[name] = values.rank(pct=True).fillna(0.0)
-    if missing:
+    if missing:  # before any ranking: on a million accounts without attributes this is all there is to do
         raise STRATEGIC.not_computable(tuple(missing), needs=tuple(columns))
+    signals = {name: pd.to_numeric(values, errors="coerce").astype(float).rank(pct=True).fillna(0.0)
+               for name, values in found.items()}
     return pd.DataFrame(signals, index=summary.index)
 
 
