@@ -80,3 +80,23 @@ def test_b2b_uses_the_pilots_lift():
     assert decision.uplift == result.scores["extra_effort"].mean_lift
     assert decision.cost_per_account == result.effort_cost
     assert decision.uplift_source.startswith("the randomised pilot")
+
+
+def test_the_replicates_in_blocks_are_those_of_one_draw(monkeypatch):
+    from kamlab.compare import decision as module
+
+    result = comparison(n=300, programme_cost=50.0)
+    whole = compare.decide(result, uplift_share=0.1, n_bootstrap=40, seed=3)
+    monkeypatch.setattr(module, "DECISION_CELLS", 7 * 300)  # blocks of 7 replicates
+    blocks = compare.decide(result, uplift_share=0.1, n_bootstrap=40, seed=3)
+    pd.testing.assert_frame_equal(blocks.curves, whole.curves)
+    assert blocks.difference == whole.difference
+    # the reference: all replicates drawn at once, net gain of the top n in each
+    draws = np.random.default_rng(3).integers(0, 300, size=(40, 300))
+    weights = np.stack([np.bincount(row, minlength=300) for row in draws]).astype(float)
+    y = result.accounts["profit_holdout"].to_numpy()
+    order = np.argsort(-y, kind="stable")
+    grid = whole.curves.loc[whole.curves["definition"] == "biggest", "n_key"].to_numpy()
+    boot = 0.1 * np.cumsum(weights[:, order] * y[order], axis=1)[:, grid - 1] - 50.0 * grid
+    low = whole.curves.loc[whole.curves["definition"] == "biggest", "low"].to_numpy()
+    np.testing.assert_allclose(low, np.quantile(boot, 0.025, axis=0), rtol=1e-12)

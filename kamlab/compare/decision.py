@@ -16,21 +16,26 @@ definition and n with the largest G; it is "cannot separate" when the paired
 bootstrap interval of the leader's G minus the runner-up's (each at its own
 best n) contains 0. With a capacity of m accounts per key-account manager,
 the plan needs ceil(n / m) managers (the source material: a company
-typically has 3-8 key accounts, rarely more than 15).
+typically has 3-8 key accounts, rarely more than 15). The replicates are
+computed in blocks of bounded memory (:data:`DECISION_CELLS`), the
+definitions ranked on arrays.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Iterator
 
 import numpy as np
 import pandas as pd
 
-from kamlab.definitions import ExtraEffortScore, ranking
+from kamlab.definitions import ExtraEffortScore
+from kamlab.definitions.selection import ranking_positions, tie_ranks
 
 from .availability import needs_sentence
 from .narrative import headline_metric, money, number, with_footnote
+from .positions import aligned_values
 from .result import Comparison
 
 
@@ -96,23 +101,38 @@ def programme_uplift(result: Comparison, uplift_share: float | None) -> tuple[fl
     return needs_sentence(["kam_pilot"], "an uplift estimate from a randomised pilot; or set uplift_share")
 
 
-def _replicate_weights(n: int, n_bootstrap: int, seed: int) -> np.ndarray:
-    """Bootstrap count weights, n_bootstrap x n (how often each account was drawn)."""
+#: Largest replicates x accounts block of bootstrap count weights decide holds at once (10 M floats, 80 MB).
+DECISION_CELLS = 10_000_000
+
+
+def _replicate_weights(n: int, n_bootstrap: int, seed: int) -> Iterator[np.ndarray]:
+    """Bootstrap count weights (how often each account was drawn), in blocks of rows of at most DECISION_CELLS.
+
+    The draws come from one generator in order, so the blocks stacked are
+    the n_bootstrap x n weights of one draw of all replicates.
+    """
     rng = np.random.default_rng(seed)
-    draws = rng.integers(0, n, size=(n_bootstrap, n))
-    return np.stack([np.bincount(row, minlength=n) for row in draws]).astype(float)
+    step = max(1, DECISION_CELLS // max(n, 1))
+    for start in range(0, n_bootstrap, step):
+        draws = rng.integers(0, n, size=(min(step, n_bootstrap - start), n))
+        yield np.stack([np.bincount(row, minlength=n) for row in draws]).astype(float)
 
 
 def _curves(result: Comparison, y: pd.Series, names: list[str], grid: np.ndarray, uplift: float, cost: float,
-            weights: np.ndarray) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+            n_bootstrap: int, seed: int) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """G_d(n) on the grid with its band, and the replicates of G_d at every grid point."""
-    rows, replicates = [], {}
     alpha = (1 - result.level) / 2
-    for name in names:
-        order = y.index.get_indexer(ranking(result.scores[name].scores.reindex(y.index)))
-        gain = uplift * np.cumsum(y.to_numpy()[order])[grid - 1] - cost * grid
-        boot = uplift * np.cumsum(weights[:, order] * y.to_numpy()[order], axis=1)[:, grid - 1] - cost * grid
-        replicates[name] = boot
+    values, ties = y.to_numpy(), tie_ranks(y.index)
+    orders = {name: ranking_positions(aligned_values(result.scores[name].scores, y.index), ties) for name in names}
+    blocks: dict[str, list] = {name: [] for name in names}
+    for weights in _replicate_weights(len(y), n_bootstrap, seed):
+        for name, order in orders.items():
+            cumulative = np.cumsum(weights[:, order] * values[order], axis=1)[:, grid - 1]
+            blocks[name].append(uplift * cumulative - cost * grid)
+    rows, replicates = [], {}
+    for name, order in orders.items():
+        gain = uplift * np.cumsum(values[order])[grid - 1] - cost * grid
+        boot = replicates[name] = np.concatenate(blocks[name])
         low, high = np.quantile(boot, [alpha, 1 - alpha], axis=0)
         rows.append(pd.DataFrame({"definition": name, "n_key": grid, "net_gain": gain, "low": low, "high": high}))
     return pd.concat(rows, ignore_index=True), replicates
@@ -152,8 +172,7 @@ def decide(result: Comparison, *, uplift_share: float | None = None, capacity: i
     y = result.accounts[f"{metric}_holdout"].astype(float).fillna(0.0)
     grid = np.unique(np.linspace(1, max(1, int(max_share * len(y))), 60).round().astype(int))
     cost = result.effort_cost + result.programme_cost
-    curves, replicates = _curves(result, y, names, grid, found[0], cost,
-                                 _replicate_weights(len(y), n_bootstrap, seed))
+    curves, replicates = _curves(result, y, names, grid, found[0], cost, n_bootstrap, seed)
     best = curves.loc[curves.groupby("definition", sort=False)["net_gain"].idxmax()].set_index("definition")
     best = best.sort_values("net_gain", ascending=False, kind="stable")
     leader = best.index[0] if best["net_gain"].iloc[0] > 0 else None

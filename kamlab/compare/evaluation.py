@@ -19,15 +19,17 @@ their own size, like ``abc_a``, keep it):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from kamlab.definitions import REGISTRY, Definition, DefinitionScore, NotComputable, key_account_count, select
+from kamlab.definitions import REGISTRY, Definition, DefinitionScore, NotComputable, key_account_count
+from kamlab.definitions.selection import ranking_positions, tie_ranks, top_positions
 
-from .metrics import bootstrap_captures, gain_curve, overlap_matrix, percentile_interval
+from .intervals import bootstrap_captures, delta_method_interval, interval_method, percentile_interval
+from .positions import aligned_values, gain_from_order, gain_points, jaccard, membership, parallel_map
 from .quality import degenerate_reasons, unstable_shares
 from .result import Comparison
 
@@ -40,13 +42,15 @@ OUTCOMES = {
 
 @dataclass(frozen=True)
 class KeySets:
-    """The key set of every computable definition over the accounts to choose from."""
+    """The key set of every computable definition over the accounts to choose from, in positions."""
 
     names: list[str]                 # table rows, in registry order
     selections: dict[str, pd.Index]  # name -> selected customer_id values
     member: np.ndarray               # accounts x definitions, 1 if key
     missing: pd.DataFrame            # the not-computable definitions and why
     k: int
+    orders: dict[str, np.ndarray] = field(default_factory=dict)  # name -> all positions in key order
+    ties: np.ndarray | None = None   # the universe's customer_id string order (None: already sorted)
 
 
 def check_outcomes(outcomes: pd.DataFrame, *, level: float, n_bootstrap: int, costs: tuple[float, float]) -> pd.DataFrame:
@@ -67,18 +71,25 @@ def check_outcomes(outcomes: pd.DataFrame, *, level: float, n_bootstrap: int, co
 
 
 def key_sets(scores: Mapping, universe: pd.Index, k: int, order: Sequence[str]) -> KeySets:
-    """Select each computable definition's key accounts (its own size if it has one, else k)."""
+    """Select each computable definition's key accounts (its own size if it has one, else k).
+
+    Each score is aligned on the universe once and ranked on arrays
+    (:func:`kamlab.definitions.selection.ranking_positions`, ties by
+    ``customer_id`` as in :func:`kamlab.definitions.select`); the full order
+    is kept for the gain curves, the first k positions are the key set.
+    """
     computable = {name: s for name, s in scores.items() if isinstance(s, DefinitionScore)}
     missing = pd.DataFrame(
         [{"definition": name, "missing": ", ".join(s.missing), "reason": s.reason}
          for name, s in scores.items() if isinstance(s, NotComputable)],
         columns=["definition", "missing", "reason"])
     names = [name for name in order if name in computable] + [n for n in computable if n not in order]
-    n = len(universe)
-    selections = {name: select(computable[name].scores.reindex(universe), k=min(computable[name].size or k, n))
-                  for name in names}
-    member = np.column_stack([universe.isin(selections[name]) for name in names]).astype(float)
-    return KeySets(names, selections, member, missing, k)
+    n, ties = len(universe), tie_ranks(universe)
+    values = [aligned_values(computable[name].scores, universe) for name in names]
+    orders = dict(zip(names, parallel_map(lambda v: ranking_positions(v, ties), values)))
+    chosen = [orders[name][:min(computable[name].size or k, n)] for name in names]
+    selections = {name: universe[top] for name, top in zip(names, chosen)}
+    return KeySets(names, selections, membership(chosen, n), missing, k, orders, ties)
 
 
 def shared_metrics(outcomes: pd.DataFrame, unavailable: dict[str, str]) -> list[str]:
@@ -96,20 +107,26 @@ def shared_metrics(outcomes: pd.DataFrame, unavailable: dict[str, str]) -> list[
 
 
 def capture_columns(table: pd.DataFrame, outcomes: pd.DataFrame, sets: KeySets, metrics: list[str], *,
-                    n_bootstrap: int, seed: int, level: float, unavailable: dict[str, str]) -> None:
-    """Add ``o_captured`` (with ``_low``/``_high`` bootstrap ends) and ``o_lift`` for every outcome o."""
+                    n_bootstrap: int, seed: int, level: float, method: str, unavailable: dict[str, str]) -> None:
+    """Add ``o_captured`` (with ``_low``/``_high`` interval ends) and ``o_lift`` for every outcome o.
+
+    The interval is the percentile bootstrap or the delta method, as ``method``
+    says (:func:`kamlab.compare.intervals.interval_method`); none for "none".
+    """
     if not metrics:
         return
     y = outcomes[metrics].to_numpy()
     n_key = sets.member.sum(axis=0)
     captured = (y.T @ sets.member) / y.sum(axis=0)[:, None]  # M x D
-    if n_bootstrap > 0:
+    if method == "bootstrap":
         low, high = percentile_interval(bootstrap_captures(y, sets.member, n_bootstrap=n_bootstrap, seed=seed), level)
+    elif method == "delta method":
+        low, high = delta_method_interval(y, sets.member, level)
     else:
         unavailable["captured_low/high"] = "n_bootstrap = 0: no confidence intervals"
     for j, metric in enumerate(metrics):
         table[f"{metric}_captured"] = captured[j]
-        if n_bootstrap > 0:
+        if method != "none":
             table[f"{metric}_captured_low"] = low[j]
             table[f"{metric}_captured_high"] = high[j]
         table[f"{metric}_lift"] = captured[j] / (n_key / len(outcomes))
@@ -122,10 +139,14 @@ def precision_recall(table: pd.DataFrame, scores: Mapping, universe: pd.Index, s
         unavailable["precision/recall"] = "no oracle: the true future value is known only in synthetic worlds"
         return
     oracle = scores["oracle"]
-    best = sets.selections["oracle"] if oracle.size is None else select(oracle.scores.reindex(universe), k=sets.k)
-    hits = np.array([len(sets.selections[name].intersection(best)) for name in sets.names])
+    if oracle.size is None:
+        best = sets.member[:, sets.names.index("oracle")]
+    else:
+        best = membership([top_positions(aligned_values(oracle.scores, universe), sets.k, sets.ties)],
+                          len(universe))[:, 0]
+    hits = best @ sets.member
     table["precision"] = hits / sets.member.sum(axis=0)
-    table["recall"] = hits / len(best)
+    table["recall"] = hits / best.sum()
 
 
 def cost_columns(table: pd.DataFrame, outcomes: pd.DataFrame, sets: KeySets, unavailable: dict[str, str]) -> None:
@@ -166,21 +187,21 @@ def programme_roi(table: pd.DataFrame, outcomes: pd.DataFrame, sets: KeySets, *,
 
 
 def gain_table(scores: Mapping, outcomes: pd.DataFrame, sets: KeySets, metrics: list[str], points: int) -> pd.DataFrame:
-    """Tidy gain curves of every definition (``abc_a`` is a point at its own size, not a curve)."""
+    """Tidy gain curves of every definition (``abc_a`` is a point at its own size, not a curve).
+
+    Each curve is the cumulative sum of the outcome sorted in the
+    definition's key order (:func:`kamlab.compare.gain_curve`, on the orders of ``sets``).
+    """
+    ks = gain_points(len(outcomes), points)
+    values = {metric: outcomes[metric].to_numpy(dtype=float) for metric in metrics}
     gains = []
     for name in sets.names:
-        if name == "abc_a":  # same ranking as biggest; shown as a point at its own size
+        if name == "abc_a" or not metrics:  # same ranking as biggest; shown as a point at its own size
             continue
-        frame = None
+        frame = pd.DataFrame({"definition": name, "share_of_accounts": ks / len(outcomes)})
         for metric in metrics:
-            curve = gain_curve(scores[name].scores, outcomes[metric], points=points)
-            if frame is None:
-                frame = curve.rename(columns={"captured": f"{metric}_captured"})
-            else:
-                frame[f"{metric}_captured"] = curve["captured"].to_numpy()
-        if frame is not None:
-            frame.insert(0, "definition", name)
-            gains.append(frame)
+            frame[f"{metric}_captured"] = gain_from_order(sets.orders[name], values[metric], ks)
+        gains.append(frame)
     if not gains:
         return pd.DataFrame(columns=["definition", "share_of_accounts"])
     return pd.concat(gains, ignore_index=True)
@@ -189,12 +210,13 @@ def gain_table(scores: Mapping, outcomes: pd.DataFrame, sets: KeySets, metrics: 
 def turnover_table(next_scores: Mapping | None, universe: pd.Index, sets: KeySets,
                    unavailable: dict[str, str]) -> pd.DataFrame:
     """Share of each key set not key again when re-scored on the next window: 1 - |S & S'| / |S|."""
-    rows = []
-    for name in sets.names:
+    rows, lookup = [], []
+    for j, name in enumerate(sets.names):
         again = (next_scores or {}).get(name)
         if isinstance(again, DefinitionScore):
-            later = select(again.scores.reindex(universe), k=min(again.size or sets.k, len(universe)))
-            kept = len(sets.selections[name].intersection(later))
+            later = top_positions(aligned_values(again.scores, universe, lookup),
+                                  min(again.size or sets.k, len(universe)), sets.ties)
+            kept = sets.member[later, j].sum()
             rows.append({"definition": name, "turnover": 1 - kept / len(sets.selections[name])})
     not_rescored = [name for name in sets.names if name not in {r["definition"] for r in rows}]
     if not_rescored:
@@ -219,6 +241,7 @@ def compare_definitions(
     next_scores: Mapping[str, DefinitionScore | NotComputable] | None = None,
     gain_points: int = 201,
     registry: Sequence[Definition] = REGISTRY,
+    bootstrap_max_accounts: int | None = None,
 ) -> Comparison:
     """Evaluate every definition's key set against the holdout outcomes.
 
@@ -238,11 +261,11 @@ def compare_definitions(
     k, share : int or float
         The number of key accounts, or their share of the accounts (one of them).
     n_bootstrap : int
-        Bootstrap replicates for the confidence intervals (0 = none).
+        Bootstrap replicates for the confidence intervals (0 = no intervals).
     seed : int
         Seed of the bootstrap.
     level : float
-        Confidence level, e.g. 0.95 (percentile intervals).
+        Confidence level, e.g. 0.95.
     programme_cost : float
         Further cost of the key-account programme per key account over the
         holdout window (currency units): travel, events, concessions ...,
@@ -257,6 +280,10 @@ def compare_definitions(
         Points per gain curve.
     registry : sequence of Definition
         Gives the row order and which rows are baselines.
+    bootstrap_max_accounts : int, optional
+        Most accounts for which the intervals are the percentile bootstrap;
+        above, the delta method (:mod:`kamlab.compare.intervals`). Default
+        :data:`kamlab.compare.intervals.BOOTSTRAP_MAX_ACCOUNTS` (200,000).
 
     Returns
     -------
@@ -264,7 +291,8 @@ def compare_definitions(
         ``table`` columns, where the data allow them: ``definition``, ``kind``
         ("definition" or "baseline"), ``n_key``, for each outcome o in
         (revenue, profit, true_value): ``o_captured``, ``o_captured_low``,
-        ``o_captured_high``, ``o_lift``; ``precision``, ``recall``;
+        ``o_captured_high`` (the interval ends, ``Comparison.interval_method``
+        says how), ``o_lift``; ``precision``, ``recall``;
         ``cost_to_serve_share``; ``losing_accounts``; ``uplift_u``,
         ``net_gain_u``, ``roi_u`` for u in (true, estimated). ``unstable`` flags
         outcomes whose net total nearly cancels and ``degenerate`` says why
@@ -280,17 +308,20 @@ def compare_definitions(
     table = pd.DataFrame({"definition": sets.names,
                           "kind": ["baseline" if name in baselines else "definition" for name in sets.names],
                           "n_key": sets.member.sum(axis=0).astype(int)})
-    capture_columns(table, outcomes, sets, metrics, n_bootstrap=n_bootstrap, seed=seed, level=level,
+    method = interval_method(len(universe), n_bootstrap, bootstrap_max_accounts)
+    capture_columns(table, outcomes, sets, metrics, n_bootstrap=n_bootstrap, seed=seed, level=level, method=method,
                     unavailable=unavailable)
     precision_recall(table, scores, universe, sets, unavailable)
     cost_columns(table, outcomes, sets, unavailable)
     programme_roi(table, outcomes, sets, programme_cost=programme_cost, effort_cost=effort_cost,
                   unavailable=unavailable)
     return Comparison(
-        table=table, not_computable=sets.missing, overlap=overlap_matrix(sets.selections),
+        table=table, not_computable=sets.missing, overlap=jaccard(sets.member, sets.names),
         gains=gain_table(scores, outcomes, sets, metrics, gain_points),
         turnover=turnover_table(next_scores, universe, sets, unavailable),
         selections=sets.selections, unavailable=unavailable, k=int(k), n_accounts=len(universe), level=level,
-        n_bootstrap=n_bootstrap, seed=seed, programme_cost=float(programme_cost), effort_cost=float(effort_cost),
+        n_bootstrap=n_bootstrap, seed=seed, interval_method=method,
+        key_positions={name: sets.orders[name][:len(sets.selections[name])] for name in sets.names},
+        programme_cost=float(programme_cost), effort_cost=float(effort_cost),
         scores=dict(scores), unstable=unstable_shares(outcomes, metrics), degenerate=degenerate_reasons(outcomes, k),
     )

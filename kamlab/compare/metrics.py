@@ -1,4 +1,4 @@
-"""Metrics of key sets: overlap between sets, gain curves, and bootstrap intervals of captured shares."""
+"""Metrics of key sets: overlap between sets and gain curves (the intervals of captured shares: ``intervals``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from kamlab.definitions import ranking
+from kamlab.definitions.selection import ranking_positions, tie_ranks
+
+from .intervals import bootstrap_captures, percentile_interval  # noqa: F401  (re-exported: their old home)
+from .positions import aligned_values, gain_from_order, gain_points, jaccard, membership, positions_in
 
 
 def overlap_matrix(selections: Mapping[str, pd.Index]) -> pd.DataFrame:
@@ -19,12 +22,8 @@ def overlap_matrix(selections: Mapping[str, pd.Index]) -> pd.DataFrame:
     """
     names = list(selections)
     everyone = pd.Index([]).append([selections[name] for name in names]).unique()
-    member = np.column_stack([everyone.isin(selections[name]) for name in names]).astype(float)
-    both = member.T @ member
-    sizes = np.diag(both)
-    union = sizes[:, None] + sizes[None, :] - both
-    values = np.divide(both, union, out=np.ones_like(both), where=union > 0)
-    return pd.DataFrame(values, index=pd.Index(names, name="definition"), columns=names)
+    positions = [positions_in(selections[name], everyone) for name in names]
+    return jaccard(membership(positions, len(everyone)), names)
 
 
 def pair_overlaps(overlap: pd.DataFrame, names: Sequence[str] | None = None) -> pd.Series:
@@ -87,53 +86,7 @@ def gain_curve(scores: pd.Series, outcome: pd.Series, *, points: int = 201) -> p
     pd.DataFrame
         ``share_of_accounts`` (k / n) and ``captured``.
     """
-    order = ranking(scores.reindex(outcome.index))
-    y = outcome.reindex(order).to_numpy(dtype=float)
-    cum = np.concatenate([[0.0], np.cumsum(y)])
-    n = len(y)
-    ks = np.unique(np.round(np.linspace(0, 1, points) * n).astype(int))
-    return pd.DataFrame({"share_of_accounts": ks / n, "captured": cum[ks] / cum[-1]})
-
-
-def bootstrap_captures(
-    outcomes: np.ndarray, member: np.ndarray, *, n_bootstrap: int, seed: int, chunk_cells: int = 2_500_000
-) -> np.ndarray:
-    """Bootstrap replicates of every captured share, resampling accounts.
-
-    outcomes: n x M (outcome per account), member: n x D (1 if key).
-    Each replicate draws n accounts with replacement; with w_i the number of
-    times account i was drawn, the replicate of a captured share is
-    (w @ (y * s)) / (w @ y). The key sets stay as chosen on the calibration
-    window (the interval is conditional on the selection). All replicates
-    are computed at once, in chunks of about ``chunk_cells`` draws, as one
-    matrix product per chunk (Efron & Tibshirani 1993, ch. 6 and 13).
-
-    Returns
-    -------
-    np.ndarray
-        n_bootstrap x M x D replicates.
-    """
-    n, m = outcomes.shape
-    d = member.shape[1]
-    rng = np.random.default_rng(seed)
-    numer_cols = (outcomes[:, :, None] * member[:, None, :]).reshape(n, m * d)
-    stacked = np.concatenate([outcomes, numer_cols], axis=1)
-    out = np.empty((n_bootstrap, m, d))
-    step = max(1, chunk_cells // max(n, 1))
-    for start in range(0, n_bootstrap, step):
-        size = min(step, n_bootstrap - start)
-        draws = rng.integers(0, n, size=(size, n), dtype=np.int32).astype(np.int64)
-        draws += (np.arange(size, dtype=np.int64) * n)[:, None]
-        weights = np.bincount(draws.ravel(), minlength=size * n).reshape(size, n).astype(float)
-        sums = weights @ stacked
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out[start:start + size] = sums[:, m:].reshape(size, m, d) / sums[:, :m, None]
-    return out
-
-
-def percentile_interval(replicates: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
-    """Percentile bootstrap interval: the (1 - level) / 2 and (1 + level) / 2 quantiles over replicates."""
-    alpha = (1 - level) / 2
-    with np.errstate(invalid="ignore"):  # replicates of a share whose total was 0 are +-inf or NaN
-        low, high = np.nanquantile(replicates, [alpha, 1 - alpha], axis=0)
-    return low, high
+    y = outcome.to_numpy(dtype=float)
+    order = ranking_positions(aligned_values(scores, outcome.index), tie_ranks(outcome.index))
+    ks = gain_points(len(y), points)
+    return pd.DataFrame({"share_of_accounts": ks / len(y), "captured": gain_from_order(order, y, ks)})

@@ -195,6 +195,13 @@ def capture_markdown(result: Comparison, currency: str = "currency units") -> st
     return with_footnote("\n".join(lines))
 
 
+def interval_sentence(result: Comparison, words: Words = PLAIN) -> str:
+    """How the intervals were computed, said when they are not the percentile bootstrap (delta method)."""
+    n = number(result.n_accounts) if words.markdown else f"{result.n_accounts:,}"
+    return (f"The {100 * result.level:.0f} % intervals are delta-method (normal) intervals of each share: with {n} "
+            "accounts to choose from they are as close as a bootstrap's and take a single pass over the accounts.")
+
+
 def alike_sentence(result: Comparison, names) -> str:
     """Which two definitions' key sets agree most and which least (Jaccard); "" with fewer than two."""
     pairs = most_and_least_alike(result.overlap, names)
@@ -329,6 +336,7 @@ def _conclusion_parts(result: Comparison, w: Words) -> tuple[list[str], list[str
         intro.append(degenerate_sentence(result.degenerate or ("no holdout revenue",)))
     else:
         own = own.sort_values(f"{metric}_captured", ascending=False, kind="stable")
+        intro += [interval_sentence(result, w)] if result.interval_method == "delta method" else []
         intro += [f"Shares of {OUTCOME_WORDS[m]} are not trusted here: {why}." for m, why in result.unstable.items()]
         if len(own):
             findings += _ranking_lines(result, t, own, metric, w)

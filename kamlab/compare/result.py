@@ -109,6 +109,16 @@ class Comparison:
         Confidence level of the intervals.
     n_bootstrap, seed : int
         Bootstrap replicates and their seed.
+    interval_method : str
+        How the intervals of the captured shares were computed: "bootstrap"
+        (percentile bootstrap over accounts), "delta method" (the normal
+        interval of a ratio of sums, above
+        :data:`kamlab.compare.intervals.BOOTSTRAP_MAX_ACCOUNTS` accounts) or
+        "none" (``n_bootstrap`` = 0).
+    key_positions : dict
+        Definition -> positions of its key accounts (most key first) among
+        the accounts to choose from, in the order of the outcomes (and of
+        ``accounts``): ``selections`` as integer positions.
     programme_cost : float
         Further cost of the programme per key account (currency units, holdout
         window), beyond the effort cost the uplifts already net out.
@@ -149,6 +159,8 @@ class Comparison:
     programme_cost: float
     effort_cost: float = 0.0
     scores: dict = field(default_factory=dict, repr=False)
+    interval_method: str = "bootstrap"
+    key_positions: dict = field(default_factory=dict, repr=False, compare=False)
     unstable: dict[str, str] = field(default_factory=dict)
     degenerate: tuple[str, ...] = ()
     windows: Windows | None = None

@@ -57,9 +57,10 @@ def main_table(result: Comparison, currency: str = "currency units") -> pd.DataF
 
     Columns, always in this order: ``definition``; ``key accounts``; the
     captured share of the headline metric (:func:`kamlab.compare.headline_metric`)
-    sum_{i in key} y_i / sum_i y_i in % with its bootstrap interval in one
-    cell, e.g. "share of holdout profit captured (95 % CI)": "82.9 % (54.1 to
-    121.5)"; ``lift`` (captured share / share of accounts selected; random =
+    sum_{i in key} y_i / sum_i y_i in % with its interval in one cell, e.g.
+    "share of holdout profit captured (95 % CI)": "82.9 % (54.1 to 121.5)"
+    (the bootstrap; "(95 % CI, delta method)" when ``Comparison.interval_method``
+    is the delta method); ``lift`` (captured share / share of accounts selected; random =
     1); ``losing accounts`` (key accounts with a holdout loss); and the
     programme's net gain u * sum y_i - c * k in ``currency`` (the pilot's
     estimated uplift when there is one, else the true uplift of a synthetic
@@ -67,7 +68,8 @@ def main_table(result: Comparison, currency: str = "currency units") -> pd.DataF
     """
     t = result.table.set_index("definition")
     metric = headline_metric(result)
-    share_label = (f"share of {OUTCOME_WORDS[metric]} captured ({100 * result.level:.0f} % CI)"
+    method = ", delta method" if result.interval_method == "delta method" else ""
+    share_label = (f"share of {OUTCOME_WORDS[metric]} captured ({100 * result.level:.0f} % CI{method})"
                    if metric else "share captured")
     source = _net_gain_source(t)
     basis = {"estimated": "est., ", "true": "true, "}.get(source, "")
