@@ -7,7 +7,9 @@ cost) into a temporary directory, then times, best of ``--repeats``:
 - ``load_transactions(path, cost_col="cost", export_date=...)``: every check;
 - ``pandas.read_csv(path, dtype={customer_id: str, amount: float, cost: float},
   parse_dates=["date"])``: the reference of issue 16 ("within 3x");
-- ``pyarrow.csv.read_csv(path)``: a columnar reader with no checks at all.
+- ``pyarrow.csv.read_csv(path)``: a columnar reader with no checks at all;
+- with ``--careful``, once: ``load_transactions`` with the fast path off
+  (``kamlab.data.arrow.ENABLED = False``), the loader as it was.
 
 Each one runs in its own child process (multiprocessing, spawn), so that
 peak resident memory (the child's VmHWM, else ``resource.getrusage``, after
@@ -16,7 +18,7 @@ that nothing was dropped). Prints seconds, the ratios to pandas and pyarrow,
 and each one's peak memory. Usage::
 
     .venv/bin/python benchmarks/loader.py                  # 1,000,000 accounts
-    .venv/bin/python benchmarks/loader.py --accounts 50000
+    .venv/bin/python benchmarks/loader.py --accounts 50000 --careful
 """
 
 from __future__ import annotations
@@ -43,6 +45,13 @@ def _kamlab(path: str) -> int:
     return len(loaded.transactions)
 
 
+def _careful(path: str) -> int:
+    import kamlab.data.arrow
+
+    kamlab.data.arrow.ENABLED = False  # the careful path alone, as before the columnar reader
+    return _kamlab(path)
+
+
 def _pandas(path: str) -> int:
     import pandas as pd
 
@@ -61,6 +70,7 @@ READERS = {
     "kamlab load_transactions": _kamlab,
     "pandas.read_csv with dtypes": _pandas,
     "pyarrow.csv.read_csv": _pyarrow,
+    "kamlab, careful path only": _careful,
 }
 
 
@@ -108,6 +118,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--careful", action="store_true",
+                        help="also time load_transactions with the fast path off (once: it is slow)")
     args = parser.parse_args()
 
     directory = Path(tempfile.mkdtemp(prefix="kamlab-loader-bench-"))
@@ -119,8 +131,11 @@ def main() -> None:
         if writer.exitcode != 0:
             raise SystemExit("writing the ledger failed")
         print(f"ledger: {args.accounts:,} accounts, {path.stat().st_size / 1e6:,.0f} MB "
-              f"(best of {args.repeats}, each reader in its own process)")
-        results = {reader: measure(reader, path, args.repeats) for reader in READERS}
+              f"(best of {args.repeats}{', the careful path once' if args.careful else ''}; "
+              "each reader in its own process)")
+        readers = [r for r in READERS if args.careful or READERS[r] is not _careful]
+        results = {reader: measure(reader, path, 1 if READERS[reader] is _careful else args.repeats)
+                   for reader in readers}
         rows = {r for _, r, _ in results.values()}
         assert len(rows) == 1, f"the readers read different numbers of rows: {results}"
         pandas_s = results["pandas.read_csv with dtypes"][0]

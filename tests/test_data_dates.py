@@ -103,3 +103,32 @@ def test_rows_outside_both_windows_are_stated_with_their_revenue(tmp_path):
     path, _ = two_years(tmp_path, ["C01,2099-01-01,5", "C03,2098-03-01,2.25"])
     notes = datasets.resolve(path).report.notes
     assert any("2 rows (7.25 revenue) are dated after the observation end 2022-12-26" in n for n in notes)
+
+
+def _bulk_as_pandas_had_it(dates, today):
+    """date_bulk as first written, on pandas Series (the oracle of the integer version)."""
+    values = pd.Series(pd.DatetimeIndex(dates), dtype="datetime64[ns]")
+    day = pd.Timestamp(today).normalize()
+    known = values.dropna()
+    q1, q3 = known.quantile(0.25), known.quantile(0.75)
+    width = max(q3 - q1, pd.Timedelta(days=30))
+    low, high = (q1 - 3 * width).floor("D"), (q3 + 3 * width).floor("D")
+    one_day = pd.Timedelta(days=1)
+    outside = (((values < low) | (values >= high + one_day) | (values >= day + one_day)) & values.notna()).to_numpy()
+    inside = values[~outside & values.notna().to_numpy()]
+    return low, high, inside.min(), inside.max(), outside
+
+
+@pytest.mark.parametrize("n, today", [(7, "2021-03-01"), (1_000, "2021-06-30"), (40_001, "2030-01-01")])
+def test_date_bulk_equals_its_pandas_form(n, today):
+    rng = np.random.default_rng(n)
+    stamps = np.datetime64("2020-01-01", "ns") + rng.integers(0, 600 * 86400, n).astype("timedelta64[s]")
+    stamps[rng.random(n) < 0.05] = np.datetime64("NaT")
+    stamps[[1, 3]] = [np.datetime64("1999-01-01", "ns"), np.datetime64("2099-12-31T23:59:59.999999999")]
+    end_of_today = np.datetime64(today, "ns") + np.timedelta64(1, "D")  # the first instant after today
+    stamps[[5, 6]] = [end_of_today, end_of_today - np.timedelta64(1, "ns")]
+    dates = pd.Series(stamps)
+    bulk = date_bulk(dates, today=today)
+    low, high, first, last, outside = _bulk_as_pandas_had_it(dates, today)
+    assert (bulk.low, bulk.high, bulk.first, bulk.last) == (low, high, first, last)
+    np.testing.assert_array_equal(bulk.outlying, outside)

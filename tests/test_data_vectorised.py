@@ -15,7 +15,8 @@ from kamlab.data.arrow import text_series
 from kamlab.data.ordering import contract_order, duplicated_rows
 
 # no negative zero: a column holding one is read by the careful parser whole (see the test of it)
-NUMBERS = ["12.50", "0.1", "7", "-3.25", "+4", "1e5", "3E91", "+3E91", "0", "0.00", "inf", "nan", "", "  8.5 ", "$1234.50",
+NUMBERS = ["12.50", "0.1", "7", "-3.25", "+4", "1e5", "3E91", "+3E91", "0", "0.00", "inf", "nan", "", "  8.5 ",
+           "$1234.50",
            "1,234.50", "1.234,50", "12,50", "(12.50)", "12.50-", "ten", "1 234,5", "5.", ".5", "٣", "1_000",
            "12345678901234567890", "0.30000000000000004", "€ 9,99", "1'000.25"]
 DATES = ["2021-08-21 11:47:03", "2021-08-21", "2021-08-21T11:47", "2021-08-21 11", "2021-02-29", "2020-02-29",

@@ -66,8 +66,9 @@ def _id_codes(ids: pd.Series) -> tuple[np.ndarray, int]:
         arr = text_array(ids)
         head, tail = arr.slice(0, len(arr) - 1), arr.slice(1)
         if arr.null_count == 0 and pc.all(pc.greater_equal(tail, head)).as_py():
-            step = np.asarray(pc.not_equal(tail, head).to_numpy(zero_copy_only=False), dtype=np.int64)
-            codes = np.concatenate([[0], np.cumsum(step)])
+            codes = np.zeros(len(arr), np.int64)
+            codes[1:] = pc.not_equal(tail, head).to_numpy(zero_copy_only=False)  # 1 where a new id starts
+            np.cumsum(codes, out=codes)
             return codes, int(codes[-1]) + 1
     codes, distinct = pd.factorize(ids, sort=True)
     return codes.astype(np.int64), len(distinct)
@@ -105,7 +106,9 @@ def duplicated_rows(frame: pd.DataFrame, order: ContractOrder) -> np.ndarray:
     are both among the rows whose id and date repeat, and ``duplicated`` on
     those rows alone gives the answer for all.
     """
-    codes, stamps = order.codes[order.rows], order.dates[order.rows]
+    codes, stamps = order.codes, order.dates
+    if not order.in_place:
+        codes, stamps = codes[order.rows], stamps[order.rows]
     same = (codes[1:] == codes[:-1]) & (stamps[1:] == stamps[:-1])
     dup = np.zeros(len(frame), bool)
     if not same.any():

@@ -75,21 +75,21 @@ def date_bulk(dates: pd.Series | pd.DatetimeIndex, *, today: pd.Timestamp | str 
     -------
     DateBulk
     """
-    values = pd.Series(pd.DatetimeIndex(dates), dtype="datetime64[ns]")
+    stamps = np.asarray(pd.DatetimeIndex(dates), dtype="datetime64[ns]").view(np.int64)  # NaT: the smallest
     day = pd.Timestamp(today if today is not None else pd.Timestamp.now()).normalize()
-    known = values.dropna()
-    if known.empty:
+    known = stamps != np.iinfo(np.int64).min
+    if not known.any():
         nat = pd.Timestamp("NaT")
-        return DateBulk(nat, nat, day, None, None, np.zeros(len(values), bool))
-    q1, q3 = known.quantile(0.25), known.quantile(0.75)
+        return DateBulk(nat, nat, day, None, None, np.zeros(len(stamps), bool))
+    q1, q3 = pd.Series(stamps[known].view("datetime64[ns]")).quantile([0.25, 0.75])  # one partition for both
     width = max(q3 - q1, MIN_WIDTH)
     low, high = (q1 - FENCE * width).floor("D"), (q3 + FENCE * width).floor("D")
     one_day = pd.Timedelta(days=1)  # whole days: the high fence and today are inclusive
-    outside = ((values < low) | (values >= high + one_day) | (values >= day + one_day)) & values.notna()
-    outside = outside.to_numpy(dtype=bool, copy=True)
-    inside = values[~outside & values.notna().to_numpy()]
-    first = inside.min() if len(inside) else None
-    last = inside.max() if len(inside) else None
+    end = min(high + one_day, day + one_day)
+    outside = ((stamps < low.value) | (stamps >= end.value)) & known  # nanoseconds, compared as integers
+    inside = stamps[~outside & known]
+    first = pd.Timestamp(inside.min()) if len(inside) else None
+    last = pd.Timestamp(inside.max()) if len(inside) else None
     return DateBulk(low, high, day, first, last, outside)
 
 

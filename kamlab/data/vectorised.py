@@ -47,7 +47,36 @@ _CONTROL = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]"   # parsing.CONTROL, for RE
 
 def _mask(values) -> np.ndarray:
     """A boolean Arrow array as a numpy mask (null -> False)."""
-    return np.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool)
+    if values.null_count:
+        values = pc.fill_null(values, False)
+    return np.asarray(values.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _lengths(arr: pa.ChunkedArray) -> np.ndarray:
+    """Bytes per value (from the offsets; 0 for missing values)."""
+    parts = [np.diff(chunk_bytes(chunk)[0]) for chunk in arr.chunks]
+    return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
+
+def _byte_range(arr: pa.ChunkedArray) -> tuple[int, int]:
+    """The smallest and largest byte of the values' text ((255, 0) for no text)."""
+    low, high = 255, 0
+    for chunk in arr.chunks:
+        offsets, data = chunk_bytes(chunk)
+        used = data[offsets[0]:offsets[-1]]
+        if used.size:
+            low, high = min(low, int(used.min())), max(high, int(used.max()))
+    return low, high
+
+
+def _holds_byte(arr: pa.ChunkedArray, *values: int) -> bool:
+    """Whether any value's text holds one of the bytes ``values``."""
+    for chunk in arr.chunks:
+        offsets, data = chunk_bytes(chunk)
+        used = data[offsets[0]:offsets[-1]]
+        if any(np.any(used == v) for v in values):
+            return True
+    return False
 
 
 def _numpy(arr: pa.ChunkedArray, dtype) -> np.ndarray:
@@ -67,9 +96,12 @@ def _strip(arr: pa.ChunkedArray) -> pa.ChunkedArray:
     A value's first and last bytes tell: a space or another ASCII whitespace
     is at most 32, and a non-ASCII character starts and ends with bytes from 128.
     """
-    for chunk in arr.chunks if arr.null_count == 0 else [None]:
-        if chunk is None:
-            return pc.utf8_trim(arr, WHITESPACE)
+    if arr.null_count:
+        return pc.utf8_trim(arr, WHITESPACE)
+    low, high = _byte_range(arr)
+    if low > 32 and high < 128:  # no space, no non-ASCII character anywhere
+        return arr
+    for chunk in arr.chunks:
         offsets, data = chunk_bytes(chunk)
         if not data.size:
             continue
@@ -115,7 +147,7 @@ def parse_ids(s: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
         return parsing.parse_ids(s)
     text = _filled(s)
     stripped = _strip(text)
-    empty = _mask(pc.equal(stripped, ""))
+    empty = _lengths(stripped) == 0
     trimmed = np.zeros(len(s), bool) if stripped is text else _mask(pc.not_equal(stripped, text)) & ~empty
     return text_series(stripped, s.index), empty, trimmed
 
@@ -126,9 +158,9 @@ def placeholder_ids(ids: pd.Series, markers) -> np.ndarray:
     if not is_text(ids) or not wanted:
         return parsing.placeholder_ids(ids, markers)
     text = _filled(ids)
-    ascii_ = _mask(pc.string_is_ascii(text))
+    ascii_ = np.ones(len(ids), bool) if _byte_range(text)[1] < 128 else _mask(pc.string_is_ascii(text))
     longest = max(len(w.encode()) for w in wanted)  # an ASCII id keeps its length when case-folded
-    short = np.flatnonzero(ascii_ & _mask(pc.less_equal(pc.binary_length(text), longest)))
+    short = np.flatnonzero(ascii_ & (_lengths(text) <= longest))
     found = np.zeros(len(ids), bool)
     if len(short):
         lowered = pc.ascii_lower(take(text, short))
@@ -165,7 +197,7 @@ def parse_numbers(s: pd.Series, decimal: str) -> tuple[np.ndarray, np.ndarray]:
     if not is_text(s):
         return parsing.parse_numbers(s, decimal)
     text = _strip(_filled(s))
-    empty = _mask(pc.equal(text, ""))
+    empty = _lengths(text) == 0
     if decimal == ".":
         cast = _cast(text, empty, pa.float64(), _DECIMAL_DOT)
     else:
@@ -175,7 +207,7 @@ def parse_numbers(s: pd.Series, decimal: str) -> tuple[np.ndarray, np.ndarray]:
     if np.any((values == 0) & np.signbit(values)):  # pandas reads "-0" as 0 or -0 by the rest of the column
         return parsing.parse_numbers(s, decimal)
     ok = np.isfinite(values)
-    if decimal == "." and ok.any():
+    if decimal == "." and ok.any() and _holds_byte(text, ord("e"), ord("E")):
         ok &= ~_mask(pc.or_(pc.match_substring(text, "e"), pc.match_substring(text, "E")))
     values[~ok] = np.nan
     careful = ~ok & ~empty
@@ -189,7 +221,7 @@ def parse_dates(s: pd.Series, dayfirst: bool | None, date_format: str | None) ->
     if not is_text(s) or date_format is not None:
         return parsing.parse_dates(s, dayfirst, date_format)
     text = _strip(_filled(s))
-    empty = _mask(pc.equal(text, ""))
+    empty = _lengths(text) == 0
     values = _numpy(_cast(text, empty, pa.timestamp("ns"), _ISO), np.dtype("datetime64[ns]"))
     careful = np.isnat(values) & ~empty
     zone, notes, hint, shown = np.zeros(len(s), bool), [], "", None
@@ -206,7 +238,10 @@ def parse_dates(s: pd.Series, dayfirst: bool | None, date_format: str | None) ->
 
 
 def contract_ids(ids: pd.Series):
-    """The ids as the contract frame holds them: what pandas makes of Python strings (``str`` on pandas 3, else object)."""
+    """The ids as the contract frame holds them: what pandas makes of Python strings.
+
+    That is ``str`` on pandas 3 (Arrow strings, taken without a copy of the values) and object before.
+    """
     target = pd.DataFrame({"id": np.array(["A"], dtype=object)})["id"].dtype
     if not is_text(ids) or target == object:
         return ids.to_numpy(dtype=object)
