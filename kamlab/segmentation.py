@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from kamlab.client_types import KeyClientTypes, customer_tiers, key_client_types, not_computable_sentence, tiers_need
 from kamlab.data import require_columns
 from kamlab.segments import ABC_CUTS, XYZ_CUTS, abc_classes, abc_xyz_matrix, account_table, xyz_classes
-from kamlab.rfm import day_after
 from kamlab.display import readable
 
 __all__ = ["Segmentation", "readable", "segment_accounts"]  # readable: from kamlab.display
@@ -124,6 +124,8 @@ def segment_accounts(
     xyz_min_periods: int = 3,
     breadwinner_share: float = 0.10,
     top: float = 0.20,
+    summary: pd.DataFrame | None = None,
+    codes: tuple[np.ndarray, pd.Index] | None = None,
 ) -> Segmentation:
     """Segment the accounts of one window: ABC, XYZ, the matrix, key-client types and tiers.
 
@@ -149,6 +151,11 @@ def segment_accounts(
         As in :func:`kamlab.segments.abc_classes`, :func:`kamlab.segments.xyz_classes` and :func:`kamlab.segments.revenue_cv`.
     breadwinner_share, top : float
         As in :func:`kamlab.client_types.key_client_types`.
+    summary : pd.DataFrame, optional
+        ``kamlab.rfm.summarise_rfm(transactions, end, freq="D", monetary=False)``, when already computed.
+    codes : (np.ndarray, pd.Index), optional
+        The account of each row of ``transactions`` as ``pd.factorize(customer_id, sort=True)``
+        gives it, when already computed (:func:`kamlab.segments.revenue_cv`).
 
     Returns
     -------
@@ -157,8 +164,8 @@ def segment_accounts(
     require_columns(transactions, ["customer_id", "date", "amount"], what="transactions",
                     hint="Load them with kamlab.data.load_transactions (or map your columns there).")
     end = transactions["date"].max() if end is None else pd.Timestamp(end)
-    window = transactions[transactions["date"] < day_after(end)]
-    table = account_table(window, accounts, end=end, freq=xyz_period)
+    # account_table sums up to ``end`` itself (the window starts at the first purchase, as the whole data do).
+    table = account_table(transactions, accounts, end=end, freq=xyz_period, summary=summary, codes=codes)
     abc = abc_classes(table["revenue"], cuts=abc_cuts)
     xyz = xyz_classes(table, cuts=xyz_cuts, min_periods=xyz_min_periods)
     by_abc, by_xyz = _class_summaries(table, abc, xyz)

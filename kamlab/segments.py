@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from kamlab.client_types import (  # noqa: F401  (compatibility: importable from kamlab.segments)
     TIERS,
@@ -42,15 +44,58 @@ def _account_series(values, what: str) -> pd.Series:
     if len(bad):
         raise ValueError(f"{what}: {len(bad):,} missing or infinite values (accounts {format_rows(bad)}); "
                          "drop or fill them first")
-    if series.index.has_duplicates:
+    if not ids_ascending(series.index) and series.index.has_duplicates:
         dup = series.index[series.index.duplicated()].unique()
         raise ValueError(f"{what}: duplicated accounts {format_rows(dup)}; one value per account")
     return series
 
 
 def _descending_order(series: pd.Series) -> np.ndarray:
-    """Positions of ``series`` sorted by value descending, ties by account id ascending."""
+    """Positions of ``series`` sorted by value descending, ties by account id ascending.
+
+    When the ids are strings already in ascending order (summaries are), ties
+    are broken by position: the same order, without comparing the ids.
+    """
+    if ids_ascending(series.index):
+        return descending_positions(series.to_numpy(dtype=float))
     return np.lexsort((series.index.astype(str).to_numpy(), -series.to_numpy()))
+
+
+def descending_positions(values: np.ndarray) -> np.ndarray:
+    """Positions of ``values`` (no NaN) by value descending, ties by position: ``np.argsort(-values, kind="stable")``.
+
+    Sorted with numpy's (vectorised, unstable) quicksort, then the runs of equal
+    values put back in position order by one sort of integer keys (run, position).
+    """
+    keys = -np.asarray(values, dtype=float)
+    order = np.argsort(keys, kind="quicksort")
+    ordered = keys[order]
+    tied = np.zeros(len(order), dtype=bool)
+    np.equal(ordered[1:], ordered[:-1], out=tied[1:])
+    if tied.any():
+        runs = tied.copy()
+        runs[:-1] |= tied[1:]
+        where = np.flatnonzero(runs)
+        pairs = np.cumsum(~tied)[where] * np.int64(len(order)) + order[where]
+        order[where] = np.sort(pairs) % len(order)
+    return order
+
+
+def ids_ascending(index: pd.Index) -> bool:
+    """True when ``index`` holds strings in strictly ascending code-point order (as ``np.lexsort`` on str orders them).
+
+    Then ties between accounts can be broken by position instead of by id:
+    summaries are indexed so. Compared in Arrow (UTF-8 bytes sort as code
+    points), not with ``Index.is_monotonic_increasing``, which is slow on strings.
+    """
+    if not (isinstance(index.dtype, pd.StringDtype) or index.dtype == object and index.inferred_type == "string"):
+        return False
+    if len(index) < 2:
+        return True
+    array = pa.array(np.asarray(index, dtype=object), type=pa.string()) if index.dtype == object \
+        else pa.array(index.array)
+    array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+    return array.null_count == 0 and not pc.any(pc.less_equal(array[1:], array[:-1])).as_py()
 
 
 def abc_classes(values: pd.Series, cuts: tuple[float, float] = ABC_CUTS) -> pd.Series:
@@ -109,6 +154,7 @@ def revenue_cv(
     freq: str = "M",
     start: pd.Timestamp | None = None,
     end: pd.Timestamp | None = None,
+    codes: tuple[np.ndarray, pd.Index] | None = None,
 ) -> pd.DataFrame:
     """Coefficient of variation of each account's revenue per period.
 
@@ -130,6 +176,9 @@ def revenue_cv(
         Period length: "W" (weeks), "M" (calendar months) or "Q" (quarters).
     start, end : Timestamp, optional
         Window to use (inclusive); default the first and last transaction date.
+    codes : (np.ndarray, pd.Index), optional
+        The account of each row of ``transactions`` as ``pd.factorize(ids, sort=True)``
+        gives it (codes into the sorted ids), when the caller has it already.
 
     Returns
     -------
@@ -144,23 +193,48 @@ def revenue_cv(
     tx = transactions
     start = tx["date"].min() if start is None else pd.Timestamp(start)
     end = tx["date"].max() if end is None else pd.Timestamp(end)
-    tx = tx[(tx["date"] >= start) & (tx["date"] < day_after(end))]
-    if tx.empty:
+    keep = ((tx["date"] >= start) & (tx["date"] < day_after(end))).to_numpy()
+    if not keep.any():
         raise ValueError(f"transactions: no purchases between {start.date()} and {end.date()}")
-    period = tx["date"].dt.to_period(freq)
-    last = end.to_period(freq)
-    per = tx.groupby(["customer_id", period], sort=False)["amount"].sum()
-    totals = per.groupby(level=0).sum()
-    sq = (per**2).groupby(level=0).sum()
-    first = per.index.get_level_values(1).to_series().groupby(per.index.get_level_values(0).to_numpy()).min()
-    m = np.array([(last - p).n + 1 for p in first.loc[totals.index]], dtype=float)
+    codes, accounts = pd.factorize(tx["customer_id"][keep], sort=True) if codes is None else (codes[0][keep], codes[1])
+    period = _period_numbers(tx["date"][keep], freq)
+    p0 = period.min()
+    keys = codes.astype(np.int64) * np.int64(period.max() - p0 + 1) + (period - p0)
+    if (codes < 0).any():  # a missing id: a missing key, which groupby leaves out as it did the id
+        keys = np.where(codes < 0, np.nan, keys)
+    # Revenue per (account, period), the periods of each account in the order they first appear (as
+    # groupby(sort=False) on the ids and periods lists them): the same sums, in the same order, as on the ids.
+    per = pd.Series(tx["amount"].to_numpy()[keep]).groupby(keys, sort=False).sum()
+    per.index = per.index.astype(np.int64)
+    account = per.index.to_numpy() // np.int64(period.max() - p0 + 1)
+    totals = per.groupby(account).sum()
+    sq = (per**2).groupby(account).sum()
+    first = pd.Series(per.index.to_numpy() % np.int64(period.max() - p0 + 1) + p0).groupby(account).min()
+    m = (_period_numbers(pd.Series([end]), freq)[0] - first.to_numpy() + 1).astype(float)
     mean = totals.to_numpy() / m
-    var = np.maximum(sq.loc[totals.index].to_numpy() / m - mean**2, 0.0)
+    var = np.maximum(sq.to_numpy() / m - mean**2, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         cv = np.where(mean > 0, np.sqrt(var) / mean, np.inf)
-    out = pd.DataFrame({"periods": m.astype(int), "mean_revenue": mean, "cv": cv}, index=totals.index)
-    out.index.name = "customer_id"
-    return out.sort_index()
+    index = pd.Index(accounts, name="customer_id")[totals.index.to_numpy()]
+    if index.dtype == object:  # as groupby labels object ids (str under pandas 3's string inference)
+        index = pd.Index(index.to_numpy(), name="customer_id")
+    return pd.DataFrame({"periods": m.astype(int), "mean_revenue": mean, "cv": cv}, index=index)
+
+
+def _period_numbers(dates: pd.Series, freq: str) -> np.ndarray:
+    """Integer number of each date's period ("W" weeks to Sunday, "M" months, "Q" quarters), one apart.
+
+    Differences are those of pandas' period ordinals (``dt.to_period(freq)``: W-SUN weeks,
+    calendar quarters).
+    """
+    if freq == "W":
+        return rfm.period_numbers(dates, "W")
+    # Months (or quarters) of each day, looked up in a table of the days the dates span.
+    days = rfm.period_numbers(dates, "D")
+    first = days.min()
+    span = np.arange(first, days.max() + 1).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    months = span[days - first]
+    return np.floor_divide(months, 3) if freq == "Q" else months
 
 
 def xyz_classes(
@@ -230,7 +304,7 @@ def abc_xyz_matrix(abc: pd.Series, xyz: pd.Series, revenue: pd.Series) -> pd.Dat
     """
     idx = abc.index
     for other, name in ((xyz, "xyz"), (revenue, "revenue")):
-        if not other.index.sort_values().equals(idx.sort_values()):
+        if not other.index.equals(idx) and not other.index.sort_values().equals(idx.sort_values()):
             extra = other.index.difference(idx)
             lacking = idx.difference(other.index)
             raise ValueError(
@@ -262,6 +336,8 @@ def account_table(
     *,
     end: pd.Timestamp | None = None,
     freq: str = "M",
+    summary: pd.DataFrame | None = None,
+    codes: tuple[np.ndarray, pd.Index] | None = None,
 ) -> pd.DataFrame:
     """One row per account with the values the segment rules need.
 
@@ -276,18 +352,23 @@ def account_table(
     - ``periods``, ``mean_revenue``, ``cv``: revenue variability per period
       of ``freq`` (:func:`revenue_cv`), for :func:`xyz_classes`.
 
+    ``summary`` (``rfm.summarise_rfm(transactions, end, freq="D",
+    monetary=False)``) and ``codes`` (as in :func:`revenue_cv`) may be given
+    when the caller has them already.
+
     Returns
     -------
     pd.DataFrame
         Indexed by ``customer_id``, the accounts with a purchase up to ``end``.
     """
     end = transactions["date"].max() if end is None else pd.Timestamp(end)
-    summary = rfm.summarise_rfm(transactions, end, freq="D", monetary=False)
+    if summary is None:
+        summary = rfm.summarise_rfm(transactions, end, freq="D", monetary=False)
     table = summary[["revenue", "frequency"]].copy()
     if "profit" in summary.columns:
         table["profit"] = summary["profit"]
         if accounts is not None and "cost_to_serve" in accounts.columns:
             table["profit"] -= accounts["cost_to_serve"].reindex(table.index).astype(float).fillna(0.0)
-    cv = revenue_cv(transactions, freq=freq, end=end)
-    return table.join(cv)
+    cv = revenue_cv(transactions, freq=freq, end=end, codes=codes)
+    return pd.concat([table, cv.reindex(table.index)], axis=1)  # table.join(cv), without joining equal indexes
 
