@@ -44,6 +44,7 @@ def win_back_list(
     *,
     inactivity: int | float | str | pd.Timedelta = DEFAULT_INACTIVITY_DAYS,
     value_days: int = VALUE_DAYS,
+    codes: tuple[np.ndarray, pd.Index] | None = None,
 ) -> pd.DataFrame:
     """Accounts lost by the inactivity rule, ordered by the value lost.
 
@@ -75,6 +76,9 @@ def win_back_list(
         Days without a purchase after which an account counts as lost (180).
     value_days : int
         Length of the window that ``value_lost`` sums over, in days (365).
+    codes : (np.ndarray, pd.Index), optional
+        The account of each row of ``transactions`` as ``pd.factorize(customer_id,
+        sort=True)`` gives it (codes into the sorted ids), when already computed.
 
     Returns
     -------
@@ -94,34 +98,76 @@ def win_back_list(
     if has_cost:
         _check_cost(transactions)
     end, threshold = pd.Timestamp(observation_end), as_days(inactivity)
-    seen = transactions.loc[transactions["date"] < day_after(end)]
-    last_seen = seen.groupby("customer_id", sort=True)["date"].max()
-    lost = last_seen.index[last_seen <= end - threshold]
-    rows = seen.loc[seen["customer_id"].isin(lost)]
-    out = _empty(has_cost) if rows.empty else _per_account(rows, end, has_cost, int(value_days))
-    out.attrs.update(accounts=int(len(last_seen)), inactivity_days=float(threshold / pd.Timedelta(days=1)),
+    keep = (transactions["date"] < day_after(end)).to_numpy()
+    if codes is None:
+        codes, ids = pd.factorize(transactions["customer_id"][keep], sort=True)
+    else:
+        codes, ids = codes[0][keep], codes[1]
+    stamps = transactions["date"].to_numpy()[keep]
+    last_seen = _extreme(np.maximum, codes, stamps, len(ids))
+    seen = np.bincount(codes, minlength=len(ids)) > 0
+    is_lost = seen & (last_seen <= np.datetime64(end - threshold))
+    rows = np.flatnonzero(keep)[is_lost[codes]]
+    columns = ["date", "amount"] + (["cost"] if has_cost else [])
+    out = _empty(has_cost) if not len(rows) else _per_account(transactions[columns].iloc[rows], codes[is_lost[codes]],
+                                                               np.flatnonzero(is_lost), ids, end, has_cost,
+                                                               int(value_days))
+    out.attrs.update(accounts=int(seen.sum()), inactivity_days=float(threshold / pd.Timedelta(days=1)),
                      value="profit" if has_cost else "revenue")
     return out
 
 
-def _per_account(rows: pd.DataFrame, end: pd.Timestamp, has_cost: bool, value_days: int) -> pd.DataFrame:
-    """The win-back columns for the transactions ``rows`` of lost accounts."""
-    value = rows["amount"] - rows["cost"] if has_cost else rows["amount"]
-    who = rows["customer_id"]
-    last = rows.groupby(who)["date"].transform("max")
-    recent = rows["date"] > last - pd.Timedelta(days=value_days)
-    by = rows.groupby(who, sort=True)
+def _extreme(ufunc: np.ufunc, codes: np.ndarray, dates: np.ndarray, n: int) -> np.ndarray:
+    """Latest (``np.maximum``) or earliest (``np.minimum``) date of each of ``n`` accounts, NaT-free input."""
+    ticks = dates.view(np.int64)
+    out = np.full(n, np.iinfo(np.int64).min if ufunc is np.maximum else np.iinfo(np.int64).max)
+    ufunc.at(out, codes, ticks)
+    return out.view(dates.dtype)
+
+
+def _per_account(rows: pd.DataFrame, codes: np.ndarray, positions: np.ndarray, ids: pd.Index, end: pd.Timestamp,
+                 has_cost: bool, value_days: int) -> pd.DataFrame:
+    """The win-back columns for the transactions ``rows`` of lost accounts.
+
+    ``codes``: each row's account in ``ids``; ``positions``: the lost accounts' codes, ascending.
+
+    The sums are pandas' groupby sums of the same rows, in the same order, as grouped by the ids themselves.
+    """
+    dates, amount = rows["date"].to_numpy(), rows["amount"].to_numpy()
+    value = amount - rows["cost"].to_numpy() if has_cost else amount
+    first, last = (_extreme(u, codes, dates, len(ids)) for u in (np.minimum, np.maximum))
+    recent = dates > last[codes] - np.timedelta64(value_days, "D")
+    sums = pd.DataFrame({"amount": amount, "value": value, "lost": np.where(recent, value, 0.0)})
+    by = sums.groupby(codes, sort=True)
     table = pd.DataFrame({
-        "first_purchase": by["date"].min(),
-        "last_purchase": by["date"].max(),
-        "orders": rows["date"].dt.normalize().groupby(who).nunique().astype("int64"),
-        "revenue": by["amount"].sum().astype(float),
-    })
+        "first_purchase": first[positions], "last_purchase": last[positions],
+        "orders": _distinct_days(codes, dates), "revenue": by["amount"].sum().to_numpy(dtype=float),
+    }, index=_labels(ids, positions))
     if has_cost:
-        table["profit"] = value.groupby(who).sum().astype(float)
-    table["value_lost"] = value.where(recent, 0.0).groupby(who).sum().astype(float)
+        table["profit"] = by["value"].sum().to_numpy(dtype=float)
+    table["value_lost"] = by["lost"].sum().to_numpy(dtype=float)
     table.insert(2, "days_silent", ((end - table["last_purchase"]) / pd.Timedelta(days=1)).astype("int64"))
-    table.index.name = "customer_id"
-    ids = table.index.astype(str).to_numpy(dtype=str)
-    order = np.lexsort((ids, -table["revenue"].to_numpy(), -table["value_lost"].to_numpy()))
+    # The ids are in ascending order (factorised sorted): for strings, ties by position are ties by id.
+    strings = isinstance(ids.dtype, pd.StringDtype) or ids.dtype == object and pd.Index(ids).inferred_type == "string"
+    ties = positions if strings else table.index.astype(str).to_numpy(dtype=str)
+    order = np.lexsort((ties, -table["revenue"].to_numpy(), -table["value_lost"].to_numpy()))
     return table.iloc[order]
+
+
+def _labels(ids: pd.Index, positions: np.ndarray) -> pd.Index:
+    """The ids at ``positions``, named customer_id; object ids inferred again, as groupby labels them."""
+    index = pd.Index(ids, name="customer_id")[positions]
+    return pd.Index(index.to_numpy(), name="customer_id") if index.dtype == object else index
+
+
+def _distinct_days(codes: np.ndarray, dates: np.ndarray) -> np.ndarray:
+    """Distinct purchase days of each account, in ascending code order (``dates.dt.normalize()`` nunique per code)."""
+    days = dates.astype("datetime64[D]").astype(np.int64)
+    span = np.int64(days.max() - days.min() + 1)
+    keys = codes.astype(np.int64) * span + (days - days.min())
+    if (keys[1:] < keys[:-1]).any():
+        keys = np.sort(keys)
+    distinct = np.r_[True, keys[1:] != keys[:-1]]
+    accounts = keys[distinct] // span
+    starts = np.flatnonzero(np.r_[True, accounts[1:] != accounts[:-1]])
+    return np.diff(np.r_[starts, len(accounts)]).astype("int64")
