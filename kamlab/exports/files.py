@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from kamlab import rfm, survival
+from kamlab import survival
 from kamlab.data.account_columns import ATTRIBUTES
 from kamlab.definitions import DefinitionScore
 
+from . import csvfile
 from .columns import (_MONEY, ACCOUNT_COLUMNS, AT_RISK_COLUMNS, COLUMN_DOCS, COMPARISON_COLUMNS, COMPARISON_DOCS,
                       KEY_COLUMNS, NAMES, SCORE_UNITS, WIN_BACK_COLUMNS)
+from .ledger import Ledger, isin
 from .tables import _account_table, _stable, at_risk_list, comparison_table, key_account_list
+
+#: Threads that format the columns of a file (the machine's cores, at most 4).
+WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 
 def _readme(files: dict[str, tuple[str, tuple[str, ...]]], *, dataset, windows, notes: list[str]) -> str:
@@ -50,32 +59,76 @@ def _readme(files: dict[str, tuple[str, tuple[str, ...]]], *, dataset, windows, 
     return "\n".join(lines)
 
 
-def _coverage_notes(comparison, dataset) -> list[str]:
+def _coverage_notes(comparison, dataset, ledger: Ledger) -> list[str]:
     """Which accounts accounts.csv leaves out: first purchase after the calibration end, or none at all."""
     study, end = comparison.accounts.index, comparison.windows.observation_end
-    buyers = pd.Index(dataset.transactions.loc[dataset.transactions["date"] < rfm.day_after(end), "customer_id"].unique())
+    buyers = ledger.accounts[ledger.present(end)]
     notes = []
-    later = buyers.difference(study)
-    if len(later):
-        notes.append(f"{len(later):,} account(s) first bought after the calibration end and are not in "
+    later = int((~isin(buyers, study)).sum())
+    if later:
+        notes.append(f"{later:,} account(s) first bought after the calibration end and are not in "
                      "accounts.csv (they can be in win_back.csv and at_risk.csv)")
     if dataset.accounts is not None:
-        silent = dataset.accounts.index.difference(buyers)
+        known = dataset.accounts.index
+        silent = known[~isin(known, buyers)].unique()
         if len(silent):
             notes.append(f"{len(silent):,} account(s) of the accounts file bought nothing up to the observation "
                          "end and are in no file")
     return notes
 
 
-def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
+def _money(column: str) -> bool:
+    """Columns written rounded to cents: money, and the scores that are revenue (biggest, abc_a)."""
+    return column in _MONEY or column.startswith("score_") and column[6:] in ("biggest", "abc_a")
+
+
+def _texts(frame: pd.DataFrame) -> list | None:
+    """The text of each column (:func:`csvfile.column_text`; money rounded to cents), or None for pandas' writer.
+
+    Columns are formatted on :data:`WORKERS` threads (Arrow, numpy and DuckDB
+    release the interpreter while they format).
+    """
+    def text(column):
+        return csvfile.column_text(frame[column].astype(float).round(2) if _money(column) else frame[column])
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        texts = list(pool.map(text, frame.columns))
+    return None if any(t is None for t in texts) else texts
+
+
+def _write_csv(frame: pd.DataFrame, path: Path, texts: list | None = None) -> Path:
+    """The file of one table: money rounded to cents, dates YYYY-MM-DD, the bytes pandas' to_csv writes."""
+    texts = _texts(frame) if texts is None else texts
+    if texts is not None:
+        return csvfile.write_columns(path, list(frame.columns), texts)
     out = frame.copy()
     for column in out.columns:
-        if column in _MONEY or column.startswith("score_") and column[6:] in ("biggest", "abc_a"):
+        if _money(column):
             out[column] = out[column].astype(float).round(2)
-        elif pd.api.types.is_datetime64_any_dtype(out[column]):
-            out[column] = out[column].dt.strftime("%Y-%m-%d")
-    out.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
-    return path
+    return csvfile.pandas_csv(out, path)
+
+
+def _key_list_text(accounts: pd.DataFrame, texts: list, name: str) -> list:
+    """The text of key_accounts_<name>.csv, taken from accounts.csv's (its rows, most key first).
+
+    The rows and their order are those of :func:`kamlab.exports.key_account_list`:
+    key_<name> == 1, by rank_<name> (stable, blank ranks last). A column is
+    formatted again only where accounts.csv rounds it and the key list does not
+    (``score`` of biggest and abc_a).
+    """
+    key = np.flatnonzero(accounts[f"key_{name}"].to_numpy(dtype=float, na_value=np.nan) == 1)
+    rank = accounts[f"rank_{name}"].to_numpy(dtype=float, na_value=np.nan)[key]
+    rows = key[np.argsort(np.where(np.isnan(rank), np.inf, rank), kind="stable")]
+    position = {column: i for i, column in enumerate(accounts.columns)}
+    out = []
+    for column in KEY_COLUMNS:
+        source = {"rank": f"rank_{name}", "score": f"score_{name}"}.get(column, column)
+        if _money(column) == _money(source):
+            text, quoted = texts[position[source]]
+            out.append((text.take(pa.array(rows)), quoted))
+        else:
+            out.append(csvfile.column_text(accounts[source].iloc[rows]))
+    return out
 
 
 def write_exports(comparison, dataset, directory, *, at_risk_threshold: float = 0.5,
@@ -107,29 +160,38 @@ def write_exports(comparison, dataset, directory, *, at_risk_threshold: float = 
         raise ValueError("write_exports needs the result of kamlab.compare.run_comparison (with windows and accounts)")
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    windows = comparison.windows
-    accounts, value_note = _account_table(comparison, dataset)
-    files: dict[str, tuple[str, tuple[str, ...], pd.DataFrame]] = {
+    windows, tx = comparison.windows, dataset.transactions
+    ledger = Ledger.of(tx)
+    accounts, value_note = _account_table(comparison, dataset, ledger)
+    texts = _texts(accounts)
+    written = [_write_csv(accounts, directory / "accounts.csv", texts)]
+    files: dict[str, tuple[str, tuple[str, ...]]] = {
         "accounts.csv": ("one row per account that bought in the calibration window, in customer_id order",
-                         ACCOUNT_COLUMNS, accounts)}
+                         ACCOUNT_COLUMNS)}
     for name in NAMES:
         if isinstance(comparison.scores.get(name), DefinitionScore) and name in comparison.selections:
-            files[f"key_accounts_{name}.csv"] = (f"the key accounts of {name}, most key first",
-                                                 KEY_COLUMNS, key_account_list(accounts, name))
-    lost = survival.win_back_list(dataset.transactions, windows.observation_end, inactivity=inactivity)
+            files[f"key_accounts_{name}.csv"] = (f"the key accounts of {name}, most key first", KEY_COLUMNS)
+            path = directory / f"key_accounts_{name}.csv"
+            written.append(csvfile.write_columns(path, KEY_COLUMNS, _key_list_text(accounts, texts, name))
+                           if texts is not None else _write_csv(key_account_list(accounts, name), path))
+    del texts
+    lost = survival.win_back_list(tx, windows.observation_end, inactivity=inactivity,
+                                  codes=(ledger.codes, ledger.accounts))
     files["win_back.csv"] = (f"accounts lost by the end of the data: no purchase in the last {inactivity:g} days; "
-                             "most value lost first", WIN_BACK_COLUMNS, _stable(lost, WIN_BACK_COLUMNS))
+                             "most value lost first", WIN_BACK_COLUMNS)
+    written.append(_write_csv(_stable(lost, WIN_BACK_COLUMNS), directory / "win_back.csv"))
     at_risk, risk_note = at_risk_list(dataset, windows.observation_end, threshold=at_risk_threshold,
-                                      inactivity=inactivity, horizon_weeks=windows.holdout_weeks)
+                                      inactivity=inactivity, horizon_weeks=windows.holdout_weeks, ledger=ledger,
+                                      lost=lost.index)
     files["at_risk.csv"] = (f"accounts still buying at the end of the data (a purchase in the last {inactivity:g} "
                             f"days) whose P(alive) is below {at_risk_threshold:g}, from the purchase model that fits "
-                            "all the data; largest revenue first", AT_RISK_COLUMNS, at_risk)
+                            "all the data; largest revenue first", AT_RISK_COLUMNS)
+    written.append(_write_csv(at_risk, directory / "at_risk.csv"))
     files["comparison.csv"] = ("the comparison of the definitions at the same number of key accounts "
-                               f"({comparison.k}); shares 0-1", COMPARISON_COLUMNS, comparison_table(comparison))
-    notes = [f"accounts.csv: {value_note}", f"at_risk.csv: {risk_note}"] + _coverage_notes(comparison, dataset)
+                               f"({comparison.k}); shares 0-1", COMPARISON_COLUMNS)
+    written.append(_write_csv(comparison_table(comparison), directory / "comparison.csv"))
+    notes = [f"accounts.csv: {value_note}", f"at_risk.csv: {risk_note}"] + _coverage_notes(comparison, dataset, ledger)
     notes += [f"{r.definition}: {r.reason}" for r in comparison.not_computable.itertuples()]
-    written = [_write_csv(frame, directory / name) for name, (_, _, frame) in files.items()]
     readme = directory / "README.txt"
-    readme.write_text(_readme({n: (w, c) for n, (w, c, _) in files.items()}, dataset=dataset, windows=windows,
-                              notes=notes), encoding="utf-8")
+    readme.write_text(_readme(files, dataset=dataset, windows=windows, notes=notes), encoding="utf-8")
     return written + [readme]
