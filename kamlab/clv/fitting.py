@@ -151,29 +151,28 @@ def own_first(objective, start: np.ndarray, scale: np.ndarray, *, weight: float 
     """
     from scipy.optimize import minimize
 
-    best: list = [np.inf, None]
-
     class _Spent(Exception):
-        pass
-
-    def mean(theta):
-        if budget is not None and mean.calls >= budget:
-            raise _Spent
-        mean.calls += 1
-        value, slope = objective.value_and_grad(theta)
-        if value < best[0]:
-            best[:] = [value, np.array(theta, dtype=float)]
-        return value / weight, slope / weight
+        """The budget of evaluations is used up."""
 
     def first():
-        mean.calls = 0
+        seen = {"calls": 0, "value": np.inf, "at": None}  # evaluations so far, and the best point seen
+
+        def mean(theta):
+            if budget is not None and seen["calls"] >= budget:
+                raise _Spent
+            seen["calls"] += 1
+            value, slope = objective.value_and_grad(theta)
+            if value < seen["value"]:
+                seen.update(value=value, at=np.array(theta, dtype=float))
+            return value / weight, slope / weight
+
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
                 out = minimize(mean, start, jac=True, method="BFGS", tol=tol)
                 x, success = np.asarray(out.x, dtype=float), bool(out.success)
             except _Spent:
-                x, success = best[1], False
+                x, success = seen["at"], False
         inside = x is not None and np.all(np.abs(x) <= optimise.BOUND)  # beyond the box: only roundoff
         ok = (success or not strict) and inside and np.isfinite(optimise.evaluate(objective, x))
         return (x - scale, None) if ok else None
