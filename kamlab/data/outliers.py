@@ -75,19 +75,23 @@ def date_bulk(dates: pd.Series | pd.DatetimeIndex, *, today: pd.Timestamp | str 
     -------
     DateBulk
     """
-    stamps = np.asarray(pd.DatetimeIndex(dates), dtype="datetime64[ns]").view(np.int64)  # NaT: the smallest
+    stamps = pd.DatetimeIndex(dates, copy=False).as_unit("ns").asi8  # nanoseconds; NaT is the smallest int64
     day = pd.Timestamp(today if today is not None else pd.Timestamp.now()).normalize()
     known = stamps != np.iinfo(np.int64).min
     if not known.any():
         nat = pd.Timestamp("NaT")
         return DateBulk(nat, nat, day, None, None, np.zeros(len(stamps), bool))
-    q1, q3 = pd.Series(stamps[known].view("datetime64[ns]")).quantile([0.25, 0.75])  # one partition for both
+    every = known.all()
+    dated = pd.Series((stamps if every else stamps[known]).view("datetime64[ns]"), copy=False)
+    q1, q3 = dated.quantile([0.25, 0.75])  # one partition of the dates for both
     width = max(q3 - q1, MIN_WIDTH)
     low, high = (q1 - FENCE * width).floor("D"), (q3 + FENCE * width).floor("D")
     one_day = pd.Timedelta(days=1)  # whole days: the high fence and today are inclusive
     end = min(high + one_day, day + one_day)
-    outside = ((stamps < low.value) | (stamps >= end.value)) & known  # nanoseconds, compared as integers
-    inside = stamps[~outside & known]
+    outside = (stamps < low.value) | (stamps >= end.value)  # nanoseconds, compared as integers
+    if not every:
+        outside &= known
+    inside = stamps if every and not outside.any() else stamps[~outside & known]
     first = pd.Timestamp(inside.min()) if len(inside) else None
     last = pd.Timestamp(inside.max()) if len(inside) else None
     return DateBulk(low, high, day, first, last, outside)

@@ -158,7 +158,7 @@ def apply_outlying_dates(ledger: Ledger, date_col: str, policy: str, export_date
     The bulk is :func:`kamlab.data.date_bulk` of the live rows' dates (Tukey's
     far-out fences on the quartiles).
     """
-    dates = ledger.tx["date"].where(ledger.alive)
+    dates = ledger.tx["date"] if ledger.alive.all() else ledger.tx["date"].where(ledger.alive)
     bulk = date_bulk(dates, today=export_date)
     out = bulk.outlying & ledger.alive
     if not out.any():
