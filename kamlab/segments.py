@@ -143,9 +143,9 @@ def abc_classes(values: pd.Series, cuts: tuple[float, float] = ABC_CUTS) -> pd.S
     order = _descending_order(series)
     before = np.empty(len(series))
     before[order] = (np.cumsum(positive[order]) - positive[order]) / total
-    labels = np.where(before < lo, "A", np.where(before < hi, "B", "C"))
-    labels[positive <= 0] = "C"
-    return pd.Series(pd.Categorical(labels, categories=["A", "B", "C"]), index=series.index, name="abc")
+    codes = np.where(before < lo, 0, np.where(before < hi, 1, 2)).astype(np.int8)
+    codes[positive <= 0] = 2
+    return pd.Series(pd.Categorical.from_codes(codes, categories=["A", "B", "C"]), index=series.index, name="abc")
 
 
 def revenue_cv(
@@ -276,9 +276,9 @@ def xyz_classes(
         raise ValueError(f"cuts must satisfy 0 < X-cut < Y-cut, got {cuts}")
     require_columns(cv, ["periods", "cv"], what="cv", hint="Pass the output of revenue_cv().")
     values = cv["cv"].to_numpy(dtype=float)
-    labels = np.where(values <= lo, "X", np.where(values <= hi, "Y", "Z"))
-    labels[cv["periods"].to_numpy() < min_periods] = "Z"
-    return pd.Series(pd.Categorical(labels, categories=["X", "Y", "Z"]), index=cv.index, name="xyz")
+    codes = np.where(values <= lo, 0, np.where(values <= hi, 1, 2)).astype(np.int8)
+    codes[cv["periods"].to_numpy() < min_periods] = 2
+    return pd.Series(pd.Categorical.from_codes(codes, categories=["X", "Y", "Z"]), index=cv.index, name="xyz")
 
 
 def abc_xyz_matrix(abc: pd.Series, xyz: pd.Series, revenue: pd.Series) -> pd.DataFrame:

@@ -169,3 +169,13 @@ def test_ranks_follow_the_ranking_whether_the_ids_are_in_order_or_not(exported):
         ranked = by_position.dropna().sort_values().index
         assert list(ranked) == list(exports.tables.ranking(scores.dropna())), name
         assert list(ranked[:comparison.k]) == list(comparison.selections[name]) or name == "abc_a", name
+
+
+def test_pandas_writer_fallback_writes_the_same_files(exported, tmp_path, monkeypatch):
+    """A column the fast writer does not format sends the file to pandas' writer: the same bytes."""
+    ds, comparison, paths, directory = exported
+    monkeypatch.setattr(csvfile, "column_text", lambda series: None)
+    again = exports.write_exports(comparison, ds, tmp_path)
+    assert [p.name for p in again] == [p.name for p in paths]
+    for path in again:
+        assert path.read_bytes() == (directory / path.name).read_bytes(), path.name

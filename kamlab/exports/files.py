@@ -64,7 +64,10 @@ def _coverage_notes(comparison, dataset, ledger: Ledger) -> list[str]:
     study, end = comparison.accounts.index, comparison.windows.observation_end
     buyers = ledger.accounts[ledger.present(end)]
     notes = []
-    later = int((~isin(buyers, study)).sum())
+    if study.equals(ledger.accounts[ledger.present(comparison.windows.calibration_end)]):
+        later = len(buyers) - len(study)  # the study's accounts are the buyers to the calibration end
+    else:
+        later = int((~isin(buyers, study)).sum())
     if later:
         notes.append(f"{later:,} account(s) first bought after the calibration end and are not in "
                      "accounts.csv (they can be in win_back.csv and at_risk.csv)")
@@ -82,26 +85,50 @@ def _money(column: str) -> bool:
     return column in _MONEY or column.startswith("score_") and column[6:] in ("biggest", "abc_a")
 
 
-def _texts(frame: pd.DataFrame) -> list | None:
-    """The text of each column (:func:`csvfile.column_text`; money rounded to cents), or None for pandas' writer.
+def _texts(frame: pd.DataFrame, names=None) -> list | None:
+    """The text of each column ``names`` (:func:`csvfile.column_text`; money rounded to cents; a column
+    ``frame`` lacks is blank), or None for pandas' writer.
 
     Columns are formatted on :data:`WORKERS` threads (Arrow, numpy and DuckDB
     release the interpreter while they format).
     """
-    def text(column):
-        return csvfile.column_text(frame[column].astype(float).round(2) if _money(column) else frame[column])
-
+    names = list(frame.columns) if names is None else list(names)
+    columns = [frame[c].astype(float).round(2) if _money(c) else frame[c] for c in names if c in frame]
+    first = _first_equal(columns)
     with ThreadPoolExecutor(WORKERS) as pool:
-        texts = list(pool.map(text, frame.columns))
+        distinct = sorted(set(first))
+        unique = dict(zip(distinct, pool.map(lambda i: csvfile.column_text(columns[i]), distinct)))
+    texts = iter([unique[i] for i in first])
+    blank = (pa.nulls(len(frame), pa.string()), False)
+    texts = [next(texts) if c in frame else blank for c in names]
     return None if any(t is None for t in texts) else texts
 
 
-def _write_csv(frame: pd.DataFrame, path: Path, texts: list | None = None) -> Path:
-    """The file of one table: money rounded to cents, dates YYYY-MM-DD, the bytes pandas' to_csv writes."""
-    texts = _texts(frame) if texts is None else texts
+def _first_equal(columns: list[pd.Series]) -> list[int]:
+    """For each column, the first with the same float64 values bit for bit (itself if none): the same text.
+
+    accounts.csv repeats columns: revenue is also biggest's and abc_a's score, and the blank columns are alike.
+    """
+    first, floats = [], {}
+    for i, column in enumerate(columns):
+        same = i
+        if column.dtype == np.float64:
+            bits = column.to_numpy().view(np.int64)
+            same = next((j for j, other in floats.items() if np.array_equal(bits, other)), i)
+            if same == i:
+                floats[i] = bits
+        first.append(same)
+    return first
+
+
+def _write_csv(frame: pd.DataFrame, path: Path, texts: list | None = None, names=None) -> Path:
+    """The file of one table (its columns ``names``, blank where ``frame`` lacks one): money rounded to cents,
+    dates YYYY-MM-DD, the bytes pandas' to_csv writes."""
+    names = list(frame.columns) if names is None else list(names)
+    texts = _texts(frame, names) if texts is None else texts
     if texts is not None:
-        return csvfile.write_columns(path, list(frame.columns), texts)
-    out = frame.copy()
+        return csvfile.write_columns(path, names, texts)
+    out = frame.reindex(columns=names)
     for column in out.columns:
         if _money(column):
             out[column] = out[column].astype(float).round(2)
@@ -119,7 +146,7 @@ def _key_list_text(accounts: pd.DataFrame, texts: list, name: str) -> list:
     key = np.flatnonzero(accounts[f"key_{name}"].to_numpy(dtype=float, na_value=np.nan) == 1)
     rank = accounts[f"rank_{name}"].to_numpy(dtype=float, na_value=np.nan)[key]
     rows = key[np.argsort(np.where(np.isnan(rank), np.inf, rank), kind="stable")]
-    position = {column: i for i, column in enumerate(accounts.columns)}
+    position = {column: i for i, column in enumerate(ACCOUNT_COLUMNS)}
     out = []
     for column in KEY_COLUMNS:
         source = {"rank": f"rank_{name}", "score": f"score_{name}"}.get(column, column)
@@ -129,6 +156,26 @@ def _key_list_text(accounts: pd.DataFrame, texts: list, name: str) -> list:
         else:
             out.append(csvfile.column_text(accounts[source].iloc[rows]))
     return out
+
+
+def _study_files(comparison, dataset, ledger: Ledger, directory: Path) -> tuple[list[Path], dict, str]:
+    """accounts.csv and the key lists: the files written, their README entries and the value model's note.
+
+    accounts.csv's text is formatted once; each key list takes its rows from it.
+    """
+    accounts, value_note = _account_table(comparison, dataset, ledger, blanks=False)
+    texts = _texts(accounts, ACCOUNT_COLUMNS)
+    written = [_write_csv(accounts, directory / "accounts.csv", texts, ACCOUNT_COLUMNS)]
+    files: dict[str, tuple[str, tuple[str, ...]]] = {
+        "accounts.csv": ("one row per account that bought in the calibration window, in customer_id order",
+                         ACCOUNT_COLUMNS)}
+    for name in NAMES:
+        if isinstance(comparison.scores.get(name), DefinitionScore) and name in comparison.selections:
+            files[f"key_accounts_{name}.csv"] = (f"the key accounts of {name}, most key first", KEY_COLUMNS)
+            path = directory / f"key_accounts_{name}.csv"
+            written.append(csvfile.write_columns(path, KEY_COLUMNS, _key_list_text(accounts, texts, name))
+                           if texts is not None else _write_csv(key_account_list(accounts, name), path))
+    return written, files, value_note
 
 
 def write_exports(comparison, dataset, directory, *, at_risk_threshold: float = 0.5,
@@ -162,27 +209,17 @@ def write_exports(comparison, dataset, directory, *, at_risk_threshold: float = 
     directory.mkdir(parents=True, exist_ok=True)
     windows, tx = comparison.windows, dataset.transactions
     ledger = Ledger.of(tx)
-    accounts, value_note = _account_table(comparison, dataset, ledger)
-    texts = _texts(accounts)
-    written = [_write_csv(accounts, directory / "accounts.csv", texts)]
-    files: dict[str, tuple[str, tuple[str, ...]]] = {
-        "accounts.csv": ("one row per account that bought in the calibration window, in customer_id order",
-                         ACCOUNT_COLUMNS)}
-    for name in NAMES:
-        if isinstance(comparison.scores.get(name), DefinitionScore) and name in comparison.selections:
-            files[f"key_accounts_{name}.csv"] = (f"the key accounts of {name}, most key first", KEY_COLUMNS)
-            path = directory / f"key_accounts_{name}.csv"
-            written.append(csvfile.write_columns(path, KEY_COLUMNS, _key_list_text(accounts, texts, name))
-                           if texts is not None else _write_csv(key_account_list(accounts, name), path))
-    del texts
     lost = survival.win_back_list(tx, windows.observation_end, inactivity=inactivity,
                                   codes=(ledger.codes, ledger.accounts))
-    files["win_back.csv"] = (f"accounts lost by the end of the data: no purchase in the last {inactivity:g} days; "
-                             "most value lost first", WIN_BACK_COLUMNS)
-    written.append(_write_csv(_stable(lost, WIN_BACK_COLUMNS), directory / "win_back.csv"))
-    at_risk, risk_note = at_risk_list(dataset, windows.observation_end, threshold=at_risk_threshold,
-                                      inactivity=inactivity, horizon_weeks=windows.holdout_weeks, ledger=ledger,
-                                      lost=lost.index)
+    with ThreadPoolExecutor(1) as background:  # the at-risk list's model fit, beside the study's files
+        risk = background.submit(at_risk_list, dataset, windows.observation_end, threshold=at_risk_threshold,
+                                 inactivity=inactivity, horizon_weeks=windows.holdout_weeks, ledger=ledger,
+                                 lost=lost.index)
+        written, files, value_note = _study_files(comparison, dataset, ledger, directory)
+        files["win_back.csv"] = (f"accounts lost by the end of the data: no purchase in the last {inactivity:g} "
+                                 "days; most value lost first", WIN_BACK_COLUMNS)
+        written.append(_write_csv(_stable(lost, WIN_BACK_COLUMNS), directory / "win_back.csv"))
+        at_risk, risk_note = risk.result()
     files["at_risk.csv"] = (f"accounts still buying at the end of the data (a purchase in the last {inactivity:g} "
                             f"days) whose P(alive) is below {at_risk_threshold:g}, from the purchase model that fits "
                             "all the data; largest revenue first", AT_RISK_COLUMNS)

@@ -15,18 +15,20 @@ from .columns import ACCOUNT_COLUMNS, AT_RISK_COLUMNS, COMPARISON_COLUMNS, KEY_C
 from .ledger import Ledger, isin
 
 
-def _stable(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+def _stable(frame: pd.DataFrame, columns: tuple[str, ...], blanks: bool = True) -> pd.DataFrame:
     """``frame`` with exactly ``columns`` in that order: missing ones blank, others left out.
 
     ``frame.reset_index().reindex(columns=columns)`` for a frame indexed by
     customer_id, built column by column (no copy of the columns kept, one NaN
     column per missing one): at a million rows reindexing copied every block.
+    ``blanks=False`` leaves the missing columns out (the writer knows them blank).
     """
     if frame.index.name != "customer_id" or frame.empty:
         return frame.reset_index().reindex(columns=list(columns)) if frame.index.name == "customer_id" \
             else frame.reindex(columns=list(columns))
+    kept = [c for c in columns if blanks or c in frame or c == "customer_id"]
     data = {column: frame.index.array if column == "customer_id" else frame[column].array if column in frame
-            else np.full(len(frame), np.nan) for column in columns}
+            else np.full(len(frame), np.nan) for column in kept}
     return pd.DataFrame(data, index=pd.RangeIndex(len(frame)), copy=False)
 
 
@@ -124,7 +126,8 @@ def account_table(comparison, dataset) -> pd.DataFrame:
     return _account_table(comparison, dataset)[0]
 
 
-def _account_table(comparison, dataset, ledger: Ledger | None = None) -> tuple[pd.DataFrame, str]:
+def _account_table(comparison, dataset, ledger: Ledger | None = None, *,
+                   blanks: bool = True) -> tuple[pd.DataFrame, str]:
     windows, study = comparison.windows, comparison.accounts
     cal_end = windows.calibration_end
     index = study.index if ids_ascending(study.index) else study.index.sort_values()
@@ -148,7 +151,7 @@ def _account_table(comparison, dataset, ledger: Ledger | None = None) -> tuple[p
         parts.append(attributes)
     table = pd.concat(parts, axis=1)
     table.index.name = "customer_id"
-    return _stable(table, ACCOUNT_COLUMNS), note
+    return _stable(table, ACCOUNT_COLUMNS, blanks), note
 
 
 def key_account_list(accounts_table: pd.DataFrame, name: str) -> pd.DataFrame:
