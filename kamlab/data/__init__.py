@@ -11,6 +11,9 @@ behind them each own one concern (see CONTRIBUTING, "The package"):
 ``filetypes``      what a file is from its bytes (compressed, workbook, PDF, ...)
 ``reading``        files and frames into text tables: encodings, delimiters, titles
 ``parsing``        text into values: numbers, dates, ids, control characters
+``arrow``          the fast path: a plain CSV read by pyarrow into the same text table
+``vectorised``     the parse functions on whole columns, today's for the values they cannot take
+``ordering``       the contract's order (customer, date, row) and duplicates, on integer codes
 ``columns``        the mapped columns of a table parsed into contract columns
 ``documents``      ledger lines that are not sales: totals, credit notes, fees
 ``report``         ``ValidationReport``, ``ReportItem``, ``LoadedTransactions``
