@@ -72,3 +72,15 @@ def test_a_not_computable_definition_survives_the_hand_off():
     back = pickle.loads(pickle.dumps(NotComputable("staff_focus", ("staff_hours",), ("staff_hours",), "no CRM file")))
     assert (back.definition, back.missing, back.reason) == (
         "staff_focus", ("staff_hours",), "not computable on this dataset: needs staff_hours (no CRM file)")
+
+
+def test_equal_account_indexes_are_written_once(bundle_and_result, monkeypatch):
+    from kamlab.reports import handoff
+
+    folder, result = bundle_and_result
+    monkeypatch.setattr(handoff, "_SHARED_INDEX_SIZE", 10)
+    keep_comparison(result, folder)
+    back = kept_comparison(folder)
+    assert back.accounts.index.equals(result.accounts.index)
+    assert back.accounts.index is back.windows.calhold.index  # one object where the original had equal copies
+    pd.testing.assert_series_equal(back.scores["biggest"].scores, result.scores["biggest"].scores)

@@ -30,12 +30,48 @@ COMPARISON_FILE = "comparison.pickle"
 
 
 class _Pickler(pickle.Pickler):
-    """A pickler that stores functions defined inside other functions (unpicklable) as None."""
+    """A pickler that writes each large index once and functions local to other functions as None.
+
+    The comparison's tables and scores each carry an index of the same
+    account ids (equal, but distinct objects, which pickle would write once
+    each): every large index equal to one already seen is written as a
+    reference to it (``persistent_id``), the distinct ones after the object.
+    Functions defined inside other functions cannot be pickled: they are
+    stored as None.
+    """
+
+    def __init__(self, file, indexes: list):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.indexes = indexes
+
+    def persistent_id(self, obj):
+        import pandas as pd
+
+        if not isinstance(obj, pd.Index) or len(obj) < _SHARED_INDEX_SIZE:
+            return None
+        for i, known in enumerate(self.indexes):
+            if known is obj or (len(known) == len(obj) and known.dtype == obj.dtype and known.equals(obj)):
+                return i
+        self.indexes.append(obj)
+        return len(self.indexes) - 1
 
     def reducer_override(self, obj):
         if isinstance(obj, types.FunctionType) and "<locals>" in obj.__qualname__:
             return type(None), ()
         return NotImplemented
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file, indexes: list):
+        super().__init__(file)
+        self.indexes = indexes
+
+    def persistent_load(self, pid):
+        return self.indexes[pid]
+
+
+#: Indexes at least this long are written once however many tables share them.
+_SHARED_INDEX_SIZE = 1000
 
 
 def keep_comparison(result, dataset) -> Path | None:
@@ -58,8 +94,11 @@ def keep_comparison(result, dataset) -> Path | None:
         return None
     target = Path(dataset) / COMPARISON_FILE
     tmp = target.with_name(COMPARISON_FILE + ".tmp")
-    with tmp.open("wb") as handle:
-        _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(result)
+    body, indexes = io.BytesIO(), []
+    _Pickler(body, indexes).dump(result)
+    with tmp.open("wb") as handle:  # the distinct indexes first, then the object that refers to them
+        pickle.dump(indexes, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        handle.write(body.getbuffer())
     tmp.replace(target)
     return target
 
@@ -76,4 +115,5 @@ def kept_comparison(bundle: str | Path):
     if not path.is_file() or path.stat().st_mtime < (bundle / BUNDLE_FILE).stat().st_mtime:
         return None
     with path.open("rb") as handle:
-        return pickle.load(io.BufferedReader(handle))
+        indexes = pickle.load(handle)
+        return _Unpickler(handle, indexes).load()
