@@ -86,7 +86,11 @@ def key_sets(scores: Mapping, universe: pd.Index, k: int, order: Sequence[str]) 
     names = [name for name in order if name in computable] + [n for n in computable if n not in order]
     n, ties = len(universe), tie_ranks(universe)
     values = [aligned_values(computable[name].scores, universe) for name in names]
-    orders = dict(zip(names, parallel_map(lambda v: ranking_positions(v, ties), values)))
+    first = [next(i for i in range(j + 1) if np.array_equal(values[i], values[j], equal_nan=True))
+             for j in range(len(values))]  # abc_a ranks by biggest's revenue: sorted once
+    sorted_once = dict(zip(sorted(set(first)), parallel_map(lambda i: ranking_positions(values[i], ties),
+                                                            sorted(set(first)))))
+    orders = {name: sorted_once[i] for name, i in zip(names, first)}
     chosen = [orders[name][:min(computable[name].size or k, n)] for name in names]
     selections = {name: universe[top] for name, top in zip(names, chosen)}
     return KeySets(names, selections, membership(chosen, n), missing, k, orders, ties)

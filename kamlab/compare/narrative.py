@@ -360,7 +360,8 @@ def conclusion(result: Comparison) -> str:
     proportion, over-valued CLV, key-set turnover, weight sensitivity,
     programme ROI), and which definitions were not computable and why.
 
-    Unstable shares are named before the ranking; a degenerate comparison
+    Unstable shares are named before the ranking, and the delta method when
+    it gave the intervals (:func:`interval_sentence`); a degenerate comparison
     (``Comparison.degenerate``) says so instead of ranking.
 
     Returns
