@@ -229,7 +229,7 @@ def main(ledgers: list[str]) -> None:
               f"kamlab is {ref['seconds'] / new['seconds']:.1f}x faster; same numbers: {ref['same']}")
         print(f"  intervals of {N_BOOTSTRAP:,} replicates: bootstrap {iv['bootstrap_seconds']:.2f} s, delta method "
               f"{iv['delta_seconds']:.3f} s ({iv['bootstrap_seconds'] / iv['delta_seconds']:.0f}x); ends at most "
-              f"{iv['apart_se']:.2f} bootstrap standard errors apart")
+              f"{iv['apart_se']:.2f} bootstrap standard errors apart (process peak {iv['peak_gb']:.2f} GB with both)")
 
 
 if __name__ == "__main__":
