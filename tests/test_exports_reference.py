@@ -162,9 +162,9 @@ def test_ranks_follow_the_ranking_whether_the_ids_are_in_order_or_not(exported):
     table = exports.account_table(comparison, ds).set_index("customer_id")
     for name in comparison.selections:
         scores = table[f"score_{name}"]
-        by_position = exports.tables._ranks(scores, by_position=True)
+        by_position = exports.tables._ranks(scores, by_position=True)[0]
         shuffled = scores.sample(frac=1, random_state=3)
-        pd.testing.assert_series_equal(exports.tables._ranks(shuffled, by_position=False).reindex(scores.index),
+        pd.testing.assert_series_equal(exports.tables._ranks(shuffled, by_position=False)[0].reindex(scores.index),
                                        by_position, check_names=False)
         ranked = by_position.dropna().sort_values().index
         assert list(ranked) == list(exports.tables.ranking(scores.dropna())), name
@@ -179,3 +179,12 @@ def test_pandas_writer_fallback_writes_the_same_files(exported, tmp_path, monkey
     assert [p.name for p in again] == [p.name for p in paths]
     for path in again:
         assert path.read_bytes() == (directory / path.name).read_bytes(), path.name
+
+
+def test_key_flags_are_membership_whatever_the_selection(exported):
+    ds, comparison, _, _ = exported
+    table = exports.account_table(comparison, ds).set_index("customer_id")
+    index = table.index
+    rank, order = exports.tables._ranks(table["score_biggest"], by_position=True)
+    for selection in (index[order[:25]], index[order[:25]][::-1], index[order[3:30]], list(index[:5]) + ["nobody"], []):
+        np.testing.assert_array_equal(exports.tables._key_flags(index, order, selection), index.isin(selection))

@@ -25,6 +25,11 @@ the observation end. Money is in the data's currency units, rounded to cents,
 so that the exported revenue adds up to the validation report's kept revenue
 of the window (when the file's amounts are in cents). Files are UTF-8 with a
 byte-order mark, which Excel needs to show accents; dates are YYYY-MM-DD.
+
+At a million accounts the work is done on integer account codes
+(:mod:`kamlab.exports.ledger`: the ids factorised once) and the files are
+written by :mod:`kamlab.exports.csvfile`, which gives the bytes pandas'
+``to_csv`` gives, column by column in Arrow instead of cell by cell.
 """
 
 from .columns import (ACCOUNT_COLUMNS, AT_RISK_COLUMNS, COLUMN_DOCS, COMPARISON_COLUMNS, COMPARISON_DOCS,  # noqa: F401

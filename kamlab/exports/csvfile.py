@@ -66,7 +66,7 @@ def float_text(values: np.ndarray) -> pa.Array:
 
     Arrow's cast to string gives the shortest round-trip digits and, in
     [1e-4, 1e9), repr's layout but for the ``.0`` of integral values, added
-    here. Outside that range (repr's ``1.5e-05``, ``12345678901.0``, ``inf``)
+    here (an integral value there is written without a point, any other with one). Outside that range (repr's ``1.5e-05``, ``12345678901.0``, ``inf``)
     DuckDB's cast, which writes floats as repr does, formats the values.
     """
     values = np.ascontiguousarray(values, dtype=np.float64)
@@ -77,7 +77,7 @@ def float_text(values: np.ndarray) -> pa.Array:
     size = np.abs(values)
     with np.errstate(invalid="ignore"):
         plain = ((size >= 1e-4) & (size < 1e9)) | (values == 0)
-    whole = plain & ~pc.fill_null(pc.match_substring(text, "."), True).to_numpy(zero_copy_only=False)
+        whole = plain & (values == np.trunc(values))  # Arrow writes "3" where repr writes "3.0"
     if whole.any():
         text = _replace(text, whole, pc.binary_join_element_wise(text.filter(pa.array(whole)), ".0", ""))
     other = ~plain & ~missing

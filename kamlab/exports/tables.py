@@ -82,8 +82,9 @@ def _segments(transactions: pd.DataFrame, accounts: pd.DataFrame | None, end: pd
     return out
 
 
-def _ranks(scores: pd.Series, by_position: bool) -> pd.Series:
-    """Rank 1.. of each finite score in key order (score descending, ties by id), blank (NA) for the others.
+def _ranks(scores: pd.Series, by_position: bool) -> tuple[pd.Series, np.ndarray]:
+    """Rank 1.. of each finite score in key order (score descending, ties by id), blank (NA) for the others,
+    and the positions of the ranked accounts in that order.
 
     The order of :func:`kamlab.definitions.ranking`; with the ids in ascending
     order (``by_position``) ties are broken by position, without comparing ids.
@@ -97,7 +98,23 @@ def _ranks(scores: pd.Series, by_position: bool) -> pd.Series:
         order = order[np.isfinite(values[order])]
     rank = np.zeros(len(values), dtype=np.int64)
     rank[order] = np.arange(1, len(order) + 1)
-    return pd.Series(pd.arrays.IntegerArray(rank, rank == 0), index=scores.index)
+    return pd.Series(pd.arrays.IntegerArray(rank, rank == 0), index=scores.index), order
+
+
+def _key_flags(index: pd.Index, order: np.ndarray, selection) -> np.ndarray:
+    """1/0 per account of ``index``: in ``selection``.
+
+    A selection that is the head of the ranking (``order``), as
+    :func:`kamlab.definitions.select` makes it, is found by comparing it with
+    that head, without looking its ids up.
+    """
+    selection = pd.Index(selection)
+    head = order[:len(selection)]
+    flags = np.zeros(len(index), dtype=np.int64)
+    if len(head) == len(selection) and index[head].equals(selection):
+        flags[head] = 1
+        return flags
+    return isin(index, selection).astype(np.int64)
 
 
 def _definition_columns(comparison, index: pd.Index) -> pd.DataFrame:
@@ -109,8 +126,9 @@ def _definition_columns(comparison, index: pd.Index) -> pd.DataFrame:
         if not isinstance(scored, DefinitionScore):
             continue
         scores = scored.scores.reindex(index)
-        key = isin(index, comparison.selections.get(name, [])).astype(np.int64)
-        out.update({f"score_{name}": scores, f"rank_{name}": _ranks(scores, by_position),
+        rank, order = _ranks(scores, by_position)
+        key = _key_flags(index, order, comparison.selections.get(name, []))
+        out.update({f"score_{name}": scores, f"rank_{name}": rank,
                     f"key_{name}": pd.Series(pd.array(key, dtype="Int64"), index=index)})
     return pd.DataFrame(out, index=index)
 
