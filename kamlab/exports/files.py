@@ -188,7 +188,8 @@ def write_exports(comparison, dataset, directory, *, at_risk_threshold: float = 
         From :func:`kamlab.compare.run_comparison` on ``dataset`` (its
         ``windows``, ``accounts`` and ``selections`` are read).
     dataset : kamlab.datasets.Dataset
-        With transactions; accounts when there are any.
+        With transactions (without, only the key lists and comparison.csv:
+        :mod:`kamlab.exports.summary_only`); accounts when there are any.
     directory : str or Path
         Created if needed; files of the same names are replaced.
     at_risk_threshold : float
@@ -207,6 +208,10 @@ def write_exports(comparison, dataset, directory, *, at_risk_threshold: float = 
         raise ValueError("write_exports needs the result of kamlab.compare.run_comparison (with windows and accounts)")
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
+    if dataset.transactions is None:  # per-account summaries only: what the comparison holds
+        from .summary_only import write_summary_exports
+
+        return write_summary_exports(comparison, dataset, directory, _write_csv, _readme)
     windows, tx = comparison.windows, dataset.transactions
     ledger = Ledger.of(tx)
     lost = survival.win_back_list(tx, windows.observation_end, inactivity=inactivity,

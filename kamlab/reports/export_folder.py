@@ -107,8 +107,16 @@ def _summary(dataset, comparison, directory: Path, files: list[Path]) -> ExportS
 
     tx = dataset.transactions
     cal = comparison.windows.calibration_end
-    in_window = tx["date"] < rfm.day_after(cal)
     report = dataset.report
+    if tx is None:  # per-account summaries: the revenue the summary holds (the report's, when there is one)
+        summary = comparison.windows.calhold
+        revenue = report.revenue_kept if report is not None and report.revenue_kept is not None else \
+            float(summary["revenue_cal"].sum() + summary["revenue_holdout"].sum())
+        return ExportSummary(directory=directory, files=tuple(directory / f.name for f in files),
+                             accounts=len(comparison.accounts), rows_kept=report.rows_kept if report else 0,
+                             revenue=float(revenue), calibration_revenue=float(summary["revenue_cal"].sum()),
+                             calibration_end=cal)
+    in_window = tx["date"] < rfm.day_after(cal)
     return ExportSummary(directory=directory, files=tuple(directory / f.name for f in files),
                          accounts=len(comparison.accounts),
                          rows_kept=report.rows_kept if report is not None else len(tx),
