@@ -66,7 +66,8 @@ def float_text(values: np.ndarray) -> pa.Array:
 
     Arrow's cast to string gives the shortest round-trip digits and, in
     [1e-4, 1e9), repr's layout but for the ``.0`` of integral values, added
-    here (an integral value there is written without a point, any other with one). Outside that range (repr's ``1.5e-05``, ``12345678901.0``, ``inf``)
+    here (an integral value there is written without a point, any other with
+    one). Outside that range (repr's ``1.5e-05``, ``12345678901.0``, ``inf``)
     DuckDB's cast, which writes floats as repr does, formats the values.
     """
     values = np.ascontiguousarray(values, dtype=np.float64)
@@ -98,8 +99,12 @@ def _date_text(series: pd.Series) -> pa.Array:
 
 def _strings(series: pd.Series) -> pa.Array:
     """Strings (and missing values, as nulls) as one Arrow string array."""
-    array = pa.array(series.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
-    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+    if isinstance(series.dtype, pd.StringDtype):
+        array = pa.array(series.array)
+    else:
+        array = pa.array(series.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+    return array.cast(pa.string()) if array.type != pa.string() else array
 
 
 def _category_text(series: pd.Series) -> tuple[pa.Array, bool] | None:
