@@ -88,8 +88,8 @@ def key_sets(scores: Mapping, universe: pd.Index, k: int, order: Sequence[str]) 
     values = [aligned_values(computable[name].scores, universe) for name in names]
     first = [next(i for i in range(j + 1) if np.array_equal(values[i], values[j], equal_nan=True))
              for j in range(len(values))]  # abc_a ranks by biggest's revenue: sorted once
-    sorted_once = dict(zip(sorted(set(first)), parallel_map(lambda i: ranking_positions(values[i], ties),
-                                                            sorted(set(first)))))
+    distinct = sorted(set(first))
+    sorted_once = dict(zip(distinct, parallel_map(lambda i: ranking_positions(values[i], ties), distinct)))
     orders = {name: sorted_once[i] for name, i in zip(names, first)}
     chosen = [orders[name][:min(computable[name].size or k, n)] for name in names]
     selections = {name: universe[top] for name, top in zip(names, chosen)}
