@@ -94,11 +94,12 @@ def keep_comparison(result, dataset) -> Path | None:
         return None
     target = Path(dataset) / COMPARISON_FILE
     tmp = target.with_name(COMPARISON_FILE + ".tmp")
-    body, indexes = io.BytesIO(), []
-    _Pickler(body, indexes).dump(result)
-    with tmp.open("wb") as handle:  # the distinct indexes first, then the object that refers to them
+    indexes: list = []
+    with tmp.open("wb") as handle:  # the object, then the distinct indexes it refers to, then where they start
+        _Pickler(handle, indexes).dump(result)
+        start = handle.tell()
         pickle.dump(indexes, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        handle.write(body.getbuffer())
+        handle.write(start.to_bytes(8, "little"))
     tmp.replace(target)
     return target
 
@@ -115,5 +116,8 @@ def kept_comparison(bundle: str | Path):
     if not path.is_file() or path.stat().st_mtime < (bundle / BUNDLE_FILE).stat().st_mtime:
         return None
     with path.open("rb") as handle:
+        handle.seek(-8, io.SEEK_END)
+        handle.seek(int.from_bytes(handle.read(8), "little"))
         indexes = pickle.load(handle)
+        handle.seek(0)
         return _Unpickler(handle, indexes).load()
