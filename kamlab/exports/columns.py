@@ -60,7 +60,7 @@ COMPARISON_DOCS = {
     "computable": "1/0: could it be scored on this dataset", "reason": "why not (blank when computable)",
     "n_key": "number of key accounts it selected",
     **{f"{o}_captured": f"share (0-1) of the {w} brought by the key accounts" for o, w in _OUTCOME_WORDS.items()},
-    **{f"{o}_captured_{b}": f"{b}er bound of the bootstrap confidence interval of {o}_captured"
+    **{f"{o}_captured_{b}": f"{b}er bound of the confidence interval of {o}_captured (bootstrap; delta method above 200,000 accounts)"
        for o in _OUTCOME_WORDS for b in ("low", "high")},
     **{f"{o}_lift": f"{o}_captured / share of accounts selected (1 = what random selection gets)"
        for o in _OUTCOME_WORDS},

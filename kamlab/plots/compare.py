@@ -154,7 +154,8 @@ def capture_bars(result, metric: str | None = None, *, title: str | None = None)
     """Each definition's captured share of a holdout outcome, with its bootstrap confidence interval.
 
     Bars are sorted by the captured share; whiskers show the percentile
-    bootstrap interval (resampling accounts, ``Comparison.level``); the grey
+    bootstrap interval (resampling accounts, ``Comparison.level``; the delta
+    method's above ``Comparison``'s bootstrap size, ``interval_method``); the grey
     line is k/n, what a random pick of k accounts captures on average.
     Baselines of a different size (``abc_a``: the Pareto class A) are drawn
     apart, below a dashed line, hatched and labelled with their own number
@@ -195,7 +196,8 @@ def capture_bars(result, metric: str | None = None, *, title: str | None = None)
     ax.axvline(100 * result.k / result.n_accounts, color="grey", linestyle=":",
                label=f"random expectation k/n = {100 * result.k / result.n_accounts:.1f} %")
     ax.axvline(0, color="black", linewidth=0.6)
-    interval = f", {100 * result.level:.0f} % bootstrap CI" if err is not None else ""
+    method = getattr(result, "interval_method", "bootstrap")
+    interval = f", {100 * result.level:.0f} % {method} CI" if err is not None else ""
     label_axes(ax, title=title or f"Share of {_OUTCOME[metric]} captured at k = {result.k:,}{interval}",
                xlabel=f"share of {_OUTCOME[metric]} captured by the key accounts (%)",
                ylabel="definition (baselines in black)")
