@@ -75,6 +75,21 @@ def sniff_decimal(columns: list[pd.Series]) -> str:
     return "," if comma > dot else "."
 
 
+_PANDAS_MAJOR = int(pd.__version__.split(".")[0])
+
+
+def _correctly_rounded(plain: pd.Series) -> pd.Series:
+    """Plain decimal strings (or NaN) as the nearest floats, as Python's ``float`` reads them.
+
+    ``pd.to_numeric`` is correctly rounded from pandas 3; pandas 2 reads some
+    values one unit in the last place off (``0.30000000000000004`` as 0.3).
+    """
+    try:
+        return plain.astype(float)
+    except (TypeError, ValueError):  # not expected after the pattern check; the lenient reader then
+        return pd.to_numeric(plain, errors="coerce")
+
+
 def _parse_number_text(text: pd.Series, decimal: str) -> np.ndarray:
     """Number strings with thousands separators, currency signs, decimal commas -> floats (NaN if not a number)."""
     text = _clean_number_text(text)
@@ -83,7 +98,7 @@ def _parse_number_text(text: pd.Series, decimal: str) -> np.ndarray:
     plain = text.where(ok, "").str.replace(thousands, "", regex=False)
     if decimal == ",":
         plain = plain.str.replace(",", ".", regex=False)
-    parsed = pd.to_numeric(plain.where(ok), errors="coerce")
+    parsed = _correctly_rounded(plain.where(ok))
     if decimal == ".":  # scientific notation and other forms Python reads
         rest = ~ok & (text != "")
         parsed = parsed.where(~rest, pd.to_numeric(text.where(rest), errors="coerce"))
@@ -98,6 +113,9 @@ def parse_numbers(s: pd.Series, decimal: str) -> tuple[np.ndarray, np.ndarray]:
     text = as_text(s)
     if decimal == ".":  # fast path: plain numbers
         values = pd.to_numeric(text.where(text != ""), errors="coerce").to_numpy(dtype=float, copy=True)
+        if _PANDAS_MAJOR < 3:  # pandas 2's reader is a unit in the last place off for some values
+            read = np.isfinite(values)
+            values[read] = _correctly_rounded(text[read]).to_numpy(dtype=float)
         slow = ~np.isfinite(values) & (text != "").to_numpy()
     else:
         values, slow = np.full(len(s), np.nan), (text != "").to_numpy()
