@@ -38,6 +38,14 @@ class _Pickler(pickle.Pickler):
     reference to it (``persistent_id``), the distinct ones after the object.
     Functions defined inside other functions cannot be pickled: they are
     stored as None.
+
+    Series and frames are written as their column arrays, index and names
+    (:func:`_series`, :func:`_frame`), not by pandas' own reduction: its
+    block manager state slices the index, and slicing an index whose hash
+    engine is built builds the slice's engine too (pandas'
+    ``Index._getitem_slice``), a Python object per id (65 MB per million ids)
+    that the pickler's memo keeps until the end. At a million accounts that
+    held about 0.5 GB at the report's peak of memory.
     """
 
     def __init__(self, file, indexes: list):
@@ -56,9 +64,31 @@ class _Pickler(pickle.Pickler):
         return len(self.indexes) - 1
 
     def reducer_override(self, obj):
+        import pandas as pd
+
         if isinstance(obj, types.FunctionType) and "<locals>" in obj.__qualname__:
             return type(None), ()
+        if type(obj) is pd.Series and not obj.attrs:
+            return _series, (obj.array, obj.index, obj.name)
+        if type(obj) is pd.DataFrame and not obj.attrs:
+            return _frame, ([obj.iloc[:, i].array for i in range(obj.shape[1])], obj.index, obj.columns)
         return NotImplemented
+
+
+def _series(values, index, name):
+    """The Series of ``values`` (an array) on ``index``: how :class:`_Pickler` writes one."""
+    import pandas as pd
+
+    return pd.Series(values, index=index, name=name, copy=False)
+
+
+def _frame(arrays: list, index, columns):
+    """The DataFrame of the column ``arrays`` on ``index``, named ``columns``: how :class:`_Pickler` writes one."""
+    import pandas as pd
+
+    frame = pd.DataFrame(dict(enumerate(arrays)), index=index, copy=False)
+    frame.columns = columns
+    return frame
 
 
 class _Unpickler(pickle.Unpickler):
