@@ -181,6 +181,25 @@ def test_pandas_writer_fallback_writes_the_same_files(exported, tmp_path, monkey
         assert path.read_bytes() == (directory / path.name).read_bytes(), path.name
 
 
+def test_files_written_in_blocks_of_a_few_rows_are_the_same_files(exported, tmp_path, monkeypatch):
+    """Tables are formatted and written a block of rows at a time: block boundaries change no byte."""
+    ds, comparison, paths, directory = exported
+    monkeypatch.setattr(csvfile, "CHUNK_ROWS", 7)
+    again = exports.write_exports(comparison, ds, tmp_path)
+    for path in again:
+        assert path.read_bytes() == (directory / path.name).read_bytes(), path.name
+
+
+def test_a_block_that_falls_back_to_pandas_rewrites_the_whole_file(tmp_path, monkeypatch):
+    """An object column of strings in one block and other objects in the next: pandas writes the whole file."""
+    from kamlab.exports import files
+
+    frame = pd.DataFrame({"customer_id": ["a", "b,c", "d", "e"], "note": ["x", "y", 3, None]})
+    monkeypatch.setattr(csvfile, "CHUNK_ROWS", 2)
+    files._write_csv(frame, tmp_path / "blocks.csv")
+    assert (tmp_path / "blocks.csv").read_bytes() == csvfile.pandas_csv(frame, tmp_path / "pandas.csv").read_bytes()
+
+
 def test_key_flags_are_membership_whatever_the_selection(exported):
     ds, comparison, _, _ = exported
     table = exports.account_table(comparison, ds).set_index("customer_id")

@@ -186,6 +186,24 @@ def write_columns(path: str | Path, names, columns: list[tuple[pa.Array, bool]],
     return path
 
 
+def write_blocks(path: str | Path, names, blocks) -> bool:
+    """Write blocks of rows, each a list of columns of text (:func:`column_text`), under the header ``names``.
+
+    The file :func:`write_columns` writes from the blocks joined, holding one
+    block's text at a time. False, and the file left incomplete, when a block
+    is None (a column left to pandas' writer): the caller writes the file again.
+    """
+    with Path(path).open("wb") as handle:
+        handle.write(BOM + _header(names))
+        for columns in blocks:
+            if columns is None:
+                return False
+            quoted = _quoted_rows(columns)
+            if columns and len(columns[0][0]):
+                _write_chunk([text for text, _ in columns], quoted is not None and bool(quoted.any()), handle)
+    return True
+
+
 def pandas_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     """pandas' own writer, datetime columns as YYYY-MM-DD: the file :func:`write_csv` writes, at pandas' speed."""
     out = frame.copy()

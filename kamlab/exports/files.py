@@ -18,7 +18,7 @@ from . import csvfile
 from .columns import (_MONEY, ACCOUNT_COLUMNS, AT_RISK_COLUMNS, COLUMN_DOCS, COMPARISON_COLUMNS, COMPARISON_DOCS,
                       KEY_COLUMNS, NAMES, SCORE_UNITS, WIN_BACK_COLUMNS)
 from .ledger import Ledger, isin
-from .tables import _account_table, _stable, at_risk_list, comparison_table, key_account_list
+from .tables import _account_table, _stable, at_risk_list, comparison_table
 
 #: Threads that format the columns of a file (the machine's cores, at most 4).
 WORKERS = max(1, min(4, os.cpu_count() or 1))
@@ -121,13 +121,18 @@ def _first_equal(columns: list[pd.Series]) -> list[int]:
     return first
 
 
-def _write_csv(frame: pd.DataFrame, path: Path, texts: list | None = None, names=None) -> Path:
+def _write_csv(frame: pd.DataFrame, path: Path, names=None) -> Path:
     """The file of one table (its columns ``names``, blank where ``frame`` lacks one): money rounded to cents,
-    dates YYYY-MM-DD, the bytes pandas' to_csv writes."""
+    dates YYYY-MM-DD, the bytes pandas' to_csv writes.
+
+    Formatted and written :data:`csvfile.CHUNK_ROWS` rows at a time, so that
+    the text of a million-row table is never held whole (0.4 GB for accounts.csv).
+    """
     names = list(frame.columns) if names is None else list(names)
-    texts = _texts(frame, names) if texts is None else texts
-    if texts is not None:
-        return csvfile.write_columns(path, names, texts)
+    step = csvfile.CHUNK_ROWS
+    blocks = (_texts(frame.iloc[start:start + step], names) for start in range(0, max(len(frame), 1), step))
+    if csvfile.write_blocks(path, names, blocks):
+        return Path(path)
     out = frame.reindex(columns=names)
     for column in out.columns:
         if _money(column):
@@ -135,46 +140,30 @@ def _write_csv(frame: pd.DataFrame, path: Path, texts: list | None = None, names
     return csvfile.pandas_csv(out, path)
 
 
-def _key_list_text(accounts: pd.DataFrame, texts: list, name: str) -> list:
-    """The text of key_accounts_<name>.csv, taken from accounts.csv's (its rows, most key first).
-
-    The rows and their order are those of :func:`kamlab.exports.key_account_list`:
-    key_<name> == 1, by rank_<name> (stable, blank ranks last). A column is
-    formatted again only where accounts.csv rounds it and the key list does not
-    (``score`` of biggest and abc_a).
-    """
+def _key_list_frame(accounts: pd.DataFrame, name: str) -> pd.DataFrame:
+    """key_accounts_<name>.csv's table from accounts.csv's: :func:`kamlab.exports.key_account_list`'s rows and order
+    (key_<name> == 1, by rank_<name>, stable, blank ranks last), only its columns, taken by position."""
     key = np.flatnonzero(accounts[f"key_{name}"].to_numpy(dtype=float, na_value=np.nan) == 1)
     rank = accounts[f"rank_{name}"].to_numpy(dtype=float, na_value=np.nan)[key]
     rows = key[np.argsort(np.where(np.isnan(rank), np.inf, rank), kind="stable")]
-    position = {column: i for i, column in enumerate(ACCOUNT_COLUMNS)}
-    out = []
-    for column in KEY_COLUMNS:
-        source = {"rank": f"rank_{name}", "score": f"score_{name}"}.get(column, column)
-        if _money(column) == _money(source):
-            text, quoted = texts[position[source]]
-            out.append((text.take(pa.array(rows)), quoted))
-        else:
-            out.append(csvfile.column_text(accounts[source].iloc[rows]))
-    return out
+    sources = {column: {"rank": f"rank_{name}", "score": f"score_{name}"}.get(column, column)
+               for column in KEY_COLUMNS}
+    return pd.DataFrame({column: accounts[source].array.take(rows) for column, source in sources.items()
+                         if source in accounts}, index=pd.RangeIndex(len(rows)))
 
 
 def _study_files(comparison, dataset, ledger: Ledger, directory: Path) -> tuple[list[Path], dict, str]:
-    """accounts.csv and the key lists: the files written, their README entries and the value model's note.
-
-    accounts.csv's text is formatted once; each key list takes its rows from it.
-    """
+    """accounts.csv and the key lists: the files written, their README entries and the value model's note."""
     accounts, value_note = _account_table(comparison, dataset, ledger, blanks=False)
-    texts = _texts(accounts, ACCOUNT_COLUMNS)
-    written = [_write_csv(accounts, directory / "accounts.csv", texts, ACCOUNT_COLUMNS)]
+    written = [_write_csv(accounts, directory / "accounts.csv", ACCOUNT_COLUMNS)]
     files: dict[str, tuple[str, tuple[str, ...]]] = {
         "accounts.csv": ("one row per account that bought in the calibration window, in customer_id order",
                          ACCOUNT_COLUMNS)}
     for name in NAMES:
         if isinstance(comparison.scores.get(name), DefinitionScore) and name in comparison.selections:
             files[f"key_accounts_{name}.csv"] = (f"the key accounts of {name}, most key first", KEY_COLUMNS)
-            path = directory / f"key_accounts_{name}.csv"
-            written.append(csvfile.write_columns(path, KEY_COLUMNS, _key_list_text(accounts, texts, name))
-                           if texts is not None else _write_csv(key_account_list(accounts, name), path))
+            written.append(_write_csv(_key_list_frame(accounts, name), directory / f"key_accounts_{name}.csv",
+                                      KEY_COLUMNS))
     return written, files, value_note
 
 
