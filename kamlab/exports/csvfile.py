@@ -43,7 +43,7 @@ import pyarrow.csv as pacsv
 #: The UTF-8 byte-order mark pandas writes first with ``encoding="utf-8-sig"`` (Excel needs it).
 BOM = "\ufeff".encode("utf-8")
 #: Rows laid out and written at a time.
-CHUNK_ROWS = 1 << 18
+CHUNK_ROWS = 1 << 16
 #: Bytes that make the csv module quote a cell: comma, double quote, carriage return, line feed.
 _QUOTED = np.frombuffer(b',"\r\n', dtype=np.uint8)
 
