@@ -31,16 +31,18 @@ amounts as they should be counted, ISO dates, no returns, duplicates, totals
 rows or placeholders. They apply none of the loader's policies. For a messy
 export, use the validated loader :func:`kamlab.data.load_transactions` (and
 then :mod:`kamlab.rfm`), which names every problem and counts every row it
-removes.
+removes. :func:`summary_dataset_duckdb` checks the head of a CSV first
+(:mod:`kamlab.outofcore.layout`) and refuses one it would misread.
 """
 
 from __future__ import annotations
 
 from .comparison import summary_dataset_duckdb
+from .layout import UncleanFileError, check_clean_file
 from .periods import revenue_cv_duckdb
 from .sql import PARQUET_SUFFIXES, duckdb_connection
 from .summaries import calibration_holdout_duckdb, summarise_rfm_duckdb
 from .windows import FileWindows, file_windows
 
 __all__ = ["FileWindows", "PARQUET_SUFFIXES", "calibration_holdout_duckdb", "duckdb_connection", "file_windows",
-           "revenue_cv_duckdb", "summarise_rfm_duckdb", "summary_dataset_duckdb"]
+           "revenue_cv_duckdb", "summarise_rfm_duckdb", "summary_dataset_duckdb", "UncleanFileError", "check_clean_file"]

@@ -26,6 +26,9 @@ SUMMARY_NOTEBOOKS = ("07_compare_definitions",)
 #: Above this size on disk (bytes) ``auto`` reads a file with DuckDB: 1 GiB (about 25 million lines of a
 #: four-column export), or less on a machine whose memory is under 8 GiB (see :func:`duckdb_threshold`).
 DUCKDB_ABOVE_BYTES = 1 << 30
+#: The fix for a file DuckDB would misread (:mod:`kamlab.outofcore.layout`).
+COMMAND_FIX = ("run the command again with --engine pandas (the validating loader, which skips title lines and "
+               "reads decimal commas and day-first dates; the file must fit in memory), or clean the file first")
 
 
 def duckdb_threshold() -> int:
@@ -69,6 +72,14 @@ def choose_engine(engine: str, path: Path, notebook: Path, policies: Mapping[str
     return "pandas"
 
 
+def reads_transactions(engine: str, path: Path) -> bool:
+    """True when ``path`` goes through the validating loader as transactions, so that the command's default
+    loading policy (``--returns net``) applies: not with DuckDB, and not for a per-account summary file."""
+    from kamlab.data.bundle import is_summary_file
+
+    return engine == "pandas" and not is_summary_file(path)
+
+
 def summary_dataset(path: str | Path, *, columns: Mapping[str, Any], accounts: Mapping[str, Any]):
     """The analyst's file summarised by DuckDB as a ``kamlab.datasets.Dataset`` (no transactions).
 
@@ -82,9 +93,12 @@ def summary_dataset(path: str | Path, *, columns: Mapping[str, Any], accounts: M
     import pandas as pd
 
     from kamlab.data import load_accounts
-    from kamlab.outofcore import summary_dataset_duckdb
+    from kamlab.outofcore import UncleanFileError, summary_dataset_duckdb
 
-    ds = summary_dataset_duckdb(path, **{k: v for k, v in columns.items() if v is not None})
+    try:
+        ds = summary_dataset_duckdb(path, **{k: v for k, v in columns.items() if v is not None})
+    except UncleanFileError as err:  # the fix as the command line gives it
+        raise UncleanFileError(err.source, err.issues, COMMAND_FIX) from None
     if accounts.get("accounts") is None:
         return replace(ds, own_data=True)
     reading = {k: v for k, v in (accounts.get("account_options") or {}).items() if v is not None}
