@@ -37,7 +37,7 @@ from kamlab import reports
 from kamlab.reports import Job, ReportConfigError, ReportParameterError
 from kamlab.reports import loader_options as lo
 from kamlab.reports.arguments import EXPORT_NOTEBOOK, build_parser
-from kamlab.reports.engine import choose_engine
+from kamlab.reports.engine import choose_engine, reads_transactions
 from kamlab.reports.export_folder import (export_after_render, exports_link, replaceable, summary_lines,
                                           write_export_folder)
 from kamlab.reports.one_off import (
@@ -148,7 +148,7 @@ def _custom_job(args: argparse.Namespace, config: Path | None, matrix: list[Job]
         raise ReportConfigError("loading options and --accounts apply only to your own files (--data FILE); "
                                 f"{values.get('dataset', 'this notebook')!r} is not one")
     engine = choose_engine(getattr(args, "engine", "auto"), own, notebook, policies) if own else "pandas"
-    defaulted = set() if own is None or "returns" in policies or engine == "duckdb" else {"returns"}
+    defaulted = set() if own is None or "returns" in policies or not reads_transactions(engine, own) else {"returns"}
     if defaulted:
         policies["returns"] = OWN_DATA_RETURNS
     values, shown = own_data_values(values, accounts, params, own)
@@ -313,7 +313,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if own is None:
         raise ReportConfigError("kamlab export writes the exports of your own file: give --data FILE")
     engine = choose_engine(args.engine, own, notebook, policies)
-    if engine == "pandas":
+    if reads_transactions(engine, own):
         policies.setdefault("returns", OWN_DATA_RETURNS)
     values, shown = own_data_values(values, accounts, params, own)
     try:

@@ -137,3 +137,27 @@ def test_a_bundle_written_before_first_date_existed_reads_it_as_none(tmp_path, t
 
 def test_the_summary_columns_are_calibration_holdouts(calhold):
     assert [c for c in calhold.columns if not c.startswith("profit")] == list(SUMMARY_COLUMNS)
+
+
+def test_the_command_renders_the_capstone_from_a_summary_file(tmp_path, tx, calhold):
+    """No default loading policy is applied to a summary (it has no transactions to net returns in)."""
+    from kamlab import cli
+
+    path = write_summary_file(tmp_path / "summary.parquet", calhold, **_windows(tx))
+    out = tmp_path / "out"
+    code = cli.main(["report", "07_compare_definitions", "--data", str(path), "--out", str(out), "--no-progress",
+                     "-p", "n_bootstrap=20"])
+    assert code == 0
+    exported = out / "07_compare_definitions-summary-n_bootstrap20_exports"
+    assert (exported / "comparison.csv").is_file() and list(exported.glob("key_accounts_*.csv"))
+    assert not (exported / "accounts.csv").exists()  # needs the transactions
+
+
+def test_loading_policies_on_a_summary_file_are_refused_by_flag(tmp_path, tx, calhold, capsys):
+    from kamlab import cli
+
+    path = write_summary_file(tmp_path / "summary.parquet", calhold, **_windows(tx))
+    code = cli.main(["report", "07_compare_definitions", "--data", str(path), "--returns", "drop",
+                     "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2 and "--returns" in err and "per-account summary" in err and "drop them" in err
