@@ -61,3 +61,14 @@ def test_the_command_names_engine_pandas_as_the_fix(tmp_path, capsys):
     assert code == 2
     assert "1 title line above its header (on line 2)" in err and "--engine pandas" in err
     assert "--customer-col" not in err  # the columns are there, under the title
+
+
+def test_the_summaries_refuse_a_file_they_would_misread(tmp_path):
+    from kamlab.outofcore import calibration_holdout_duckdb, summarise_rfm_duckdb
+
+    text = "customer_id;date;amount\n" + "".join(f"C{i};2023-01-{1 + i % 28:02d};{i},25\n" for i in range(30))
+    path = _write(tmp_path / "commas.csv", text)
+    with pytest.raises(UncleanFileError, match="'amount' holds values that are not plain numbers"):
+        summarise_rfm_duckdb(path, "2023-12-31")
+    with pytest.raises(UncleanFileError, match="'amount'"):
+        calibration_holdout_duckdb(path, "2023-06-30", "2023-12-31")

@@ -27,14 +27,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from kamlab.data import ValidationReport
 from kamlab.datasets import Dataset
 from kamlab.rfm import day_after, period_numbers
 
-from .layout import UncleanFileError, check_clean_file
+from .layout import check_clean_file, read_errors
 from .sql import WEEK_SQL, columns_of, day_select, duckdb_connection, instant_select, typed_rows
 from .summaries import account_rows, calibration_frame, holdout_frame
 from .windows import FileWindows, file_windows
@@ -223,7 +222,7 @@ def summary_dataset_duckdb(
     check_clean_file(path, {role: name for role, name in columns.items() if name is not None})
     with duckdb_connection(memory_limit, threads, temp_directory) as (con, scratch):
         cols = columns_of(con, path, columns)
-        try:
+        with read_errors(path):
             days = _day_table(con, path, cols)
             windows = file_windows(
                 days, lambda wanted: con.sql(instant_select(path, cols, wanted)).to_arrow_table().to_pandas(),
@@ -231,9 +230,5 @@ def summary_dataset_duckdb(
             check_windows(windows)
             con.execute(study_period_table(path, cols, windows))
             raw = account_rows(con, scratch, study_account_select("cost" in cols))
-        except duckdb.Error as err:  # a value beyond the checked head that DuckDB cannot read as its type
-            reason = str(err).strip().splitlines()[0]
-            raise UncleanFileError(f"transactions file {path.name}", [f"DuckDB could not read it ({reason})"]) \
-                from None
     frames = summary_frames(raw, windows, "cost" in cols)
     return summary_dataset(path.stem, f"analyst file {path.name}", "DuckDB", windows, frames, cols, len(raw))

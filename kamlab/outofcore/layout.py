@@ -17,8 +17,9 @@ import csv
 import glob
 import gzip
 import re
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Mapping
+from typing import Iterator, Mapping
 
 from kamlab.data.errors import TransactionDataError
 
@@ -148,3 +149,17 @@ def check_clean_file(path: str | Path, columns: Mapping[str, str], fix: str = LI
     issues = layout_issues(text, first.name, columns)
     if issues:
         raise UncleanFileError(f"transactions file {first.name}", issues, fix)
+
+
+@contextmanager
+def read_errors(path: str | Path) -> Iterator[None]:
+    """DuckDB's errors while it reads ``path`` (a value beyond the checked head it cannot read as its column's
+    type) raised as :class:`UncleanFileError`, naming the file and DuckDB's reason, not as a traceback."""
+    import duckdb
+
+    try:
+        yield
+    except duckdb.Error as err:
+        reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise UncleanFileError(f"transactions file {Path(path).name}", [f"DuckDB could not read it ({reason})"]) \
+            from None

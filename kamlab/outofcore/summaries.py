@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 
 from kamlab.rfm import day_after, period_numbers
 
+from .layout import check_clean_file, read_errors
 from .sql import account_select, columns_of, duckdb_connection, ident, literal, period_table, reader
 
 
@@ -88,7 +89,8 @@ def _run(path, cal_end, obs_end, columns, freq, memory_limit, threads, temp_dire
     neither step keeps its output in DuckDB's memory.
     """
     path = Path(path)
-    with duckdb_connection(memory_limit, threads, temp_directory) as (con, scratch):
+    check_clean_file(path, {role: name for role, name in columns.items() if name is not None})
+    with duckdb_connection(memory_limit, threads, temp_directory) as (con, scratch), read_errors(path):
         cols = columns_of(con, path, columns)
         con.execute(period_table(path, cols, freq, day_after(cal_end), day_after(obs_end)))
         raw = account_rows(con, scratch, account_select("cost" in cols))
@@ -147,6 +149,8 @@ def summarise_rfm_duckdb(
     ------
     kamlab.data.MissingColumnsError
         Naming the file and every column it lacks.
+    kamlab.outofcore.UncleanFileError
+        A CSV DuckDB would misread (:func:`kamlab.outofcore.check_clean_file`), or a value it cannot read.
     ValueError
         When no purchase falls on or before ``observation_end``.
     """
@@ -201,6 +205,8 @@ def calibration_holdout_duckdb(
     ------
     kamlab.data.MissingColumnsError
         Naming the file and every column it lacks.
+    kamlab.outofcore.UncleanFileError
+        A CSV DuckDB would misread (:func:`kamlab.outofcore.check_clean_file`), or a value it cannot read.
     ValueError
         When ``observation_end`` is not after ``calibration_end``, or the
         calibration window holds no purchase.
