@@ -200,8 +200,7 @@ def _ragged(text):
 
 DECLINED = {
     "a ragged line": lambda text: _ragged(text),
-    "a blank line": lambda text: text.replace("\n", "\n\n", 3),
-    "a blank line at the end": lambda text: text + "\n",
+    "a line of spaces": lambda text: text.replace("\n", "\n   \n", 2),
     "a quoted value over two lines": lambda text: text.replace("C000003", '"C0000\n03"', 1),
     "a stray quote": lambda text: text.replace("C000003", '"C000003', 1),
     "a NUL byte": lambda text: text.replace("C000003", "C00\x000003", 1),
@@ -219,8 +218,35 @@ def test_files_pyarrow_must_not_read_take_the_careful_path_and_its_messages(tmp_
     result = both(monkeypatch, path, **OPTIONS)
     if case == "a ragged line":
         assert "1 line has 5 fields but the header has 4 (line 6)" in result[1]
-    if case == "a blank line":
-        assert "3 blank lines skipped" in result[1]["notes"]
+
+
+BLANKS = {
+    "blank lines": lambda text: text.replace("\n", "\n\n", 3),
+    "a blank line at the end": lambda text: text + "\n",
+    "blank lines at the end": lambda text: text + "\n\n\n",
+    "a blank line after the header": lambda text: text.replace("\n", "\n\n", 1),
+    "windows line ends and blank lines": lambda text: text.replace("\n", "\n\n", 4).replace("\n", "\r\n"),
+    "empty rows at the end": lambda text: text + ",,,\n,,,\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(BLANKS), ids=lambda c: c.replace(" ", "-"))
+@pytest.mark.parametrize("compressed", [False, True], ids=["plain", "gzip"])
+def test_blank_lines_are_read_by_pyarrow_with_the_careful_line_numbers_and_note(tmp_path, monkeypatch, case,
+                                                                                 compressed):
+    text = BLANKS[case](ledger(2_000).to_csv(index=False))
+    data = text.encode()
+    path = tmp_path / ("orders.csv.gz" if compressed else "orders.csv")
+    path.write_bytes(gzip.compress(data, mtime=0) if compressed else data)
+    raw = arrow.read_arrow(path)
+    assert raw is not None
+    lines = text.splitlines()
+    expected = [i + 1 for i, line in enumerate(lines) if i and line.strip()]
+    assert list(raw.labels) == expected  # each row on its physical line
+    result = both(monkeypatch, path, **OPTIONS, bad_rows="drop")
+    blank = sum(1 for line in lines if not line.strip())
+    if blank:
+        assert f"{blank} blank line{'s' if blank > 1 else ''} skipped" in result[1]["notes"]
 
 
 def test_quoted_values_are_read_as_the_csv_module_reads_them(tmp_path, monkeypatch):

@@ -9,9 +9,8 @@ as Python's csv module does, which the careful path uses for quoted text;
 tests/test_data_arrow.py checks it on every kind of line. For anything else
 :func:`read_arrow` returns None, and the loader takes the careful path, which
 words today's messages: a file pyarrow refuses (ragged rows, text that is not
-UTF-8), a quoted value holding a line break (the record spans lines), blank
-lines (the careful path counts them, and they move line numbers), another
-encoding, control characters, or a line break that Python's
+UTF-8), a quoted value holding a line break (the record spans lines), lines
+of only spaces or tabs, another encoding, control characters, or a line break that Python's
 ``str.splitlines`` counts and pyarrow does not (``U+0085``, ``U+2028``,
 ``U+2029``).
 
@@ -19,7 +18,9 @@ The head of the file goes through the careful path's delimiter sniffing and
 title-line rules (:func:`kamlab.data.reading.csv_layout`); pyarrow parses the
 body from the byte after the header line, streamed from the file (a ``.gz``
 file is decompressed in memory first), and the checks run on the bytes of
-the parsed columns.
+the parsed columns. Empty lines (an export's trailing blank line) are skipped
+by pyarrow and found in the file's bytes (:func:`blank_lines`), so that every
+row keeps its line number and the note counts them as the careful path does.
 
 :data:`ENABLED` switches the fast path (this reader and the vectorised
 parsing of :mod:`kamlab.data.vectorised`) off, e.g. to compare it with the
@@ -29,6 +30,7 @@ careful path.
 from __future__ import annotations
 
 import csv
+import mmap
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +41,7 @@ import pyarrow.csv as pacsv
 
 from .errors import TransactionDataError
 from .filetypes import file_kind, read_bytes
+from .messages import plural
 from .parsing import CONTROL
 from .reading import _EOL, Raw, _no_field_limit, csv_layout
 
@@ -134,7 +137,7 @@ def _parse(body, sep: str, header: list[str]) -> pa.Table | None:
         return pacsv.read_csv(
             body, pacsv.ReadOptions(column_names=names, block_size=1 << 22),
             pacsv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True, escape_char=False,
-                               newlines_in_values=True, ignore_empty_lines=False),
+                               newlines_in_values=True, ignore_empty_lines=True),
             pacsv.ConvertOptions(column_types={c: pa.string() for c in names}, null_values=[],
                                  strings_can_be_null=False, quoted_strings_can_be_null=False, check_utf8=True))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -156,16 +159,51 @@ def _plain_values(column: pa.ChunkedArray) -> bool:
 
 
 def _same_as_careful(table: pa.Table, sep: str) -> bool:
-    """Every value plain (:func:`_plain_values`) and no blank line (pyarrow gives it as a row of empty values)."""
-    def blank(column):  # a tab-separated line of spaces and tabs is blank too
-        return pc.equal(pc.utf8_trim(column, WHITESPACE) if sep.isspace() else column, "")
+    """Every value plain (:func:`_plain_values`), and no row the careful path takes for a blank line.
 
-    rows = blank(table.column(0))
-    for column in table.columns[1:]:
-        if not pc.any(rows).as_py():
-            break
-        rows = pc.and_(rows, blank(column))
-    return not pc.any(rows).as_py() and all(_plain_values(column) for column in table.columns)
+    A line of only spaces and tabs is blank to the careful path; pyarrow gives
+    it as a row (tab-separated, or in a file of one column) or refuses it as
+    ragged. A row of empty fields (``,,,``) is a row to both.
+    """
+    def blank(column):
+        return pc.equal(pc.utf8_trim(column, WHITESPACE), "")
+
+    if sep.isspace() or table.num_columns == 1:
+        rows = blank(table.column(0))
+        for column in table.columns[1:]:
+            if not pc.any(rows).as_py():
+                break
+            rows = pc.and_(rows, blank(column))
+        if pc.any(rows).as_py():
+            return False
+    return all(_plain_values(column) for column in table.columns)
+
+
+#: Bytes of the file scanned at a time for its line ends (when it has empty lines).
+_SCAN_BYTES = 1 << 24
+
+
+def blank_lines(data, start: int) -> tuple[np.ndarray, int]:
+    """The empty lines of ``data[start:]`` (bytes, or a memory map of the file), and how many lines it has.
+
+    Returns the 0-based numbers (from the line at ``start``) of the lines that
+    are empty (nothing, or a lone ``\r`` before ``\n``), ascending, and the
+    number of lines (a last line without a line end counts; -1, not counted,
+    when no line is empty). The common file, with no empty line, is answered
+    by two searches of its bytes; the others are scanned for their line ends.
+    """
+    first = bytes(data[start:start + 2])
+    if data.find(b"\n\n", start) < 0 and data.find(b"\n\r\n", start) < 0 and \
+            not first.startswith((b"\n", b"\r\n")):
+        return np.zeros(0, np.int64), -1
+    view = np.frombuffer(data, np.uint8)[start:]
+    ends = np.concatenate([np.flatnonzero(view[at:at + _SCAN_BYTES] == 10) + at
+                           for at in range(0, len(view), _SCAN_BYTES)] or [np.zeros(0, np.int64)])
+    begins = np.concatenate([[0], ends[:-1] + 1]).astype(np.int64)
+    size = ends - begins
+    empty = (size == 0) | (size == 1) & (view[np.minimum(begins, max(len(view) - 1, 0))] == 13)
+    lines = len(ends) + int(len(view) > 0 and view[-1] != 10)
+    return np.flatnonzero(empty), lines
 
 
 def _open(path: Path, name: str):
@@ -180,7 +218,8 @@ def _open(path: Path, name: str):
         data, kind, notes = read_bytes(path, name)
         if kind != "text":
             return None
-        return data[:_HEAD + 8], notes, lambda at: pa.BufferReader(pa.py_buffer(data).slice(at))
+        return data[:_HEAD + 8], notes, lambda at: pa.BufferReader(pa.py_buffer(data).slice(at)), \
+            lambda at: blank_lines(data, at)
     with path.open("rb") as handle:
         first = handle.read(_HEAD + 8)
     if suffix in (".parquet", ".pq") or file_kind(first) != "text":
@@ -190,7 +229,11 @@ def _open(path: Path, name: str):
         handle = pa.OSFile(str(path))
         handle.seek(at)
         return handle
-    return first, [], body
+
+    def blanks(at: int):
+        with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return blank_lines(data, at)
+    return first, [], body, blanks
 
 
 def read_arrow(source, sep: str | None = None, encoding: str | None = None, source_name: str | None = None,
@@ -209,7 +252,7 @@ def read_arrow(source, sep: str | None = None, encoding: str | None = None, sour
     opened = _open(path, name)
     if opened is None or opened[0].startswith((b"\xff\xfe", b"\xfe\xff")):
         return None
-    first, notes, body = opened
+    first, notes, body, blanks = opened
     start = 3 if first.startswith(b"\xef\xbb\xbf") else 0
     head = _head(first, start, name, sep, header_line)
     if head is None:
@@ -219,8 +262,17 @@ def read_arrow(source, sep: str | None = None, encoding: str | None = None, sour
         table = _parse(stream, sep, header)
     if table is None or table.num_rows == 0 or not _same_as_careful(table, sep):
         return None
+    empty, lines = blanks(body_byte)
+    if len(empty):  # the rows are the other lines, in order
+        if lines - len(empty) != table.num_rows:
+            return None  # line ends pyarrow reads otherwise (a lone \r): the careful path counts them
+        kept = np.ones(lines, dtype=bool)
+        kept[empty] = False
+        labels = offset + 2 + np.flatnonzero(kept).astype(np.int64)
+        layout_notes = layout_notes + [f"{plural(len(empty), 'blank line')} skipped"]
+    else:
+        labels = np.arange(offset + 2, offset + 2 + table.num_rows, dtype=np.int64)
     frame = pd.DataFrame({h: text_series(column) for h, column in zip(header, table.columns)})
     release()
-    labels = np.arange(offset + 2, offset + 2 + table.num_rows, dtype=np.int64)
     notes = notes + (["UTF-8 byte-order mark removed"] if start else [])
     return Raw(frame, name, labels, ("line", "lines"), notes + layout_notes, controls=False)
