@@ -264,12 +264,35 @@ def test_quoted_values_are_read_as_the_csv_module_reads_them(tmp_path, monkeypat
     assert "columns not used: 'note'" in report["notes"] and tx["amount"].max() == 1234.5
 
 
-def test_text_that_is_not_utf8_is_read_as_before(tmp_path, monkeypatch):
-    path = tmp_path / "orders.csv"
-    path.write_bytes(ledger(2_000).to_csv(index=False).replace("C000003", "Caf\xe9").encode("cp1252"))
-    assert arrow.read_arrow(path) is None
-    _, report, _ = both(monkeypatch, path, **OPTIONS)
-    assert any("read as Windows cp1252" in n for n in report["notes"])
+LEGACY = {
+    "cp1252 in a value": (lambda text: text.replace("C000003", "Caf\xe9"), "cp1252", "Windows cp1252"),
+    "cp1252 in the header": (lambda text: text.replace("amount", "Betrag \u20ac", 1), "cp1252", "Windows cp1252"),
+    "latin-1 (a byte cp1252 leaves undefined)": (lambda text: text.replace("C000003", "C\x81\xe9"), "latin-1",
+                                                 "latin-1"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LEGACY), ids=lambda c: c.split(" (")[0].replace(" ", "-"))
+@pytest.mark.parametrize("compressed", [False, True], ids=["plain", "gzip"])
+def test_text_that_is_not_utf8_is_read_by_pyarrow_as_the_careful_path_reads_it(tmp_path, monkeypatch, case,
+                                                                               compressed):
+    change, encoding, label = LEGACY[case]
+    data = change(ledger(2_000).to_csv(index=False)).encode(encoding)
+    path = tmp_path / ("orders.csv.gz" if compressed else "orders.csv")
+    path.write_bytes(gzip.compress(data, mtime=0) if compressed else data)
+    assert arrow.read_arrow(path) is not None
+    options = dict(OPTIONS, amount_col="Betrag \u20ac") if "header" in case else OPTIONS
+    _, report, _ = both(monkeypatch, path, **options)
+    assert any(f"read as {label}" in n and "on line " in n for n in report["notes"]), report["notes"]
+
+
+def test_the_first_byte_that_is_not_utf8_is_found_across_chunks(monkeypatch):
+    monkeypatch.setattr(arrow, "_SCAN_BYTES", 7)
+    text = ("\u00e9t\u00e9 \u20ac" * 5).encode("utf-8")  # characters of two and three bytes across chunk ends
+    assert arrow.first_invalid_utf8(text) is None
+    for bad in (0, 9, 23, len(text)):
+        broken = text[:bad] + b"\xff" + text[bad:]
+        assert arrow.first_invalid_utf8(broken) == bad
 
 
 def test_tab_separated_lines_of_spaces_take_the_careful_path(tmp_path, monkeypatch):

@@ -1,26 +1,31 @@
 """The columnar fast path: a plain CSV file read once by pyarrow's reader, or not at all.
 
-:func:`read_arrow` reads the common file (UTF-8, one record per line, no
-blank lines, no control characters; values may be quoted) with ``pyarrow.csv``
-into Arrow strings, one column per source column: exactly the strings, line
-numbers and notes :func:`kamlab.data.reading.read_source` gives. Pyarrow reads
-quotes (doubled quotes inside quoted values, quotes inside unquoted values)
-as Python's csv module does, which the careful path uses for quoted text;
+:func:`read_arrow` reads the common file (one record per line, no control
+characters; values may be quoted) with ``pyarrow.csv`` into Arrow strings, one
+column per source column: exactly the strings, line numbers and notes
+:func:`kamlab.data.reading.read_source` gives. Pyarrow reads quotes (doubled
+quotes inside quoted values, quotes inside unquoted values) as Python's csv
+module does, which the careful path uses for quoted text;
 tests/test_data_arrow.py checks it on every kind of line. For anything else
 :func:`read_arrow` returns None, and the loader takes the careful path, which
-words today's messages: a file pyarrow refuses (ragged rows, text that is not
-UTF-8), a quoted value holding a line break (the record spans lines), lines
-of only spaces or tabs, another encoding, control characters, or a line break that Python's
-``str.splitlines`` counts and pyarrow does not (``U+0085``, ``U+2028``,
-``U+2029``).
+words today's messages: a file pyarrow refuses (ragged rows), a quoted value
+holding a line break (the record spans lines), lines of only spaces or tabs,
+UTF-16, control characters, or a line break that Python's ``str.splitlines``
+counts and pyarrow does not (``U+0085``, ``U+2028``, ``U+2029``).
 
 The head of the file goes through the careful path's delimiter sniffing and
 title-line rules (:func:`kamlab.data.reading.csv_layout`); pyarrow parses the
 body from the byte after the header line, streamed from the file (a ``.gz``
 file is decompressed in memory first), and the checks run on the bytes of
-the parsed columns. Empty lines (an export's trailing blank line) are skipped
-by pyarrow and found in the file's bytes (:func:`blank_lines`), so that every
-row keeps its line number and the note counts them as the careful path does.
+the parsed columns. Two things are found in the file's bytes, as the careful
+path finds them in its text:
+
+- empty lines (an export's trailing blank line), which pyarrow skips
+  (:func:`blank_lines`), so that every row keeps its line number and the note
+  counts them;
+- text that is not UTF-8 (:func:`legacy_encoding`: the first such byte and
+  its line, then Windows cp1252, or latin-1 when a byte cp1252 leaves
+  undefined occurs), which pyarrow then reads in that encoding.
 
 :data:`ENABLED` switches the fast path (this reader and the vectorised
 parsing of :mod:`kamlab.data.vectorised`) off, e.g. to compare it with the
@@ -102,13 +107,13 @@ def take(arr: pa.ChunkedArray, positions: np.ndarray) -> pa.Array:
     return pa.concat_arrays(pieces) if pieces else pa.array([], arr.type)
 
 
-def _head(data: bytes, start: int, name: str, sep, header_line):
+def _head(data: bytes, start: int, name: str, sep, header_line, encoding: str = "utf-8"):
     """The layout of the file's head (sep, offset, notes, header fields) and the body's first byte; None to decline."""
     end = len(data) if len(data) - start <= _HEAD else data.rfind(b"\n", start, start + _HEAD) + 1
     if end <= start:
         return None
     try:
-        text = data[start:end].decode("utf-8")
+        text = data[start:end].decode(encoding)
         cut, lines, sep, sniffed, offset, notes = csv_layout(text, sep, name, header_line)
     except (UnicodeDecodeError, TransactionDataError):
         return None
@@ -126,16 +131,16 @@ def _head(data: bytes, start: int, name: str, sep, header_line):
     header = [h.strip() for h in records[0]]
     if len(set(header)) < len(header):
         return None
-    body = start + len(text[:len(text) - len(cut) + eol.end()].encode("utf-8"))
+    body = start + len(text[:len(text) - len(cut) + eol.end()].encode(encoding))
     return sep, offset, notes, header, body
 
 
-def _parse(body, sep: str, header: list[str]) -> pa.Table | None:
+def _parse(body, sep: str, header: list[str], encoding: str = "utf-8") -> pa.Table | None:
     """The body (a file positioned after the header line, or a buffer) as Arrow strings; None if pyarrow refuses it."""
     names = [f"c{i}" for i in range(len(header))]
     try:
         return pacsv.read_csv(
-            body, pacsv.ReadOptions(column_names=names, block_size=1 << 22),
+            body, pacsv.ReadOptions(column_names=names, block_size=1 << 22, encoding=encoding),
             pacsv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True, escape_char=False,
                                newlines_in_values=True, ignore_empty_lines=True),
             pacsv.ConvertOptions(column_types={c: pa.string() for c in names}, null_values=[],
@@ -206,6 +211,52 @@ def blank_lines(data, start: int) -> tuple[np.ndarray, int]:
     return np.flatnonzero(empty), lines
 
 
+#: The encodings the careful path reads text that is not UTF-8 with, in its order, and their names in its note.
+_LEGACY = (("cp1252", "Windows cp1252"), ("latin-1", "latin-1"))
+#: The bytes Windows cp1252 leaves undefined (text holding one is read as latin-1).
+_CP1252_UNDEFINED = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+
+
+def _chunks(data, start: int = 0, stop: int | None = None):
+    """``data[start:stop]`` as numpy byte arrays of at most :data:`_SCAN_BYTES` each (views, no copy)."""
+    view = np.frombuffer(data, np.uint8)
+    stop = len(view) if stop is None else stop
+    for at in range(start, stop, _SCAN_BYTES):
+        yield view[at:min(stop, at + _SCAN_BYTES)]
+
+
+def first_invalid_utf8(data, start: int = 0) -> int | None:
+    """The position of the first byte of ``data[start:]`` that is not valid UTF-8, or None.
+
+    Decoded a chunk at a time, each chunk ending before a continuation byte
+    (``0b10xxxxxx``), so that no character is cut in two.
+    """
+    at, size = start, len(data)
+    while at < size:
+        end = min(size, at + _SCAN_BYTES)
+        while end < size and end - at < _SCAN_BYTES + 4 and data[end] & 0xC0 == 0x80:
+            end += 1
+        try:
+            bytes(data[at:end]).decode("utf-8")
+        except UnicodeDecodeError as err:
+            return at + err.start
+        at = end
+    return None
+
+
+def legacy_encoding(data) -> tuple[str, str] | None:
+    """(codec, note) the careful path reads ``data`` with when it is not UTF-8 (:func:`kamlab.data.reading._decode`:
+    Windows cp1252, or latin-1 when a byte cp1252 leaves undefined occurs); None for UTF-8."""
+    bad = first_invalid_utf8(data)
+    if bad is None:
+        return None
+    line = 1 + sum(int(np.count_nonzero(chunk == 10)) for chunk in _chunks(data, 0, bad))
+    undefined = np.array(_CP1252_UNDEFINED, dtype=np.uint8)
+    encoding, label = _LEGACY[1] if any(np.isin(chunk, undefined).any() for chunk in _chunks(data)) else _LEGACY[0]
+    return encoding, (f"not valid UTF-8 (byte 0x{bytes(data[bad:bad + 1]).hex()} on line {line}); read as {label}, "
+                      "pass encoding= if names look wrong")
+
+
 def _open(path: Path, name: str):
     """The file's first bytes, its notes, and its body from a given byte as a pyarrow stream; None if not text.
 
@@ -219,7 +270,7 @@ def _open(path: Path, name: str):
         if kind != "text":
             return None
         return data[:_HEAD + 8], notes, lambda at: pa.BufferReader(pa.py_buffer(data).slice(at)), \
-            lambda at: blank_lines(data, at)
+            lambda scan, *args: scan(data, *args)
     with path.open("rb") as handle:
         first = handle.read(_HEAD + 8)
     if suffix in (".parquet", ".pq") or file_kind(first) != "text":
@@ -230,10 +281,12 @@ def _open(path: Path, name: str):
         handle.seek(at)
         return handle
 
-    def blanks(at: int):
+    def scanned(scan, *args):  # scan(the file's bytes, mapped, *args)
+        if path.stat().st_size == 0:  # nothing to map
+            return scan(b"", *args)
         with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            return blank_lines(data, at)
-    return first, [], body, blanks
+            return scan(data, *args)
+    return first, [], body, scanned
 
 
 def read_arrow(source, sep: str | None = None, encoding: str | None = None, source_name: str | None = None,
@@ -252,17 +305,31 @@ def read_arrow(source, sep: str | None = None, encoding: str | None = None, sour
     opened = _open(path, name)
     if opened is None or opened[0].startswith((b"\xff\xfe", b"\xfe\xff")):
         return None
-    first, notes, body, blanks = opened
+    first, notes, body, scanned = opened
     start = 3 if first.startswith(b"\xef\xbb\xbf") else 0
-    head = _head(first, start, name, sep, header_line)
-    if head is None:
-        return None
+    sniff = sep
+    head = _head(first, start, name, sniff, header_line)
+    table = None
+    if head is not None:
+        with body(head[-1]) as stream:
+            table = _parse(stream, head[0], head[3])
+    if table is None:  # text that is not UTF-8: read as the careful path reads it (or declined)
+        legacy = None if start else scanned(legacy_encoding)
+        if legacy is None:
+            return None
+        encoding, note = legacy
+        head = _head(first, start, name, sniff, header_line, encoding)
+        if head is None:
+            return None
+        with body(head[-1]) as stream:
+            table = _parse(stream, head[0], head[3], encoding)
+        if table is None:
+            return None
+        notes = notes + [note]
     sep, offset, layout_notes, header, body_byte = head
-    with body(body_byte) as stream:
-        table = _parse(stream, sep, header)
-    if table is None or table.num_rows == 0 or not _same_as_careful(table, sep):
+    if table.num_rows == 0 or not _same_as_careful(table, sep):
         return None
-    empty, lines = blanks(body_byte)
+    empty, lines = scanned(blank_lines, body_byte)
     if len(empty):  # the rows are the other lines, in order
         if lines - len(empty) != table.num_rows:
             return None  # line ends pyarrow reads otherwise (a lone \r): the careful path counts them
