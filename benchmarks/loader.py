@@ -9,7 +9,10 @@ cost) into a temporary directory, then times, best of ``--repeats``:
   parse_dates=["date"])``: the reference of issue 16 ("within 3x");
 - ``pyarrow.csv.read_csv(path)``: a columnar reader with no checks at all;
 - with ``--careful``, once: ``load_transactions`` with the fast path off
-  (``kamlab.data.arrow.ENABLED = False``), the loader as it was.
+  (``kamlab.data.arrow.ENABLED = False``), the loader as it was;
+- with ``--variants``: ``load_transactions`` on the same ledger as exports
+  often come (a blank line at the end, Windows line ends, Windows cp1252 text,
+  gzip), against the plain file: each should stay on the fast path.
 
 Each one runs in its own child process (multiprocessing, spawn), so that
 peak resident memory (the child's VmHWM, else ``resource.getrusage``, after
@@ -19,6 +22,7 @@ and each one's peak memory. Usage::
 
     .venv/bin/python benchmarks/loader.py                  # 1,000,000 accounts
     .venv/bin/python benchmarks/loader.py --accounts 50000 --careful
+    .venv/bin/python benchmarks/loader.py --accounts 200000 --variants
 """
 
 from __future__ import annotations
@@ -114,12 +118,43 @@ def _write(path: str, accounts: int) -> None:
     write_ledger(path, accounts)
 
 
+#: Variants of the ledger as exports come: name -> how its bytes are made from the plain file's.
+VARIANTS = {
+    "a blank line at the end": lambda data: data + b"\n",
+    "Windows line ends": lambda data: data.replace(b"\n", b"\r\n"),
+    "Windows cp1252 (one id with an accent)": lambda data: data.replace(b"C0000001,", "Ç000001,".encode("cp1252"), 1),
+    "gzip": lambda data: __import__("gzip").compress(data, compresslevel=1, mtime=0),
+}
+
+
+def _write_variant(source: str, target: str, name: str) -> None:
+    Path(target).write_bytes(VARIANTS[name](Path(source).read_bytes()))
+
+
+def variants(path: Path, repeats: int) -> None:
+    """load_transactions on each variant of ``path``, against the plain file, each in its own process."""
+    plain = measure("kamlab load_transactions", path, repeats)
+    print(f"\n{'load_transactions on':<42}{'rows':>12}{'seconds':>9}{'/ plain':>9}{'peak GB':>9}")
+    print(f"{'the plain file':<42}{plain[1]:>12,}{plain[0]:>9.2f}{1:>8.2f}x{plain[2]:>9.2f}")
+    for i, name in enumerate(VARIANTS):
+        target = path.with_name(f"variant{i}.csv" + (".gz" if name == "gzip" else ""))
+        writer = multiprocessing.get_context("spawn").Process(target=_write_variant, args=(str(path), str(target), name))
+        writer.start()
+        writer.join()
+        seconds, rows, peak = measure("kamlab load_transactions", target, repeats)
+        print(f"{name:<42}{rows:>12,}{seconds:>9.2f}{seconds / plain[0]:>8.2f}x{peak:>9.2f}")
+        target.unlink()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--careful", action="store_true",
                         help="also time load_transactions with the fast path off (once: it is slow)")
+    parser.add_argument("--variants", action="store_true",
+                        help="also time load_transactions on the ledger with a blank line at the end, Windows line "
+                             "ends, in cp1252 and gzipped")
     args = parser.parse_args()
 
     directory = Path(tempfile.mkdtemp(prefix="kamlab-loader-bench-"))
@@ -144,6 +179,8 @@ def main() -> None:
         for reader, (seconds, n, peak) in results.items():
             print(f"{reader:<30}{n:>12,}{seconds:>9.2f}{seconds / pandas_s:>9.2f}x{seconds / arrow_s:>10.2f}x"
                   f"{peak:>9.2f}")
+        if args.variants:
+            variants(path, args.repeats)
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 
