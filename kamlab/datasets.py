@@ -370,12 +370,6 @@ def _summary_file(path: Path, customer_col: str, options: dict[str, Any], accoun
     """A per-account summary file (and accounts table, ids reconciled with the summary's) as a Dataset."""
     from kamlab.data.bundle import read_summary_file
 
-    windows = ("calibration_end", "observation_end", "first_date")
-    policies = sorted(k for k in options if k not in windows)
-    if policies:
-        raise ValueError(", ".join(f"{k}=" for k in policies) + f": loading policies of transaction files; {path.name} "
-                         "is a per-account summary (it has the columns of kamlab.rfm.calibration_holdout), which "
-                         "no policy changes: drop them")
     fields = read_summary_file(path, customer_col=customer_col, **options)
     if accounts is not None:
         ids = pd.DataFrame({"customer_id": fields["calhold"].index})

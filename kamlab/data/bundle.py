@@ -261,7 +261,7 @@ def _summary_problems(frame: pd.DataFrame, windows: dict[str, Any]) -> list[str]
 
 
 def read_summary_file(path: str | Path, *, customer_col: str = "customer_id", calibration_end=None,
-                      observation_end=None, first_date=None) -> dict[str, Any]:
+                      observation_end=None, first_date=None, **policies) -> dict[str, Any]:
     """The fields of a :class:`kamlab.datasets.Dataset` with ``calhold`` from a per-account summary file.
 
     Parameters
@@ -274,9 +274,14 @@ def read_summary_file(path: str | Path, *, customer_col: str = "customer_id", ca
     calibration_end, observation_end, first_date : date-like, optional
         The windows the summary was computed on and the first purchase of the
         data; by default those :func:`write_summary_file` stored in the file.
+    **policies
+        Loading policies of transaction files (``returns=``, ...): refused,
+        since no policy changes a summary.
 
     Raises
     ------
+    ValueError
+        For loading policies, naming them.
     kamlab.data.MissingColumnsError
         Naming every missing column, and the fix.
     kamlab.data.DataContractError
@@ -285,6 +290,10 @@ def read_summary_file(path: str | Path, *, customer_col: str = "customer_id", ca
         number of weeks between the windows.
     """
     path = Path(path)
+    if policies:
+        raise ValueError(", ".join(f"{k}=" for k in sorted(policies)) + f": loading policies of transaction files; "
+                         f"{path.name} is a per-account summary (the columns of kamlab.rfm.calibration_holdout), "
+                         "which no policy changes: drop them")
     frame = _summary_frame(path, customer_col)
     given = {"calibration_end": calibration_end, "observation_end": observation_end, "first_date": first_date}
     windows = {**_stored_windows(path), **{k: v for k, v in given.items() if v is not None}}
