@@ -20,7 +20,7 @@ from .reading import Raw
 from .vectorised import (contract_ids, control_characters, parse_dates, parse_ids, parse_numbers, placeholder_ids,
                          sniff_decimal)
 
-_NUMERIC = ("amount", "cost", "quantity")
+_NUMERIC = ("amount", "cost", "quantity", "price", "profit")
 
 
 @dataclass
@@ -109,10 +109,28 @@ def parse_columns(raw: Raw, mapping: dict[str, str | None], *, dayfirst, date_fo
             )
         bad |= not_number
     bad &= keep
+    columns = _derived(columns, used, notes)
     columns["_row"] = np.arange(len(frame))
     tx = pd.DataFrame(columns, copy=False)  # one frame, no copy of a column
     return ParsedColumns(tx, bad, problems, notes, dates.tz_converted, trimmed,
                          _bad_reason(placeholders, int(any_control.sum())))
+
+
+def _derived(columns: dict, used: dict[str, str], notes: list[str]) -> dict:
+    """The contract columns in contract order, with those given by other columns computed.
+
+    amount = quantity × price when a unit price is mapped (``price_col``);
+    cost = amount - profit when a gross profit is mapped (``profit_col``).
+    A row whose inputs are not numbers is bad already (its value here is NaN).
+    """
+    if "price" in columns:
+        columns["amount"] = columns["quantity"] * columns.pop("price")
+        notes.append(f"amount = {used['quantity']!r} × {used['price']!r} of each row (price_col)")
+    if "profit" in columns:
+        columns["cost"] = columns["amount"] - columns.pop("profit")
+        notes.append(f"cost = amount - {used['profit']!r} of each row (profit_col)")
+    order = ("customer_id", "date", "amount", "cost", "quantity")
+    return {name: columns[name] for name in order if name in columns}
 
 
 def _bad_reason(placeholders: tuple[int, str], n_control: int) -> str:

@@ -50,7 +50,11 @@ _SYNONYMS = {
                "turnover", "spend", "payment", "sum"),
     "cost": ("cogs", "costs", "costofgoods", "expense", "expenses"),
     "quantity": ("qty", "units", "count", "numberofitems", "items", "numberofcds"),
+    "price": ("unitprice", "priceeach", "priceperunit", "listprice", "rate"),
+    "profit": ("grossprofit", "margin", "grossmargin", "contribution"),
 }
+#: Normalised names of a unit price, which is no amount without its quantity.
+_PRICES = ("price", "unitprice", "priceeach", "priceperunit", "listprice")
 
 
 def format_rows(labels: Iterable, *, limit: int = SHOWN) -> str:
@@ -135,6 +139,10 @@ def mapping_problems(available: list[str], mapping: dict[str, str | None]) -> li
             arg = f"{contract.split('_')[0]}_col"
             hint = suggest_column(contract, col, available)
             fix = f"did you mean {hint!r}? pass {arg}={hint!r}" if hint else f"pass {arg}= naming the column that holds {contract}"
+            units = suggest_column("quantity", "quantity", available)
+            if contract == "amount" and hint is not None and _norm(hint) in _PRICES and units is not None:
+                fix = (f"{hint!r} looks like a unit price: pass price_col={hint!r} and quantity_col={units!r} "
+                       "to take amount = quantity × price of each row")
             problems.append(
                 f"missing column {col!r} (expected for {contract}); the columns are "
                 f"{', '.join(map(repr, available))}; {fix}"

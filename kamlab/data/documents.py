@@ -104,6 +104,15 @@ def credit_notes(raw: Raw, rules: DocumentRules) -> np.ndarray:
     return _matches(raw, rules.credit_note_col, rules.credit_note_values, rules.credit_note_prefix)
 
 
+def _amounts(raw: Raw, mapping: dict[str, str | None], decimal: str | None) -> np.ndarray:
+    """The amount of every row: its amount column, or quantity x unit price (``price_col``)."""
+    names = [mapping["amount"]] if mapping.get("amount") else [mapping["quantity"], mapping["price"]]
+    columns = [raw.frame[name] for name in names]
+    mark = decimal or sniff_decimal(columns)
+    values = [parse_numbers(column, mark)[0] for column in columns]
+    return values[0] if len(values) == 1 else values[0] * values[1]
+
+
 def find_totals_rows(raw: Raw, mapping: dict[str, str | None], markers, decimal: str | None,
                 skip: np.ndarray) -> np.ndarray:
     """Mask of trailing totals/summary rows (the rule of the module), among rows not in ``skip``."""
@@ -122,8 +131,7 @@ def find_totals_rows(raw: Raw, mapping: dict[str, str | None], markers, decimal:
                      for j in range(len(rows))])
     mask[np.array(rows)[id_word | (id_missing & word)]] = True
     if (id_missing & ~mask[rows]).any():  # amount equal to the sum of the rows above
-        column = raw.frame[mapping["amount"]]
-        amounts, _ = parse_numbers(column, decimal or sniff_decimal([column]))
+        amounts = _amounts(raw, mapping, decimal)
         for j, i in enumerate(rows):
             if id_missing[j] and not mask[i]:
                 above = amounts[:i][~skip[:i] & ~mask[:i]]

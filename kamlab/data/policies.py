@@ -178,17 +178,22 @@ def apply_outlying_dates(ledger: Ledger, date_col: str, policy: str, export_date
 
 
 def apply_amount_policies(ledger: Ledger, amount_col: str, *, returns: str, zero_amounts: str) -> None:
-    """Zero amounts, then returns (negative amounts), each by its policy."""
+    """Zero amounts, then returns (negative amounts), each by its policy.
+
+    ``amount_col`` names the amount's column, or how it was computed ("'Quantity' × 'Price'").
+    """
     amount = ledger.tx["amount"].to_numpy()
     negative, zero = (amount < 0) & ledger.alive, (amount == 0) & ledger.alive
     where = ledger.raw.where
+    read = amount_col in ledger.raw.frame.columns
+    what = f"column {amount_col!r}" if read else f"amount ({amount_col})"
     if negative.any() and returns == "error":
         ledger.problems.append(
-            f"column {amount_col!r}: {plural(int(negative.sum()), 'negative amount')} (returns or refunds; "
-            f"{where(negative, ledger.raw.frame[amount_col])}); pass returns='drop', 'net' or 'keep' "
-            "to choose a policy")
+            f"{what}: {plural(int(negative.sum()), 'negative amount')} (returns or refunds; "
+            f"{where(negative, ledger.raw.frame[amount_col] if read else ledger.tx['amount'])}); pass "
+            "returns='drop', 'net' or 'keep' to choose a policy")
     if zero.any() and zero_amounts == "error":
-        ledger.problems.append(f"column {amount_col!r}: {plural(int(zero.sum()), 'amount')} of 0 "
+        ledger.problems.append(f"{what}: {plural(int(zero.sum()), 'amount')} of 0 "
                                f"({where(zero)}); pass zero_amounts='keep' or 'drop'")
     ledger.refuse_if_problems()
     if zero_amounts == "drop":

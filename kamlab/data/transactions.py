@@ -68,6 +68,20 @@ def _check_columns(raw: Raw, mapping: dict, rules: DocumentRules) -> None:
         raise TransactionDataError(raw.name, problems)
 
 
+def _amount_source(amount_col, cost_col, quantity_col, price_col, profit_col) -> str | None:
+    """The column read as the amount: ``amount_col``, or None when it is quantity x ``price_col``."""
+    if profit_col is not None and cost_col is not None:
+        raise ValueError(f"give cost_col={cost_col!r} or profit_col={profit_col!r} (cost = amount - profit), not both")
+    if price_col is None:
+        return amount_col
+    if quantity_col is None:
+        raise ValueError(f"price_col={price_col!r} needs quantity_col= too: amount = quantity × price of each row")
+    if amount_col not in (None, "amount"):
+        raise ValueError(f"give amount_col={amount_col!r} or price_col={price_col!r} (amount = quantity × price), "
+                         "not both")
+    return None
+
+
 def _markers(missing_ids) -> tuple[str, ...]:
     """The placeholder ids: the defaults for None, a comma-separated string split, else as given."""
     if missing_ids is None:
@@ -85,6 +99,8 @@ def load_transactions(
     amount_col: str = "amount",
     cost_col: str | None = None,
     quantity_col: str | None = None,
+    price_col: str | None = None,
+    profit_col: str | None = None,
     observation_end=None,
     returns: str = "drop",
     zero_amounts: str = "keep",
@@ -121,6 +137,13 @@ def load_transactions(
         with the closest available name.
     cost_col, quantity_col : str or None
         Optional columns holding the cost (same units as amount) and the units.
+    price_col : str or None
+        A column holding the unit price, for an export with no line amount
+        (quantity and unit price, as point-of-sale data): amount = quantity ×
+        price of each row, with ``quantity_col``; ``amount_col`` is then not read.
+    profit_col : str or None
+        A column holding each row's gross profit, for an export with no cost:
+        cost = amount - profit (instead of ``cost_col``).
     observation_end : date-like or None
         Last moment of the observation window. Rows dated after it are dropped
         (and counted). A date without a time of day includes that whole day.
@@ -248,8 +271,9 @@ def load_transactions(
                                     or header_line < 1):
         raise ValueError(f"header_line must be a line number from 1; got {header_line!r}")
 
+    amount_col = _amount_source(amount_col, cost_col, quantity_col, price_col, profit_col)
     mapping = {"customer_id": customer_col, "date": date_col, "amount": amount_col,
-               "cost": cost_col, "quantity": quantity_col}
+               "cost": cost_col, "quantity": quantity_col, "price": price_col, "profit": profit_col}
     rules = DocumentRules(totals_rows, exclude_col, as_values(exclude_values), credit_note_col,
                           as_values(credit_note_values), as_values(credit_note_prefix))
     head = read_head(source, sep, encoding, source_name, header_line) if sheet is None else None
@@ -278,7 +302,8 @@ def load_transactions(
         apply_observation_end(ledger, observation_end)
     apply_outlying_dates(ledger, date_col, outlying_dates, export_date)
     apply_credit_notes(ledger, rules)
-    apply_amount_policies(ledger, amount_col, returns=returns, zero_amounts=zero_amounts)
+    apply_amount_policies(ledger, amount_col or f"{quantity_col!r} × {price_col!r}", returns=returns,
+                          zero_amounts=zero_amounts)
     ledger.flag(parsed.tz_converted, "changed", "timestamps with a time zone converted to UTC, zone dropped")
     ledger.flag(parsed.ids_trimmed, "changed", "customer ids with surrounding spaces trimmed")
     return ledger.result(mapping, rules.columns)

@@ -35,6 +35,9 @@ FALSE_FLAGS = {"dayfirst": "monthfirst"}
 #: One-line meanings where the docstring's first sentence does not say what the flag does.
 HELP = {
     "quantity_col": "Column holding the units of each row (quantity)",
+    "price_col": "Column holding the unit price, for an export with no line amount: amount = quantity × price "
+                 "of each row (with --quantity-col)",
+    "profit_col": "Column holding each row's gross profit, for an export with no cost: cost = amount - profit",
     "exclude_col": "Column whose values mark rows that are not sales (postage, fees), with --exclude-values",
     "exclude_values": "Values of --exclude-col that mark the rows left out (dropped and counted)",
     "credit_note_col": "Column marking credit notes: a document type (with --credit-note-values) or a "
