@@ -215,7 +215,7 @@ def test_impossible_days_are_named(tmp_path):
 
 def test_spreadsheet_serial_days_get_a_hint(tmp_path):
     message = error_of(write(tmp_path, "customer_id,date,amount\nA,44197,1\n"))
-    assert "line 2: '44197'" in message and "origin='1899-12-30'" in message
+    assert "line 2: '44197'" in message and "pass date_format='excel'" in message
 
 
 # --------------------------------------------------------------------------- structure

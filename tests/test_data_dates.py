@@ -132,3 +132,23 @@ def test_date_bulk_equals_its_pandas_form(n, today):
     low, high, first, last, outside = _bulk_as_pandas_had_it(dates, today)
     assert (bulk.low, bulk.high, bulk.first, bulk.last) == (low, high, first, last)
     np.testing.assert_array_equal(bulk.outlying, outside)
+
+
+def test_spreadsheet_serial_days_are_read_with_date_format_excel():
+    """Excel's 1900 date system: 41316 is 2013-02-11 (Excel shows 11/02/2013); a fraction is the time of day."""
+    frame = pd.DataFrame({"customer_id": ["a", "b", "c", "d"], "date": ["41316", "42078.5", "61", "45658.25"],
+                          "amount": [35.0, 39.0, 1.0, 2.0]})
+    loaded = load_transactions(frame, date_format="excel", export_date="2026-01-01", outlying_dates="flag")
+    got = dict(zip(loaded.transactions["customer_id"], loaded.transactions["date"]))
+    assert got == {"a": pd.Timestamp("2013-02-11"), "b": pd.Timestamp("2015-03-15 12:00"),
+                   "c": pd.Timestamp("1900-03-01"), "d": pd.Timestamp("2025-01-01 06:00")}
+    assert "dates read as spreadsheet serial days (date_format='excel')" in loaded.report.notes
+
+
+def test_serial_days_without_date_format_are_refused_with_the_flag_that_reads_them():
+    frame = pd.DataFrame({"customer_id": ["a", "b"], "date": ["41316", "oops"], "amount": [35.0, 39.0]})
+    with pytest.raises(TransactionDataError, match="pass date_format='excel'"):
+        load_transactions(frame, export_date="2026-01-01")
+    refused = r"1 value is not a date \(index 1: 'oops'\); with date_format='excel'"
+    with pytest.raises(TransactionDataError, match=refused):
+        load_transactions(frame, date_format="excel", export_date="2026-01-01")

@@ -193,6 +193,24 @@ def _parse_day_month_dates(text: pd.Series, dayfirst: bool | None) -> tuple[pd.S
     return parsed, notes, hint
 
 
+#: ``date_format`` of dates written as spreadsheet serial days (Excel's and LibreOffice's 1900 date system).
+EXCEL_DATES = "excel"
+#: Day 0 of that system: serial 1 is 1900-01-01 once Excel's phantom 29 February 1900 is allowed for.
+_SERIAL_EPOCH = pd.Timestamp("1899-12-30", tz="UTC")
+
+
+def serial_days(text: pd.Series) -> pd.Series:
+    """Spreadsheet serial days -> UTC timestamps (NaT where not a number): day 0 = 1899-12-30, the
+    fraction the time of day, to the microsecond (Excel's 1900 date system, serials from 61 on, i.e.
+    from 1900-03-01; the LibreOffice default)."""
+    days = pd.to_numeric(text.where(text.str.fullmatch(r"\d+(\.\d+)?"), None), errors="coerce")
+    micros = (days.to_numpy(dtype=float) * 86_400e6).round()
+    valid = np.isfinite(micros) & (micros < 2_958_466 * 86_400e6)  # up to 9999-12-31
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
+    out[valid] = _SERIAL_EPOCH + pd.to_timedelta(micros[valid].astype(np.int64), unit="us")
+    return out
+
+
 def parse_date_text(text: pd.Series, zone: np.ndarray, dayfirst: bool | None,
                     date_format: str | None) -> tuple[pd.Series, list[str], str]:
     """Stripped date text -> UTC timestamps (NaT where unreadable), the notes and the hint of the day-month step.
@@ -205,6 +223,10 @@ def parse_date_text(text: pd.Series, zone: np.ndarray, dayfirst: bool | None,
     notes, hint = [], ""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        if date_format == EXCEL_DATES:
+            return serial_days(text), [f"dates read as spreadsheet serial days (date_format='{EXCEL_DATES}')"], (
+                f"; with date_format='{EXCEL_DATES}' a date is a serial day number (e.g. 41316): correct them, or "
+                "pass bad_rows='drop'")
         if date_format is not None:
             return pd.to_datetime(text, format=date_format, errors="coerce", utc=True), notes, hint
         # ISO 8601 (also YYYYMMDD and YYYY/MM/DD), then the rest
@@ -223,8 +245,8 @@ def parse_date_text(text: pd.Series, zone: np.ndarray, dayfirst: bool | None,
 def bad_dates_hint(shown: pd.Series) -> str:
     """The fix named after unreadable dates, from the non-empty ones (``shown``)."""
     if shown.str.fullmatch(r"\d{4,6}(\.\d+)?").any():
-        return ("; numbers like these may be spreadsheet serial days: convert them with "
-                "pd.to_datetime(x, unit='D', origin='1899-12-30') or export dates as text")
+        return (f"; numbers like these may be spreadsheet serial days: pass date_format='{EXCEL_DATES}' to read "
+                "them so (day 0 = 1899-12-30), or export dates as text")
     if len(shown) and (shown.str.match(_NUMERIC_DATE) | shown.str.match(r"^\d{4}-\d{1,2}-\d{1,2}")).all():
         return "; they are written like dates but name no real day (e.g. 31 February): correct them"
     return "; set date_format= (e.g. '%d.%m.%Y %H:%M') to say how dates are written"

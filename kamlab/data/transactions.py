@@ -227,7 +227,8 @@ def load_transactions(
         ``1997-02-01``, ``19970201``) ignore it.
     date_format : str or None
         An explicit ``strftime`` format (e.g. ``"%d.%m.%Y %H:%M"``), overriding
-        detection.
+        detection; ``"excel"`` reads dates written as spreadsheet serial days
+        (41316 is 2013-02-11; day 0 = 1899-12-30, a fraction is the time of day).
     sep : str or None
         Field delimiter; None detects one of ``,`` ``;`` tab ``|`` (else runs of spaces).
     decimal : {".", ","} or None
