@@ -119,3 +119,13 @@ def test_the_command_takes_price_col_and_quantity_col(tmp_path, capsys):
     assert code == 0, capsys.readouterr().err
     accounts = pd.read_csv(out / "accounts.csv", encoding="utf-8-sig")
     assert len(accounts) > 0 and (accounts["revenue"] > 0).all()
+
+
+def test_an_unmapped_profit_column_is_pointed_out():
+    frame = pd.DataFrame({"Customer": ["a", "b"], "Order Date": ["2023-01-05", "2023-01-09"], "Sales": [100.0, 10.0],
+                          "Gross Profit": [30.0, 2.5]})
+    options = dict(customer_col="Customer", date_col="Order Date", amount_col="Sales", export_date="2024-01-01")
+    notes = load_transactions(frame, **options).report.notes
+    assert any(n.startswith("'Gross Profit' looks like each row's gross profit") and "profit_col='Gross Profit'" in n
+               for n in notes)
+    assert not any("looks like" in n for n in load_transactions(frame, **options, profit_col="Gross Profit").report.notes)

@@ -111,6 +111,12 @@ def _norm(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
+def named_like(contract: str, available: list[str]) -> str | None:
+    """The available column named as ``contract`` or one of its usual names (no fuzzy match), or None."""
+    by_norm = {_norm(a): a for a in available}
+    return next((by_norm[key] for key in (contract, *_SYNONYMS.get(contract, ())) if key in by_norm), None)
+
+
 def suggest_column(contract: str, wanted: str, available: list[str]) -> str | None:
     """The available column most likely meant for ``contract``, or None."""
     by_norm = {_norm(a): a for a in available}

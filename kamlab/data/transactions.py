@@ -19,7 +19,7 @@ import pandas as pd
 
 from .arrow import read_arrow, release
 from .columns import parse_columns
-from .contract import mapping_problems
+from .contract import mapping_problems, named_like
 from .documents import DocumentRules, as_values, excluded_rows, find_totals_rows
 from .errors import TransactionDataError
 from .parsing import MISSING_ID_MARKERS
@@ -307,4 +307,16 @@ def load_transactions(
                           zero_amounts=zero_amounts)
     ledger.flag(parsed.tz_converted, "changed", "timestamps with a time zone converted to UTC, zone dropped")
     ledger.flag(parsed.ids_trimmed, "changed", "customer ids with surrounding spaces trimmed")
+    if cost_col is None and profit_col is None:
+        _note_unmapped_profit(ledger, mapping, rules.columns)
     return ledger.result(mapping, rules.columns)
+
+
+def _note_unmapped_profit(ledger, mapping: dict, also_used: tuple[str, ...]) -> None:
+    """A note when an unmapped column looks like each row's gross profit: the profit definitions need a cost."""
+    used = set(mapping.values()) | set(also_used)
+    profit = named_like("profit", [c for c in ledger.raw.frame.columns if c not in used])
+    if profit is not None:
+        ledger.notes.append(f"{profit!r} looks like each row's gross profit and is not used: pass "
+                            f"profit_col={profit!r} to take cost = amount - profit (the profit-based "
+                            "definitions and outcomes need a cost)")
