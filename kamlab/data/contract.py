@@ -51,7 +51,7 @@ _SYNONYMS = {
     "cost": ("cogs", "costs", "costofgoods", "expense", "expenses"),
     "quantity": ("qty", "units", "count", "numberofitems", "items", "numberofcds"),
     "price": ("unitprice", "priceeach", "priceperunit", "listprice", "rate"),
-    "profit": ("grossprofit", "margin", "grossmargin", "contribution"),
+    "profit": ("grossprofit", "profitamount"),
 }
 #: Normalised names of a unit price, which is no amount without its quantity.
 _PRICES = ("price", "unitprice", "priceeach", "priceperunit", "listprice")
