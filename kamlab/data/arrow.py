@@ -20,9 +20,10 @@ file is decompressed in memory first), and the checks run on the bytes of
 the parsed columns. Two things are found in the file's bytes, as the careful
 path finds them in its text:
 
-- empty lines (an export's trailing blank line), which pyarrow skips
-  (:func:`blank_lines`), so that every row keeps its line number and the note
-  counts them;
+- empty lines (an export's trailing blank line), which pyarrow gives as rows
+  of empty values, as it gives ``,,,``: when there are such rows, the empty
+  lines are found in the bytes (:func:`blank_lines`) and their rows left out,
+  so that every row keeps its line number and the note counts them;
 - text that is not UTF-8 (:func:`legacy_encoding`: the first such byte and
   its line, then Windows cp1252, or latin-1 when a byte cp1252 leaves
   undefined occurs), which pyarrow then reads in that encoding.
@@ -142,7 +143,7 @@ def _parse(body, sep: str, header: list[str], encoding: str = "utf-8") -> pa.Tab
         return pacsv.read_csv(
             body, pacsv.ReadOptions(column_names=names, block_size=1 << 22, encoding=encoding),
             pacsv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True, escape_char=False,
-                               newlines_in_values=True, ignore_empty_lines=True),
+                               newlines_in_values=True, ignore_empty_lines=False),
             pacsv.ConvertOptions(column_types={c: pa.string() for c in names}, null_values=[],
                                  strings_can_be_null=False, quoted_strings_can_be_null=False, check_utf8=True))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -182,6 +183,16 @@ def _same_as_careful(table: pa.Table, sep: str) -> bool:
         if pc.any(rows).as_py():
             return False
     return all(_plain_values(column) for column in table.columns)
+
+
+def _empty_rows(table: pa.Table) -> np.ndarray:
+    """Rows whose every value is empty: an empty line, or a line of empty fields (``,,,``)."""
+    rows = pc.equal(table.column(0), "")
+    for column in table.columns[1:]:
+        if not pc.any(rows).as_py():
+            break
+        rows = pc.and_(rows, pc.equal(column, ""))
+    return np.asarray(rows.to_numpy(zero_copy_only=False), dtype=bool) if table.num_rows else np.zeros(0, bool)
 
 
 #: Bytes of the file scanned at a time for its line ends (when it has empty lines).
@@ -327,18 +338,18 @@ def read_arrow(source, sep: str | None = None, encoding: str | None = None, sour
             return None
         notes = notes + [note]
     sep, offset, layout_notes, header, body_byte = head
+    labels = np.arange(offset + 2, offset + 2 + table.num_rows, dtype=np.int64)
+    if _empty_rows(table).any():  # an empty line is a row of empty values to pyarrow, and so is ",,,"
+        empty, lines = scanned(blank_lines, body_byte)
+        if len(empty):
+            if lines != table.num_rows or not _empty_rows(table.take(pa.array(empty))).all():
+                return None  # line ends pyarrow reads otherwise (a lone \r): the careful path counts them
+            kept = np.ones(lines, dtype=bool)
+            kept[empty] = False
+            table, labels = table.filter(pa.array(kept)), labels[kept]
+            layout_notes = layout_notes + [f"{plural(len(empty), 'blank line')} skipped"]
     if table.num_rows == 0 or not _same_as_careful(table, sep):
         return None
-    empty, lines = scanned(blank_lines, body_byte)
-    if len(empty):  # the rows are the other lines, in order
-        if lines - len(empty) != table.num_rows:
-            return None  # line ends pyarrow reads otherwise (a lone \r): the careful path counts them
-        kept = np.ones(lines, dtype=bool)
-        kept[empty] = False
-        labels = offset + 2 + np.flatnonzero(kept).astype(np.int64)
-        layout_notes = layout_notes + [f"{plural(len(empty), 'blank line')} skipped"]
-    else:
-        labels = np.arange(offset + 2, offset + 2 + table.num_rows, dtype=np.int64)
     frame = pd.DataFrame({h: text_series(column) for h, column in zip(header, table.columns)})
     release()
     notes = notes + (["UTF-8 byte-order mark removed"] if start else [])
