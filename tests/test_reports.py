@@ -197,6 +197,20 @@ def test_update_index_keeps_earlier_results_and_drops_removed_jobs(tmp_path):
     assert not list(tmp_path.rglob(".tmp*"))
 
 
+def test_header_says_how_the_amount_was_computed_with_price_col():
+    from kamlab.reports.header import _parameter_rows
+    from kamlab.reports.parameters import notebook_parameters
+
+    params = notebook_parameters(Path("notebooks/07_compare_definitions.ipynb"))
+    job = Job("x", Path("notebooks/07_compare_definitions.ipynb"), "X", parameters={}, dataset="retail.csv",
+              data_options={"--quantity-col Quantity": "", "--price-col 'Unit Price'": "", "--bad-rows drop": ""})
+    row = next(r for r in _parameter_rows(job, params) if 'data-param="amount_col"' in r)
+    assert 'class="set"' in row and "&#x27;Quantity&#x27; × &#x27;Unit Price&#x27; (--price-col)" in row
+    plain = Job("y", job.notebook, "Y", parameters={}, dataset="orders.csv", data_options={"--bad-rows drop": ""})
+    row = next(r for r in _parameter_rows(plain, params) if 'data-param="amount_col"' in r)
+    assert 'class="default"' in row and "×" not in row
+
+
 def test_header_shows_set_values_defaults_and_the_validation_summary(toy, toy_params):
     job = Job("toy", toy, "Toy <report>", parameters={"n": 5, "label": "x y"}, dataset="my.csv")
     meta = {"name": "my", "source": "analyst file my.csv", "shape": "10 transactions",

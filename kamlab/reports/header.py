@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import shlex
 from typing import Any, Mapping
 
 import kamlab
@@ -32,12 +33,26 @@ def show_value(value: Any) -> str:
 esc = html.escape
 
 
+def _computed_amount(job: Job) -> str | None:
+    """How the amount was computed when the run gave --price-col ("'Quantity' × 'Price' (--price-col)"), else None."""
+    words = [w for flags in job.data_options for w in shlex.split(flags)]
+    given = {flag: words[i + 1] for i, flag in enumerate(words[:-1]) if flag in ("--price-col", "--quantity-col")}
+    if "--price-col" not in given:
+        return None
+    return f"{given.get('--quantity-col', 'quantity')!r} × {given['--price-col']!r} (--price-col)"
+
+
 def _parameter_rows(job: Job, params: Mapping[str, NotebookParameter]) -> list[str]:
-    """One table row per notebook parameter; the values set for this run have class "set"."""
-    rows, values = [], job.shown_parameters
+    """One table row per notebook parameter; the values set for this run have class "set".
+
+    ``amount_col`` shows how the amount was computed when the run gave ``--price-col``.
+    """
+    rows, values = [], dict(job.shown_parameters)
+    computed = _computed_amount(job) if "amount_col" not in values else None
     for p in params.values():
-        is_set = p.name in values
-        value = show_value(values[p.name]) if is_set else p.source
+        is_set = p.name in values or (p.name == "amount_col" and computed is not None)
+        value = (computed if p.name == "amount_col" and computed else show_value(values[p.name])) if is_set \
+            else p.source
         rows.append(
             f'<tr data-param="{esc(p.name)}" class="{"set" if is_set else "default"}">'
             f"<td><code>{esc(p.name)}</code></td><td><code>{esc(value)}</code></td>"
