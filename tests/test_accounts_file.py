@@ -245,7 +245,9 @@ def test_reconciliation_shows_a_few_and_counts_the_rest():
 def test_ids_that_differ_only_by_leading_zeros_or_case_are_pointed_out():
     r = reconcile_ids(pd.Index(["123", "c7", "X1"]), ["00123", "C7", "Y"])
     assert (r.n_matched, r.customers_without_account, r.near_matches) == (0, 3, 2)
-    assert "2 of them match an account id once leading zeros and case are ignored" in str(r)
+    assert "2 of them match an account id once leading zeros, a trailing '.0' and case are ignored" in str(r)
+    decimals = reconcile_ids(pd.Index(["12060", "12222", "99"]), ["12060.0", "12222.00", "12.0x", "100.0"])
+    assert (decimals.n_matched, decimals.near_matches) == (0, 2)  # ids written by a column of numbers
     assert reconcile_ids(pd.Index(["A"]), ["A"]).near_matches == 0
     tx = pd.DataFrame({"customer_id": ["A", "B", "B"], "date": pd.to_datetime(["2024-01-01"] * 3), "amount": 1.0})
     assert reconcile_ids(pd.Index(["A"]), tx).customers_without_account == 1

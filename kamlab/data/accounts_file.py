@@ -27,6 +27,7 @@ control character (a NUL byte) is refused.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Iterable, Iterator, Mapping, Sequence
 
@@ -56,7 +57,7 @@ class IdReconciliation:
     customers_without_account: int
     examples_without_transactions: tuple[str, ...] = ()
     examples_without_account: tuple[str, ...] = ()
-    near_matches: int = 0      # unmatched customers whose id matches an account's once leading zeros and case go
+    near_matches: int = 0      # unmatched customers whose id matches an account's once leading zeros, .0, case go
 
     def __str__(self) -> str:
         def some(n: int, examples: tuple[str, ...]) -> str:
@@ -68,8 +69,8 @@ class IdReconciliation:
                 f"{plural(self.customers_without_account, 'transacting customer')} without an account row"
                 f"{some(self.customers_without_account, self.examples_without_account)}"
                 + (f"; {plural(self.near_matches, 'of them matches', 'of them match')} an account id once leading "
-                   "zeros and case are ignored: keep ids as text in both exports (Excel drops leading zeros)"
-                   if self.near_matches else ""))
+                   "zeros, a trailing '.0' and case are ignored: keep ids as text in both exports (Excel drops "
+                   "leading zeros; a column of numbers writes 12000 as 12000.0)" if self.near_matches else ""))
 
 
 @dataclass(frozen=True, repr=False)
@@ -249,7 +250,8 @@ def reconcile_ids(accounts: pd.Index, customers: Iterable, *, shown: int = 5) ->
     accounts_without_transactions = |A - C|, customers_without_account = |C - A|,
     with A the account ids and C the distinct transaction customer ids (as str),
     examples in ascending id order; near_matches counts the ids of C - A that
-    equal one of A - C once leading zeros are stripped and case is ignored.
+    equal one of A - C once leading zeros and a trailing ``.0`` (an id column
+    written as decimal numbers) are stripped and case is ignored.
     """
     if isinstance(customers, pd.DataFrame):  # the transactions themselves
         customers = customers["customer_id"]
@@ -257,8 +259,11 @@ def reconcile_ids(accounts: pd.Index, customers: Iterable, *, shown: int = 5) ->
     c = pd.Index(pd.unique(pd.Index(list(customers) if not isinstance(customers, (pd.Index, pd.Series))
                                      else customers).astype(str)))
     only_a, only_c = a.difference(c).sort_values(), c.difference(a).sort_values()
-    loose = {v.lstrip("0").casefold() for v in only_a}
-    near = sum(v.lstrip("0").casefold() in loose for v in only_c)
+    def loosened(v: str) -> str:
+        return re.sub(r"(?<=\d)\.0+$", "", v).lstrip("0").casefold()
+
+    loose = {loosened(v) for v in only_a}
+    near = sum(loosened(v) in loose for v in only_c)
     return IdReconciliation(len(a), len(c), len(a.intersection(c)), len(only_a), len(only_c),
                             tuple(only_a[:shown]), tuple(only_c[:shown]), near)
 
