@@ -21,8 +21,9 @@ Python process so that its peak memory (``resource.getrusage``) is its own:
    are in bootstrap standard errors.
 
 Run: ``python benchmarks/compare.py [LEDGER.csv ...]`` (default
-``/tmp/scale/tx200000.csv /tmp/scale/tx1000000.csv``, written with
-``benchmarks/ledger.py`` if missing). Prints one line per part and the ratios.
+``ledger_200000.csv`` and ``ledger_1000000.csv`` in ``<temp>/kamlab-bench/``,
+written with ``benchmarks/ledger.py`` if missing: the accounts are the digits
+of the file name). Prints one line per part and the ratios.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import pickle
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -39,7 +41,8 @@ import numpy as np
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
-DEFAULT = ["/tmp/scale/tx200000.csv", "/tmp/scale/tx1000000.csv"]
+#: The ledgers measured by default, in the system's temporary directory (written when missing).
+DEFAULT = [str(Path(tempfile.gettempdir()) / "kamlab-bench" / f"ledger_{n}.csv") for n in (200_000, 1_000_000)]
 N_BOOTSTRAP, SEED, SHARE = 1000, 0, 0.10
 
 
@@ -106,15 +109,18 @@ def _lexsort(values: pd.Series) -> pd.Index:
     return values.index[np.lexsort((values.index.astype(str).to_numpy(), np.where(np.isnan(v), np.inf, -v)))]
 
 
-def reference_bootstrap(y: np.ndarray, member: np.ndarray, chunk_cells: int = 2_500_000) -> np.ndarray:
+def reference_bootstrap(y: np.ndarray, member: np.ndarray, *, n_bootstrap: int = N_BOOTSTRAP, seed: int = SEED,
+                        chunk_cells: int = 2_500_000) -> np.ndarray:
+    """The captured shares of ``n_bootstrap`` replicates as kamlab computed them before its per-row counts:
+    one ``bincount`` over a whole chunk of draws (tests/test_compare_intervals.py checks kamlab against it)."""
     n, m = y.shape
     d = member.shape[1]
-    rng = np.random.default_rng(SEED)
+    rng = np.random.default_rng(seed)
     stacked = np.concatenate([y, (y[:, :, None] * member[:, None, :]).reshape(n, m * d)], axis=1)
-    out = np.empty((N_BOOTSTRAP, m, d))
-    step = max(1, chunk_cells // n)
-    for start in range(0, N_BOOTSTRAP, step):
-        size = min(step, N_BOOTSTRAP - start)
+    out = np.empty((n_bootstrap, m, d))
+    step = max(1, chunk_cells // max(n, 1))
+    for start in range(0, n_bootstrap, step):
+        size = min(step, n_bootstrap - start)
         draws = rng.integers(0, n, size=(size, n), dtype=np.int32).astype(np.int64)
         draws += (np.arange(size, dtype=np.int64) * n)[:, None]
         weights = np.bincount(draws.ravel(), minlength=size * n).reshape(size, n).astype(float)

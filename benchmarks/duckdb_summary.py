@@ -23,7 +23,7 @@ this comparison, on existing clean CSVs (e.g. those ``benchmarks/ledger.py`` wri
 
     .venv/bin/python benchmarks/duckdb_summary.py                      # 50 M rows, 5 M accounts, 1GB
     .venv/bin/python benchmarks/duckdb_summary.py --rows 200000 --accounts 20000 --sample-rows 50000
-    .venv/bin/python benchmarks/duckdb_summary.py --files /tmp/scale/tx200000.csv /tmp/scale/tx1000000.csv
+    .venv/bin/python benchmarks/duckdb_summary.py --files ledger_200000.csv ledger_1000000.csv
 """
 
 from __future__ import annotations

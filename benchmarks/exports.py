@@ -24,7 +24,7 @@
 
 Usage::
 
-    .venv/bin/python benchmarks/exports.py --rows 1000000 --bundle /tmp/scale/b200.bundle /tmp/b1m.bundle
+    .venv/bin/python benchmarks/exports.py --rows 1000000 --bundle BUNDLE_200K BUNDLE_1M
     .venv/bin/python benchmarks/exports.py --accounts 200000 1000000
 """
 

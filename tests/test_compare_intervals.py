@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,24 +14,13 @@ from kamlab.compare import intervals
 from kamlab.definitions import DefinitionScore
 
 
-def previous_bootstrap(outcomes, member, *, n_bootstrap, seed, chunk_cells=2_500_000):
-    """The bootstrap as kamlab computed it before the per-row counts (the reference for equal intervals)."""
-    n, m = outcomes.shape
-    d = member.shape[1]
-    rng = np.random.default_rng(seed)
-    numer_cols = (outcomes[:, :, None] * member[:, None, :]).reshape(n, m * d)
-    stacked = np.concatenate([outcomes, numer_cols], axis=1)
-    out = np.empty((n_bootstrap, m, d))
-    step = max(1, chunk_cells // max(n, 1))
-    for start in range(0, n_bootstrap, step):
-        size = min(step, n_bootstrap - start)
-        draws = rng.integers(0, n, size=(size, n), dtype=np.int32).astype(np.int64)
-        draws += (np.arange(size, dtype=np.int64) * n)[:, None]
-        weights = np.bincount(draws.ravel(), minlength=size * n).reshape(size, n).astype(float)
-        sums = weights @ stacked
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out[start:start + size] = sums[:, m:].reshape(size, m, d) / sums[:, :m, None]
-    return out
+def _benchmark():
+    """benchmarks/compare.py, whose reference_bootstrap is the bootstrap as kamlab computed it before."""
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "compare.py"
+    spec = importlib.util.spec_from_file_location("benchmark_compare", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def world(n: int, seed: int = 3, sets: int = 4):
@@ -47,7 +39,7 @@ def world(n: int, seed: int = 3, sets: int = 4):
 def test_bootstrap_replicates_are_those_of_the_previous_code(n, n_bootstrap, chunk_cells):
     outcomes, member = world(n)
     new = intervals.bootstrap_captures(outcomes, member, n_bootstrap=n_bootstrap, seed=7, chunk_cells=chunk_cells)
-    old = previous_bootstrap(outcomes, member, n_bootstrap=n_bootstrap, seed=7, chunk_cells=chunk_cells)
+    old = _benchmark().reference_bootstrap(outcomes, member, n_bootstrap=n_bootstrap, seed=7, chunk_cells=chunk_cells)
     np.testing.assert_array_equal(new, old)
 
 
