@@ -21,7 +21,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Mapping
 
+from kamlab.data.contract import format_rows
 from kamlab.data.errors import TransactionDataError
+from kamlab.data.messages import plural
+
+from .sql import PARQUET_SUFFIXES
 
 #: Bytes of the file's head that are checked (the first thousands of rows).
 HEAD_BYTES = 1 << 18
@@ -33,7 +37,6 @@ LIBRARY_FIX = ("read it with kamlab.datasets.resolve (the validating loader, whi
 
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
-_PARQUET = (".parquet", ".pq", ".parq")
 
 
 class UncleanFileError(TransactionDataError):
@@ -52,7 +55,7 @@ def _first_file(path: Path) -> Path | None:
     if any(ch in text for ch in "*?["):
         matches = sorted(glob.glob(text))
         path = Path(matches[0]) if matches else None
-    if path is None or not path.is_file() or path.name.lower().endswith(_PARQUET):
+    if path is None or not path.is_file() or path.name.lower().endswith(PARQUET_SUFFIXES):
         return None
     return path
 
@@ -68,11 +71,6 @@ def _head(path: Path) -> str | None:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None
-
-
-def _examples(values: list[str]) -> str:
-    distinct = list(dict.fromkeys(values))
-    return ", ".join(repr(v) for v in distinct[:3]) + (" ..." if len(distinct) > 3 else "")
 
 
 def layout_issues(text: str, name: str, columns: Mapping[str, str]) -> list[str]:
@@ -97,10 +95,8 @@ def layout_issues(text: str, name: str, columns: Mapping[str, str]) -> list[str]
     header, rows = [h.strip() for h in rows[0]], rows[1:]
     issues = []
     if titles:
-        issues.append(f"has {titles} title line{'s' if titles > 1 else ''} above its header (on line {titles + 1}); "
+        issues.append(f"has {plural(titles, 'title line')} above its header (on line {titles + 1}); "
                       "the DuckDB path would take line 1 for the header")
-    if sep not in (",", ";", "\t", "|"):
-        return issues
     position = {column: i for i, column in enumerate(header)}
     for role, column in columns.items():
         if column not in position or role == "customer_id":
@@ -111,11 +107,12 @@ def layout_issues(text: str, name: str, columns: Mapping[str, str]) -> list[str]
         odd = [v for v in values if not pattern.match(v)]
         if not odd:
             continue
+        shown = format_rows(map(repr, dict.fromkeys(odd)), limit=3)
         if role == "date":
-            issues.append(f"column {column!r} holds dates that are not ISO (YYYY-MM-DD), e.g. {_examples(odd)}, "
+            issues.append(f"column {column!r} holds dates that are not ISO (YYYY-MM-DD), e.g. {shown}, "
                           "whose order of day and month DuckDB would guess")
         else:
-            issues.append(f"column {column!r} holds values that are not plain numbers, e.g. {_examples(odd)} "
+            issues.append(f"column {column!r} holds values that are not plain numbers, e.g. {shown} "
                           "(decimal commas, thousands separators or currency signs), which DuckDB reads as text")
     return issues
 
