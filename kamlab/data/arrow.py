@@ -47,7 +47,7 @@ import pyarrow.csv as pacsv
 
 from .errors import TransactionDataError
 from .filetypes import file_kind, read_bytes
-from .messages import plural
+from .messages import LEGACY_ENCODINGS, legacy_note, plural
 from .parsing import CONTROL
 from .reading import _EOL, Raw, _no_field_limit, csv_layout
 
@@ -171,28 +171,25 @@ def _same_as_careful(table: pa.Table, sep: str) -> bool:
     it as a row (tab-separated, or in a file of one column) or refuses it as
     ragged. A row of empty fields (``,,,``) is a row to both.
     """
-    def blank(column):
-        return pc.equal(pc.utf8_trim(column, WHITESPACE), "")
-
-    if sep.isspace() or table.num_columns == 1:
-        rows = blank(table.column(0))
-        for column in table.columns[1:]:
-            if not pc.any(rows).as_py():
-                break
-            rows = pc.and_(rows, blank(column))
-        if pc.any(rows).as_py():
-            return False
+    if (sep.isspace() or table.num_columns == 1) and _rows_where_all(
+            table, lambda column: pc.equal(pc.utf8_trim(column, WHITESPACE), "")).any():
+        return False
     return all(_plain_values(column) for column in table.columns)
+
+
+def _rows_where_all(table: pa.Table, test) -> np.ndarray:
+    """The rows where ``test`` (column -> booleans) holds in every column, columns tested while some row is left."""
+    rows = test(table.column(0))
+    for column in table.columns[1:]:
+        if not pc.any(rows).as_py():
+            break
+        rows = pc.and_(rows, test(column))
+    return np.asarray(rows.to_numpy(zero_copy_only=False), dtype=bool) if table.num_rows else np.zeros(0, bool)
 
 
 def _empty_rows(table: pa.Table) -> np.ndarray:
     """Rows whose every value is empty: an empty line, or a line of empty fields (``,,,``)."""
-    rows = pc.equal(table.column(0), "")
-    for column in table.columns[1:]:
-        if not pc.any(rows).as_py():
-            break
-        rows = pc.and_(rows, pc.equal(column, ""))
-    return np.asarray(rows.to_numpy(zero_copy_only=False), dtype=bool) if table.num_rows else np.zeros(0, bool)
+    return _rows_where_all(table, lambda column: pc.equal(column, ""))
 
 
 #: Bytes of the file scanned at a time for its line ends (when it has empty lines).
@@ -222,8 +219,6 @@ def blank_lines(data, start: int) -> tuple[np.ndarray, int]:
     return np.flatnonzero(empty), lines
 
 
-#: The encodings the careful path reads text that is not UTF-8 with, in its order, and their names in its note.
-_LEGACY = (("cp1252", "Windows cp1252"), ("latin-1", "latin-1"))
 #: The bytes Windows cp1252 leaves undefined (text holding one is read as latin-1).
 _CP1252_UNDEFINED = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
 
@@ -263,9 +258,9 @@ def legacy_encoding(data) -> tuple[str, str] | None:
         return None
     line = 1 + sum(int(np.count_nonzero(chunk == 10)) for chunk in _chunks(data, 0, bad))
     undefined = np.array(_CP1252_UNDEFINED, dtype=np.uint8)
-    encoding, label = _LEGACY[1] if any(np.isin(chunk, undefined).any() for chunk in _chunks(data)) else _LEGACY[0]
-    return encoding, (f"not valid UTF-8 (byte 0x{bytes(data[bad:bad + 1]).hex()} on line {line}); read as {label}, "
-                      "pass encoding= if names look wrong")
+    cp1252, latin1 = LEGACY_ENCODINGS
+    encoding, label = latin1 if any(np.isin(chunk, undefined).any() for chunk in _chunks(data)) else cp1252
+    return encoding, legacy_note(bytes(data[bad:bad + 1]), line, label)
 
 
 def _open(path: Path, name: str):
@@ -318,8 +313,7 @@ def read_arrow(source, sep: str | None = None, encoding: str | None = None, sour
         return None
     first, notes, body, scanned = opened
     start = 3 if first.startswith(b"\xef\xbb\xbf") else 0
-    sniff = sep
-    head = _head(first, start, name, sniff, header_line)
+    head = _head(first, start, name, sep, header_line)
     table = None
     if head is not None:
         with body(head[-1]) as stream:
@@ -329,7 +323,7 @@ def read_arrow(source, sep: str | None = None, encoding: str | None = None, sour
         if legacy is None:
             return None
         encoding, note = legacy
-        head = _head(first, start, name, sniff, header_line, encoding)
+        head = _head(first, start, name, sep, header_line, encoding)
         if head is None:
             return None
         with body(head[-1]) as stream:

@@ -56,3 +56,11 @@ def show_value(v) -> object:
         return v if len(v) <= 30 else v[:27] + "..."
     return v
 
+
+#: The encodings text that is not UTF-8 is read with, in this order, and their names in the note.
+LEGACY_ENCODINGS = (("cp1252", "Windows cp1252"), ("latin-1", "latin-1"))
+
+
+def legacy_note(byte: bytes, line: int, label: str) -> str:
+    """The note of text read in a legacy encoding: the first byte that is not UTF-8, its line, the encoding."""
+    return f"not valid UTF-8 (byte 0x{byte.hex()} on line {line}); read as {label}, pass encoding= if names look wrong"

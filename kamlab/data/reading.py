@@ -26,7 +26,7 @@ import pandas as pd
 from .contract import SHOWN
 from .errors import TransactionDataError
 from .filetypes import read_bytes
-from .messages import compress, plural, show_value
+from .messages import LEGACY_ENCODINGS, compress, legacy_note, plural, show_value
 from .parsing import CONTROL
 
 
@@ -79,14 +79,13 @@ def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, list[str
         return data.decode("utf-8"), notes
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        byte = data[exc.start: exc.start + 1].hex()
-        for enc, label in (("cp1252", "Windows cp1252"), ("latin-1", "latin-1")):
+        byte = data[exc.start: exc.start + 1]
+        for enc, label in LEGACY_ENCODINGS:
             try:
                 text = data.decode(enc)
             except UnicodeDecodeError:
                 continue
-            return text, [f"not valid UTF-8 (byte 0x{byte} on line {line}); read as {label}, "
-                          f"pass encoding= if names look wrong"]
+            return text, [legacy_note(byte, line, label)]
     raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
 
 
