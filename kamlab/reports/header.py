@@ -47,12 +47,14 @@ def _parameter_rows(job: Job, params: Mapping[str, NotebookParameter]) -> list[s
 
     ``amount_col`` shows how the amount was computed when the run gave ``--price-col``.
     """
-    rows, values = [], dict(job.shown_parameters)
-    computed = _computed_amount(job) if "amount_col" not in values else None
+    shown = {name: show_value(value) for name, value in job.shown_parameters.items()}
+    computed = _computed_amount(job)
+    if computed is not None:
+        shown.setdefault("amount_col", computed)
+    rows = []
     for p in params.values():
-        is_set = p.name in values or (p.name == "amount_col" and computed is not None)
-        value = (computed if p.name == "amount_col" and computed else show_value(values[p.name])) if is_set \
-            else p.source
+        is_set = p.name in shown
+        value = shown.get(p.name, p.source)
         rows.append(
             f'<tr data-param="{esc(p.name)}" class="{"set" if is_set else "default"}">'
             f"<td><code>{esc(p.name)}</code></td><td><code>{esc(value)}</code></td>"
